@@ -1,0 +1,61 @@
+"""Extract stage: a plan file (TSV, DOCX or PDF) -> `Document` of logical tables."""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from .assemble import assemble
+from .exceptions import ExtractError, NoTables, TooLarge
+from .metadata import plan_meta
+from .model import Document
+from .settings import ExtractSettings
+from .sniff import sniff
+
+__all__ = ["extract", "ExtractSettings", "ExtractError", "Document"]
+
+
+def _reader(fmt: str):
+    if fmt == "pdf":
+        from . import pdf
+        return pdf.read
+    if fmt == "docx":
+        from . import word
+        return word.read
+    from . import tsv
+    return lambda data, settings: tsv.read(data, settings.encoding)
+
+
+def extract(path: str | os.PathLike, settings: ExtractSettings | dict | None = None) -> Document:
+    """Read one file into a Document; raises ExtractError (one-line reason) on bad input."""
+    settings = ExtractSettings.resolve(settings)
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > settings.max_mb * 1024 * 1024:
+            raise TooLarge(f"file is {size / 1048576:.1f} MB, over the {settings.max_mb:g} MB limit", "raise --max-mb")
+        data = path.read_bytes()
+    except PermissionError:
+        raise ExtractError("permission denied", "check the file's permissions") from None
+    except IsADirectoryError:
+        raise ExtractError("is a directory") from None
+    except FileNotFoundError:
+        raise ExtractError("no such file") from None
+    except OSError as e:
+        raise ExtractError(f"cannot read file: {e.strerror or e}") from None
+    if not data.strip():
+        raise NoTables("empty file")
+    fmt = sniff(data, path.name)
+    extraction = _reader(fmt)(data, settings)
+    tables, warnings = assemble(extraction.blocks)
+    if not tables:
+        raise NoTables("no appendix table found (no header row naming the indicator and agency columns)")
+    return Document(
+        source=path.name,
+        path=str(path),
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=fmt,
+        meta=plan_meta(extraction.title_lines),
+        tables=tables,
+        warnings=extraction.warnings + warnings,
+    )

@@ -1,0 +1,221 @@
+"""Blocks of physical rows -> logical tables, the same for every format.
+
+What happens here:
+- the header row is found by its words; a second header row under merged
+  group headings is folded into the first; the "(1) (2) (3)" row is dropped;
+- a header repeated after a page break is dropped, and a block that only a
+  page break separates from the previous one continues the same table;
+- a row right after a break with an empty numbering cell is joined cell by
+  cell into the row before it when that row is a data row (contract);
+  a row with neither number nor indicator text is always such a continuation;
+- heading rows (A/B, I/II, "1. Về …" in the numbering cell, or a numbered
+  row with empty cells followed by "-"/"•" sub-rows or by its sub-numbers)
+  become the section path of the rows beneath.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from normalize.text import clean, fold
+
+from .columns import assign_roles, is_column_number_row, is_header_row, is_sub_header_row
+from .model import AGENCY_ROLES, INDICATOR, NUMBER, Block, Column, Row, SourceRow, Table
+
+_NUM = r"(?P<num>[A-ZĐ]|[IVXLC]+|\d+(?:\.\d+)*)"
+NUM_ONLY = re.compile(_NUM + r"\s*[.)]?")
+NUM_TITLE = re.compile(_NUM + r"\s*[.)]\s*(?P<title>\S.*)")
+MARKER = re.compile(r"^[-–—•·+*▪●○◦]\s*")
+_ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
+
+
+def number_level(num: str) -> int:
+    """Depth of a printed number: letters 0, roman 1, "1." 2, "1.1." 3, …"""
+    if re.fullmatch(r"\d+(?:\.\d+)*", num):
+        return 1 + num.count(".") + 1
+    if len(num) > 1 or num in "IVX":
+        return 1 if _ROMAN.fullmatch(num) else 0
+    return 0
+
+
+def _key(cells: list[str]) -> tuple[str, ...]:
+    keys = [fold(c) for c in cells]
+    while keys and not keys[-1]:
+        keys.pop()
+    return tuple(keys)
+
+
+def _join(a: str, b: str) -> str:
+    return f"{a} {b}" if a and b else a or b
+
+
+@dataclass
+class _Entry:
+    num: str | None
+    cells: list[str]
+    page: int | None
+    line: int | None
+    heading: str | None = None       # set for heading rows: "I. Title"
+    marker: bool = False
+
+    def filled_besides(self, *cols: int | None) -> bool:
+        return any(c for i, c in enumerate(self.cells) if i not in cols)
+
+
+@dataclass
+class _Builder:
+    """One logical table under construction."""
+
+    headers: list[str]
+    header_keys: set = field(default_factory=set)
+    entries: list[_Entry] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.roles = assign_roles(self.headers)
+        self.num_col = self.roles.index(NUMBER) if NUMBER in self.roles else None
+        self.ind_col = self.roles.index(INDICATOR) if INDICATOR in self.roles else None
+        self.width = len(self.headers)
+
+    def takes_sub_header(self, sub: list[str]) -> bool:
+        """Fold a second header row ("Chủ trì" | "Phối hợp") into the headers."""
+        sub = (sub + [""] * self.width)[: self.width]
+        if not is_sub_header_row(sub) or (
+            self.num_col is not None and sub[self.num_col] not in ("", self.headers[self.num_col])
+        ):
+            return False
+        self.header_keys.add(_key(sub))
+        self.headers = [_join(h, s) if s != h else h for h, s in zip(self.headers, sub)]
+        self.__post_init__()
+        return True
+
+    def add(self, row: SourceRow, cells: list[str], after_break: bool) -> None:
+        cells = (cells + [""] * self.width)[: self.width]
+        num_raw = cells[self.num_col] if self.num_col is not None else ""
+        indicator = cells[self.ind_col] if self.ind_col is not None else ""
+        prev = self.entries[-1] if self.entries else None
+
+        if prev and prev.heading is None and not num_raw and (
+            not indicator or (after_break and not MARKER.match(indicator))
+        ):
+            prev.cells = [_join(a, b) for a, b in zip(prev.cells, cells)]
+            return
+
+        entry = _Entry(None, cells, row.page, row.line)
+        filled = [c for c in cells if c]
+        if self.num_col is not None and num_raw:
+            only = NUM_ONLY.fullmatch(num_raw)
+            titled = None if only else NUM_TITLE.fullmatch(num_raw)
+            alone = not entry.filled_besides(self.num_col)
+            if only:
+                entry.num = only["num"]
+            elif titled and alone:
+                entry.num, entry.heading = titled["num"], f"{titled['num']}. {titled['title']}"
+            elif alone:
+                entry.heading = num_raw
+            else:
+                entry.num = num_raw.rstrip(".")
+        elif len(filled) == 1 and (titled := NUM_TITLE.fullmatch(filled[0])):
+            entry.num, entry.heading = titled["num"], f"{titled['num']}. {titled['title']}"
+        if self.ind_col is not None and (m := MARKER.match(cells[self.ind_col])):
+            entry.marker = True
+            entry.cells[self.ind_col] = cells[self.ind_col][m.end():]
+        if entry.heading is None and self._bare(entry) and number_level(entry.num) < 2:
+            entry.heading = f"{entry.num}. {entry.cells[self.ind_col]}"
+        self.entries.append(entry)
+
+    def rows(self) -> list[Row]:
+        """Decide headings (needs look-ahead) and give each data row its section."""
+        out: list[Row] = []
+        stack: list[tuple[int, str]] = []
+        for i, e in enumerate(self.entries):
+            nxt = self.entries[i + 1] if i + 1 < len(self.entries) else None
+            if e.heading is None and self._bare(e) and nxt and (
+                (nxt.marker and not nxt.num) or (nxt.num or "").startswith(e.num + ".")
+            ):
+                e.heading = f"{e.num}. {e.cells[self.ind_col]}"
+            if e.heading is not None:
+                level = number_level(e.num) if e.num else 1
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+                stack.append((level, e.heading))
+                continue
+            if e.num and NUM_ONLY.fullmatch(e.num):
+                level = number_level(e.num)
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+            out.append(self._row(e, [s for _, s in stack]))
+        return [r for r in out if r.indicator]
+
+    def _bare(self, e: _Entry) -> bool:
+        """A numbered row with indicator text and nothing else: maybe a heading."""
+        return bool(e.num and self.ind_col is not None and e.cells[self.ind_col]
+                    and not e.filled_besides(self.num_col, self.ind_col))
+
+    def _row(self, e: _Entry, section: list[str]) -> Row:
+        row = Row(row_no=e.num, indicator="", section=section, page=e.page, line=e.line)
+        for text, role in zip(e.cells, self.roles):
+            if role in AGENCY_ROLES:
+                row.agencies[role] = _join(row.agencies.get(role, ""), text)
+            elif role and role != NUMBER:
+                setattr(row, role, _join(getattr(row, role), text))
+        return row
+
+    def table(self, index: int) -> Table:
+        cols = [Column(i, h, r) for i, (h, r) in enumerate(zip(self.headers, self.roles))]
+        return Table(index=index, columns=cols, rows=self.rows())
+
+
+def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
+    """Logical tables from blocks, and warnings about what was skipped."""
+    builders: list[_Builder] = []
+    warnings: list[str] = []
+    current: _Builder | None = None
+    for block in blocks:
+        if not block.joins_previous:
+            current = None
+        pending_break = current is not None
+        rows = block.rows
+        i = 0
+        while i < len(rows):
+            cells = [clean(c) for c in rows[i].cells]
+            if not any(cells):
+                i += 1
+                continue
+            key = _key(cells)
+            if current is not None and key in current.header_keys:
+                pending_break = True
+            elif is_header_row(cells):
+                current = _Builder(headers=cells, header_keys={key})
+                builders.append(current)
+                while i + 1 < len(rows):
+                    sub = [clean(c) for c in rows[i + 1].cells]
+                    if current.takes_sub_header(sub):
+                        i += 1
+                    elif is_column_number_row(sub):
+                        current.header_keys.add(_key(sub))
+                        i += 1
+                    else:
+                        break
+                pending_break = False
+            elif current is None:
+                warnings.append(f"skipped a table row with no header above it (line/row {rows[i].line})")
+                i = _skip_block(rows, i)
+                continue
+            elif not is_column_number_row(cells):
+                current.add(rows[i], cells, rows[i].after_break or pending_break)
+                pending_break = False
+            i += 1
+    tables: list[Table] = []
+    for b in builders:
+        table = b.table(len(tables))
+        if table.rows:
+            tables.append(table)
+    return tables, warnings
+
+
+def _skip_block(rows: list[SourceRow], i: int) -> int:
+    """Skip to the next header row of the block (or its end)."""
+    i += 1
+    while i < len(rows) and not is_header_row([clean(c) for c in rows[i].cells]):
+        i += 1
+    return i

@@ -1,0 +1,44 @@
+"""Extraction settings: one validated dataclass, passed as an instance or a dict."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+from .exceptions import ExtractError
+
+
+@dataclass
+class ExtractSettings:
+    """How to read files.
+
+    max_mb: refuse files (and DOCX content once unzipped) larger than this.
+    password: tried on encrypted PDFs.
+    encoding: force a text encoding for TSV files instead of detecting one.
+    pdf_table: pdfplumber table settings that override the per-page choice
+        (e.g. {"vertical_strategy": "text"}) for a hard file.
+    ocr: run Tesseract on scanned PDF pages instead of refusing them.
+    """
+
+    max_mb: float = 50.0
+    password: str | None = None
+    encoding: str | None = None
+    pdf_table: dict = field(default_factory=dict)
+    ocr: bool = False
+
+    def __post_init__(self):
+        if not (isinstance(self.max_mb, (int, float)) and self.max_mb > 0):
+            raise ExtractError(f"max_mb must be a positive number, not {self.max_mb!r}")
+        if not isinstance(self.pdf_table, dict):
+            raise ExtractError("pdf_table must be a dict of pdfplumber table settings")
+
+    @classmethod
+    def resolve(cls, settings: "ExtractSettings | dict | None") -> "ExtractSettings":
+        if settings is None:
+            return cls()
+        if isinstance(settings, cls):
+            return settings
+        if isinstance(settings, dict):
+            unknown = set(settings) - {f.name for f in fields(cls)}
+            if unknown:
+                raise ExtractError(f"unknown extract setting(s): {', '.join(sorted(unknown))}")
+            return cls(**settings)
+        raise ExtractError(f"settings must be ExtractSettings or dict, not {type(settings).__name__}")

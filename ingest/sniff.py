@@ -1,0 +1,36 @@
+"""Which reader a file needs, from its bytes rather than its name."""
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+
+from .exceptions import EncryptedFile, UnsupportedFormat
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff(data: bytes, name: str) -> str:
+    """'pdf', 'docx' or 'tsv'; raises UnsupportedFormat with a fix when none fits."""
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return "pdf"
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        try:
+            names = zipfile.ZipFile(BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            raise UnsupportedFormat("truncated or damaged ZIP/DOCX file", "re-save or re-download it") from None
+        if "word/document.xml" in names:
+            return "docx"
+        raise UnsupportedFormat("a ZIP archive that is not a Word document", "unpack it and ingest the files inside")
+    if data.startswith(_OLE):
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in data:
+            raise EncryptedFile("password-protected Word document", "remove the password in Word and save again")
+        raise UnsupportedFormat("old binary Word (.doc) or Excel file", "open it in Word or LibreOffice and save as .docx")
+    lowered = head.lstrip().lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered[:200]:
+        raise UnsupportedFormat("an HTML/XML page, not a plan document", "download the real file (PDF, DOCX or TSV)")
+    if name.lower().endswith(".pdf"):
+        raise UnsupportedFormat("named .pdf but not a PDF file", "check the file; it may be an error page or truncated")
+    if name.lower().endswith(".docx"):
+        raise UnsupportedFormat("named .docx but not a Word document", "open it in Word and save as .docx")
+    return "tsv"

@@ -1,0 +1,64 @@
+"""Tab-separated appendix text -> blocks.
+
+A line with tabs is a table row; a blank line is a page break inside the
+table; a text line without tabs ends the table (and is a title line).
+"""
+from __future__ import annotations
+
+import codecs
+import unicodedata
+
+from .exceptions import EncodingError, UnsupportedFormat
+from .model import Block, Extraction, SourceRow
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def decode(data: bytes, encoding: str | None = None) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1258."""
+    if encoding:
+        try:
+            return unicodedata.normalize("NFC", data.decode(encoding))
+        except (UnicodeDecodeError, LookupError) as e:
+            raise EncodingError(f"cannot decode as {encoding}: {e}", "try another --encoding") from None
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return unicodedata.normalize("NFC", data.decode(enc))
+            except UnicodeDecodeError:
+                raise EncodingError(f"damaged {enc} text", "re-save the file as UTF-8") from None
+    if b"\x00" in data[:4096]:
+        raise UnsupportedFormat("binary data, not a text table", "give a TSV, DOCX or PDF file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1258")
+        except UnicodeDecodeError:
+            raise EncodingError("not UTF-8 nor Windows-1258 text", "use --encoding, or re-save as UTF-8") from None
+    controls = sum(1 for c in text[:4096] if unicodedata.category(c) == "Cc" and c not in "\t\r\n\f")
+    if controls > 8:
+        raise UnsupportedFormat("binary data, not a text table", "give a TSV, DOCX or PDF file")
+    return unicodedata.normalize("NFC", text)
+
+
+def read(data: bytes, encoding: str | None = None) -> Extraction:
+    text = decode(data, encoding)
+    blocks: list[Block] = []
+    titles: list[str] = []
+    current: Block | None = None
+    after_break = False
+    for n, line in enumerate(text.splitlines(), 1):
+        if "\t" in line:
+            if current is None:
+                current = Block(rows=[], source_table=len(blocks))
+                blocks.append(current)
+            current.rows.append(SourceRow(cells=line.split("\t"), line=n, after_break=after_break))
+            after_break = False
+        elif not line.strip() or line.strip() == "\f":
+            after_break = current is not None
+        else:
+            if not blocks:
+                titles.append(line)
+            current, after_break = None, False
+    return Extraction(blocks=blocks, title_lines=titles)

@@ -1,0 +1,75 @@
+"""Vietnamese text normalisation shared by every stage.
+
+`clean` gives the text as it should be stored and shown (NFC, markup and
+LaTeX removed, whitespace collapsed); `fold` gives a comparison key that is
+blind to case, old/new tone placement, dash style and spacing.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
+_LOOKALIKES = {ord("\u00d0"): "Đ", ord("\u00f0"): "đ", ord("\u0189"): "Đ"}
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+_LATEX = {
+    r"\geqslant": "≥", r"\leqslant": "≤", r"\geq": "≥", r"\leq": "≤", r"\ge": "≥", r"\le": "≤",
+    r"\times": "×", r"\pm": "±", r"\approx": "≈", r"\neq": "≠", r"\%": "%", r"\&": "&",
+    r"\,": " ", r"\;": " ", r"\:": " ", r"\!": "", r"\ ": " ", r"\quad": " ",
+}
+_LATEX_CMD = re.compile("|".join(re.escape(k) for k in sorted(_LATEX, key=len, reverse=True)))
+_LATEX_WRAP = re.compile(r"\\(?:text|mathrm|mathbf|textbf|mbox)\{([^{}]*)\}")
+_MATH = re.compile(r"\$([^$]*)\$")
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_EMPHASIS = re.compile(r"\*{1,3}|(?<!\w)_{2}|_{2}(?!\w)")
+_SPACE = re.compile(r"\s+")
+
+# Old-style tone placement ("hoá", "thuỷ", "khoẻ") -> new style ("hóa", "thủy", "khỏe")
+# when the pair ends the syllable. Not after "q" ("quý" is already right).
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_OLD_TONE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([" + _TONES + r"])(?![^\W\d_])")
+
+
+def _math(match: re.Match) -> str:
+    body = _LATEX_WRAP.sub(r"\1", match.group(1))
+    body = _LATEX_CMD.sub(lambda m: _LATEX[m.group(0)], body)
+    return body.replace("{", "").replace("}", "")
+
+
+def clean(text: str | None) -> str:
+    """Text as stored: NFC, markup and LaTeX removed, one space between words."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_LOOKALIKES)
+    if "$" in text:
+        text = _MATH.sub(_math, text)
+    if "\\" in text:
+        text = _LATEX_CMD.sub(lambda m: _LATEX[m.group(0)], text)
+    if "<" in text:
+        text = _TAG.sub("", text)
+    if "*" in text or "__" in text:
+        text = _EMPHASIS.sub("", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def new_tone_placement(text: str) -> str:
+    """Move the tone of a syllable-final oa/oe/uy to the first vowel (hoá -> hóa)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", _OLD_TONE.sub(r"\1\3\2", decomposed))
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str | None) -> str:
+    """Comparison key: cleaned, lower-case, new tone placement, '-' for every dash,
+    dashes spaced alike, no trailing punctuation."""
+    text = new_tone_placement(clean(text).translate(_DASHES)).lower()
+    text = re.sub(r"\s*-\s*", " - ", text)
+    return _SPACE.sub(" ", text).strip(" .;,:")
+
+
+def strip_accents(text: str) -> str:
+    """'Văn hóa' -> 'Van hoa' (đ -> d), for accent-blind comparison."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in text if not unicodedata.combining(c))
