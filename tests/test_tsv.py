@@ -1,0 +1,153 @@
+"""Extraction of the five seed appendices (TSV), checked against a reading of the seeds."""
+from pathlib import Path
+
+import pytest
+
+from ingest import extract
+from ingest.exceptions import EncodingError, NoTables, UnsupportedFormat
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "tsv"
+
+
+def doc(name):
+    return extract(SAMPLES / name)
+
+
+def row(document, table, row_no=None, line=None):
+    rows = document.tables[table].rows
+    found = [r for r in rows if (row_no is None or r.row_no == row_no) and (line is None or r.line == line)]
+    assert len(found) == 1, [r.row_no for r in found]
+    return found[0]
+
+
+def test_xuan_hung_rows_sections_and_metadata():
+    d = doc("xuan-hung-phan-cong-chi-tieu-2026.tsv")
+    assert (d.format, d.meta.commune, d.meta.plan_number, d.meta.issued_on, d.meta.year) == (
+        "tsv", "Xuân Hưng", None, None, 2026)
+    assert [len(t.rows) for t in d.tables] == [55]
+    numbers = [r.row_no for r in d.tables[0].rows]
+    assert numbers.count("6") == 2 and "5.3" not in numbers      # printed as is
+    r = row(d, 0, "2.1")
+    assert r.section == ["I. Phân công phụ trách theo dõi, đôn đốc, kiểm tra thực hiện các chỉ tiêu",
+                         "2. Về phát triển hạ tầng số"]
+    assert r.indicator == "Tỷ lệ phủ sóng 5G trên dân số đạt 95%"
+    assert r.agencies == {"lead": "Phòng Văn hóa - Xã hội",
+                          "coordinate": "Văn phòng HĐND - UBND, Phòng Kinh tế, TT phục vụ HCC, Các doanh nghiệp viễn thông"}
+    assert r.deadline == "Tháng 12/2026"
+    r = row(d, 0, "5", line=75)
+    assert r.section == ["II. Phân công chủ trì tham mưu xây dựng các văn bản"]
+    assert r.agencies["coordinate"] == "Văn phòng HĐND-UBND xã, Các cơ quan, đơn vị"
+
+
+def test_nghia_son_page_split_rows_are_joined_cell_by_cell():
+    d = doc("nghia-son-muc-tieu-2026.tsv")
+    assert [len(t.rows) for t in d.tables] == [29]
+    assert [c.role for c in d.tables[0].columns] == [
+        "number", "indicator", "unit", "target", "monitor", "lead", "coordinate", "deadline"]
+    r = row(d, 0, line=14)
+    assert r.row_no == "3" and r.section == ["B. Mục tiêu khác", "I. Phát triển hạ tầng"]
+    assert r.indicator == ("Tỷ lệ cán bộ, công chức xử lý văn bản trên hệ thống quản lý văn bản và điều hành; "
+                           "sử dụng chữ ký số công vụ trong công việc")
+    assert (r.unit, r.target, r.deadline) == ("%", "100", "Thường xuyên")
+    assert r.agencies == {"monitor": "Phòng Văn hoá – Xã hội", "lead": "Văn phòng HĐND-UBND",
+                          "coordinate": "Các cơ quan, đơn vị"}
+    r = row(d, 0, line=34)
+    assert r.agencies == {"monitor": "Văn phòng HĐND- UBND xã", "lead": "Trung tâm dịch vụ Hành chính công",
+                          "coordinate": ""}
+    assert row(d, 0, line=9).section == ["A. Mục tiêu đột phá"]
+    assert row(d, 0, line=20).target == "≥ 3,5"
+
+
+def test_xuan_loc_skips_narrative_and_reads_blank_line_page_breaks():
+    d = doc("xuan-loc-ke-hoach-cds-2026.tsv")
+    assert (d.meta.commune, d.meta.plan_number, d.meta.year) == ("Xuân Lộc", None, 2026)
+    assert [len(t.rows) for t in d.tables] == [30]
+    assert [c.role for c in d.tables[0].columns] == [
+        "number", "indicator", "unit", "target", "monitor", "coordinate", "notes"]
+    r = row(d, 0, line=269)
+    assert r.row_no == "5" and r.section == ["B. Phát triển nguồn lực"] and r.target == "100%"
+    assert row(d, 0, line=282).target == "100% (trừ văn bản mật)"
+    assert row(d, 0, line=264).target == "≥ 1%/năm"
+
+
+def test_dang_uy_plan_number_and_numbering_as_printed():
+    d = doc("dang-uy-nq57-muc-tieu-2026.tsv")
+    assert (d.meta.commune, d.meta.plan_number, str(d.meta.issued_on)) == (None, "54-KH/ĐU", "2026-04-13")
+    rows = d.tables[0].rows
+    assert len(rows) == 29
+    assert [c.role for c in d.tables[0].columns] == ["number", "indicator", "monitor", "lead", "coordinate"]
+    r = row(d, 0, line=28)
+    assert (r.row_no, r.section) == ("1", ["IV. Phát triển hệ sinh thái đổi mới sáng tạo"])
+    assert row(d, 0, line=9).indicator == "Tỷ lệ phủ sóng 5G trên dân số ≥ 95%"
+    assert row(d, 0, line=11).agencies["monitor"] == "Văn phòng Đảng ủy;"
+
+
+def test_xuan_son_three_tables_unnumbered_rows_and_numbered_headings():
+    d = doc("xuan-son-dti-2023.tsv")
+    assert (d.meta.commune, d.meta.year) == ("Xuân Sơn", 2023)
+    assert [len(t.rows) for t in d.tables] == [17, 34, 40]
+    first = row(d, 0, "16")
+    assert first.indicator == "Tổng chi ngân sách nhà nước cho chuyển đổi số"
+    assert first.agencies == {"lead": "Phòng Tài chính - Kê hoạch", "coordinate": "UBND xã (Công chức TC- KT)"}
+    # after a heading, a continuation-looking row is a row of its own
+    r = row(d, 1, line=62)
+    assert (r.row_no, r.section, r.indicator, r.target) == (
+        None, ["IV. Nhân lực số"], "Tổ công nghệ số cộng đồng đến mức thôn", "100%")
+    assert row(d, 1, "8").indicator == "Kế hoạch hành động hàng năm của xã về chuyển đổi số"
+    # numbered rows with empty cells above "-"/"•" sub-rows are headings
+    assert "16" not in [r.row_no for r in d.tables[2].rows]
+    r = row(d, 2, line=120)
+    assert r.row_no is None and r.indicator == "Kinh phí đầu tư từ NSNN cho ATTT"
+    assert r.section == ["V. An toàn thông tin mạng", "16. Tổng kinh phí chi cho an toàn thông tin (ATTT)"]
+    r = row(d, 2, line=149)
+    assert r.indicator == ("Tỷ lệ phản ánh được xử lý đúng hạn qua Tin nhắn trên các nền tảng liên lạc "
+                           "(Zalo, Messenger...)")
+    assert r.agencies == {"guide": "Phòng Văn hoá và Thông tin", "lead": "UBND xã (Công chức VP-TK)",
+                          "coordinate": ""}
+    assert row(d, 2, "14").target.endswith("nhiều cuộc diễn tập theo quy định nhất thì điểm tối đa và giảm dần")
+    assert row(d, 2, "26").indicator.startswith("Tỷ lệ DVCTT được điền sẵn thông tin (DVCTT được")
+
+
+def _write(tmp_path, name, data):
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+SMALL = "Kèm theo Kế hoạch số 12/KH-UBND ngày 3/5/2026 của UBND xã Đồng Tâm\nSTT\tNội dung chỉ tiêu\tChỉ tiêu\tĐơn vị chủ trì\n1\tTỷ lệ hồ sơ được số hóa\t100%\tPhòng Kinh tế\n"
+
+
+def _cp1258(text):
+    """Windows-1258 as Vietnamese Word wrote it: tone marks as combining characters."""
+    import unicodedata
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(p for p in parts if p not in tones))
+        out.append(base + "".join(p for p in parts if p in tones))
+    return "".join(out).encode("cp1258")
+
+
+@pytest.mark.parametrize("encode", [str.encode, lambda s: s.encode("utf-8-sig"), lambda s: s.encode("utf-16"), _cp1258])
+def test_encodings(tmp_path, encode):
+    d = extract(_write(tmp_path, "p.tsv", encode(SMALL)))
+    assert (d.meta.commune, d.meta.plan_number, str(d.meta.issued_on)) == ("Đồng Tâm", "12/KH-UBND", "2026-05-03")
+    assert d.tables[0].rows[0].indicator == "Tỷ lệ hồ sơ được số hóa"
+
+
+def test_decomposed_text_is_stored_nfc(tmp_path):
+    import unicodedata
+    d = extract(_write(tmp_path, "p.tsv", unicodedata.normalize("NFD", SMALL).encode()))
+    assert d.tables[0].rows[0].agencies["lead"] == "Phòng Kinh tế"
+
+
+def test_bad_text_files(tmp_path):
+    with pytest.raises(UnsupportedFormat):
+        extract(_write(tmp_path, "b.tsv", bytes(range(256)) * 20))
+    with pytest.raises(NoTables):
+        extract(_write(tmp_path, "e.tsv", b""))
+    with pytest.raises(NoTables):
+        extract(_write(tmp_path, "n.tsv", "Chỉ có văn bản\nkhông có bảng\n".encode()))
+    with pytest.raises(EncodingError):
+        extract(_write(tmp_path, "x.tsv", SMALL.encode()), {"encoding": "ascii"})
