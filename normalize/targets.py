@@ -1,0 +1,267 @@
+"""Targets: the target cell (joined with the "Đơn vị tính" cell) or, when a row
+has none, the figures written in the indicator text -> `Target`s.
+
+A figure is read as a target only when something says it is one:
+- a percentage ("95%") always is; the words before it give the operator;
+- a count of a noun ("10 lần", "08 người") needs a lead word before it
+  ("≥", "đạt", "tối thiểu", "từ", "Có", …), except at the very start of a
+  target cell ("10 nghiệp vụ"), where being in that cell is the signal;
+- a bare number needs an operator ("đạt 0,65") or the start of a target cell.
+Everything else a plan writes with digits is refused: speeds and network
+generations ("1 Gb/s", "5G"), ages ("15 tuổi"), spans of time ("12 tháng",
+"5 năm"), years, dates and document numbers ("10/10/2026", "06/CP",
+"57-NQ/TW"), levels ("cấp độ 3", "mức độ 3, 4") and the "1 lần" of "1 tuần/1 lần".
+
+Decisions where the documents are ambiguous:
+- "Có N <noun>" ("Có 1 trường phổ thông …") is `= N`, unit the counted noun
+  ("trường"): "Có" only says the row has a count, not that it is a minimum.
+- A unit cell that is not a unit ("Đảm bảo", "Đạt", "Số lượng") adds nothing:
+  "Đảm bảo" + "100" is `= 100` with unit None — a guessed "%" would be invented.
+- In a rate indicator ("Tỷ lệ …") only a percentage can be the target; a count
+  in its text defines what is counted ("… có ít nhất 01 tài khoản …").
+- "trên N vạn/nghìn dân" anywhere after a count is its denominator (`per`),
+  not a "> N" target ("Có từ 08 người … trên 01 vạn dân").
+- When several targets are read, each `raw` is the span it was read from;
+  the first is the target, the rest are `more_targets`.
+"""
+from __future__ import annotations
+
+import re
+
+from .model import Target
+from .text import fold
+
+_NUM = r"\d+(?:[.,]\d+)*"
+_MULTIPLIER = r"(?:vạn|nghìn|ngàn|triệu|trăm)"
+
+# Lead words, tried as "the words right before the number". The op of the
+# entry whose group matched wins; within one position the longer phrase is
+# listed first ("đạt tối thiểu" before "đạt").
+_LEADS = (
+    (r"≥|⩾|≧|>=|=>", ">="),
+    (r"≤|⩽|≦|<=|=<", "<="),
+    (r">", ">"),
+    (r"<", "<"),
+    (r"=", "="),
+    (r"đạt\s+tối\s+thiểu|tối\s+thiểu|ít\s+nhất|không\s+(?:dưới|thấp\s+hơn|ít\s+hơn)|đạt\s+từ|đạt", ">="),
+    (r"đạt\s+trên|cao\s+hơn|nhiều\s+hơn|trên|hơn|vượt", ">"),
+    (r"tối\s+đa|nhiều\s+nhất|không\s+(?:vượt\s+quá|quá|vượt|cao\s+hơn)", "<="),
+    (r"thấp\s+hơn|ít\s+hơn|dưới", "<"),
+    (r"từ", ">="),      # weak: with no unit after it, "từ 2026" is a time span
+    (r"có", "="),       # weak: introduces a count, says nothing of its bound
+)
+_WEAK_LEADS = {len(_LEADS) - 2, len(_LEADS) - 1}
+_LEAD = re.compile(
+    r"(?<!\w)(?:" + "|".join(f"(?P<l{i}>{p})" for i, (p, _) in enumerate(_LEADS)) + r")"
+    r"(?:\s+(?:tỷ\s+lệ|tỉ\s+lệ|mức|là|khoảng))?\s*$",   # "đạt tỷ lệ 60%", "đạt mức 95%"
+    re.IGNORECASE,
+)
+
+# Words right before a number that make it a name, not a quantity:
+# "cấp độ 3", "mức độ 4", "Đề án 06", "Văn bản số 1145", "năm 2027", "lần thứ 4".
+_NAMING = re.compile(
+    r"(?<!\w)(?:cấp\s+độ|mức\s+độ|cấp|mức|độ|loại|hạng|nhóm|giai\s+đoạn|phiên\s+bản|thứ|khóa|khoá"
+    r"|điều|khoản|chương|mục|phụ\s+lục|bước|số|năm|tháng|ngày|quý|tuần|đề\s+án|quyết\s+định"
+    r"|nghị\s+quyết|nghị\s+định|thông\s+tư|chỉ\s+thị|công\s+văn|kế\s+hoạch|văn\s+bản|version)\s*$",
+    re.IGNORECASE,
+)
+
+# Counted nouns of more than one syllable; any other noun is its first syllable
+# ("08 người thực hiện" -> "người", "1 trường phổ thông" -> "trường").
+_NOUNS = sorted((
+    "nhiệm vụ", "nghiệp vụ", "doanh nghiệp", "hệ thống", "sản phẩm", "mô hình", "hội nghị",
+    "tài khoản", "thủ tục", "dịch vụ", "hồ sơ", "văn bản", "cơ quan", "đơn vị", "cơ sở",
+    "lớp học", "học sinh", "giáo viên", "cán bộ", "người dân", "hộ gia đình", "hộ dân",
+    "câu lạc bộ", "tin bài", "bài viết", "chuyên mục", "ứng dụng", "nền tảng", "phần mềm",
+    "thiết bị", "máy tính", "máy trạm", "điểm truy cập", "sáng kiến", "đề tài", "dự án",
+    "công trình", "bộ phận", "cơ sở dữ liệu", "triệu đồng", "tỷ đồng", "nghìn đồng",
+    "lượt truy cập", "tổ công nghệ số",
+), key=len, reverse=True)
+_NOUN = r"(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in _NOUNS) + r")(?!\w)|[^\W\d_]+"
+
+# A number followed by one of these is not a target at all.
+_REFUSED_UNITS = frozenset((
+    "tuổi", "năm", "tháng", "tuần", "ngày", "giờ", "phút", "giây", "quý",
+    "g", "gb", "gbps", "mb", "mbps", "kb", "kbps", "tb", "ghz", "mhz",
+    "vạn", "nghìn", "ngàn", "trăm", "triệu", "tỷ",
+))
+# Words that follow a number without being what it counts.
+_STOP_WORDS = frozenset((
+    "và", "hoặc", "đến", "tới", "trở", "trên", "dưới", "của", "cho", "với", "là", "được", "trong",
+    "tại", "theo", "so", "khi", "để", "từ", "các", "những", "mỗi", "hằng", "hàng", "sau", "trước",
+    "về", "đã", "sẽ", "đạt", "có", "thì", "nhưng", "nếu", "vào", "ra", "lên", "xuống", "như",
+))
+
+_NUMBER = re.compile(_NUM)
+# "60 - 80%", "từ 60% đến 80%": an interval, only for percentages (a bare
+# "2026 - 2030" is a period of years).
+_RANGE = re.compile(
+    rf"(?:(?<!\w)từ\s+)?(?<![\w/.,\-–])(?P<lo>{_NUM})\s*%?\s*(?:-|–|đến|tới)\s*(?P<hi>{_NUM})\s*%",
+    re.IGNORECASE,
+)
+_UNIT = re.compile(rf"\s*(?P<pct>%|phần\s+trăm)|\s+(?P<noun>{_NOUN})", re.IGNORECASE)
+_PER_WORD = (
+    rf"(?:(?:{_NUM}\s*)?(?:{_MULTIPLIER}\s+)?(?:người\s+dân|dân|người|hộ)"
+    r"|năm|tháng|quý|tuần|ngày|xã|thôn|trường|lớp|đơn\s+vị|doanh\s+nghiệp)(?!\w)"
+)
+# "%/năm", "01 lần mỗi năm"
+_PER = re.compile(rf"(?:\s*/\s*|\s+(?:mỗi|hằng|hàng)\s+)(?P<per>{_PER_WORD})", re.IGNORECASE)
+# "… trên 01 vạn dân", "… trên 1.000 dân" anywhere after a count: a denominator.
+_PER_POPULATION = re.compile(
+    rf"(?<!\w)(?:trên|mỗi)\s+(?P<per>(?:{_NUM}\s*)?{_MULTIPLIER}\s+(?:người\s+dân|dân|hộ)|{_NUM}\s+(?:dân|dân\s+số))(?!\w)",
+    re.IGNORECASE,
+)
+_ONWARD = re.compile(r"\s+trở\s+(?P<dir>lên|xuống)(?!\w)", re.IGNORECASE)
+_QUALIFIER = re.compile(r"\s*\((?P<q>[^()]*)\)")
+_GLUE_BEFORE = re.compile(r"[\w/.,\-–]")
+_GLUE_AFTER = re.compile(r"[\w/\-–]")
+_RATE = re.compile(r"(?:tỷ|tỉ)\s+lệ(?!\w)", re.IGNORECASE)
+
+_PLACEHOLDERS = frozenset(("-", "--", "—", "–", "…", "...", "x"))
+_BOOLEAN_TRUE = frozenset(("đạt", "có", "hoàn thành"))
+_NOT_UNITS = frozenset(("đạt", "có", "hoàn thành", "đảm bảo", "bảo đảm", "số lượng", "tỷ lệ", "tỉ lệ", "chỉ tiêu"))
+
+
+def parse_target(target_cell: str, unit_cell: str, indicator_text: str) -> tuple[Target | None, list[Target]]:
+    """(target, more_targets) of one row. The target cell wins; with no target
+    cell the indicator text is read. A placeholder cell ("-") means no target."""
+    cell = (target_cell or "").strip()
+    if cell:
+        return _from_cell(cell, (unit_cell or "").strip())
+    text = (indicator_text or "").strip()
+    targets = _scan(text, cell=False, counts=not _RATE.match(text))
+    return (targets[0], targets[1:]) if targets else (None, [])
+
+
+def _from_cell(cell: str, unit_cell: str) -> tuple[Target | None, list[Target]]:
+    key = fold(cell)
+    if key in _PLACEHOLDERS:
+        return None, []
+    if key in _BOOLEAN_TRUE:
+        return Target(raw=cell, kind="boolean", boolean=True), []
+    targets = _scan(cell, cell=True, counts=True)
+    if not targets:
+        # A requirement in words (a Min-Max scoring rule, "Đáp ứng các tiêu chí …").
+        return Target(raw=cell, kind="text"), []
+    unit, per = _unit_column(unit_cell)
+    for t in targets:
+        if t.unit is None and unit:
+            t.unit, t.per = unit, t.per or per
+    return targets[0], targets[1:]
+
+
+def _unit_column(unit_cell: str) -> tuple[str | None, str | None]:
+    """("%", "năm") from "%/năm"; (None, None) for words that are not units."""
+    if not unit_cell or fold(unit_cell) in _NOT_UNITS or fold(unit_cell) in _PLACEHOLDERS:
+        return None, None
+    per = _PER.search(unit_cell)
+    if "%" in unit_cell:
+        return "%", per and _spaced(per.group("per"))
+    if per:
+        return _noun(unit_cell[:per.start()]), _spaced(per.group("per"))
+    return _noun(unit_cell), None
+
+
+def _scan(text: str, cell: bool, counts: bool) -> list[Target]:
+    """Every target written in `text`, in reading order."""
+    found: list[tuple[int, int, Target]] = []       # (start, end, target)
+    taken: list[tuple[int, int]] = []
+    pers = list(_PER_POPULATION.finditer(text))
+    taken += [m.span() for m in pers]
+    for m in _RANGE.finditer(text):
+        raw = m.group(0).strip()
+        found.append((m.start(), m.end(), Target(raw=raw, kind="numeric", op="between", value=_value(m["lo"]),
+                                                 value_max=_value(m["hi"]), unit="%")))
+        taken.append(m.span())
+    for m in _NUMBER.finditer(text):
+        start, end = m.span()
+        if any(a <= start < b for a, b in taken):
+            continue
+        hit = _read(text, m, cell, counts)
+        if hit:
+            found.append(hit)
+    found.sort(key=lambda f: f[0])
+    for p in pers:     # a population denominator belongs to the count before it
+        before = [f for f in found if f[1] <= p.start() and f[2].per is None and f[2].unit != "%"]
+        if before:
+            start, _, t = before[-1]
+            t.per, t.raw = _spaced(p.group("per")), text[start:p.end()].strip()
+    return [t for _, _, t in found]
+
+
+def _read(text: str, m: re.Match, cell: bool, counts: bool) -> tuple[int, int, Target] | None:
+    """The target around the number `m`, or None when it is not one."""
+    start, end = m.span()
+    if start and _GLUE_BEFORE.match(text, start - 1):
+        return None     # "Covid-19", "NQ/57", the "1" of "tuần/1 lần"
+    if end < len(text) and _GLUE_AFTER.match(text, end):
+        return None     # "5G", "1Gb/s", "06/CP", "10/10/2026", "57-NQ"
+    lead = _LEAD.search(text, max(0, start - 30), start)
+    lead_no = int(lead.lastgroup[1:]) if lead else None
+    op = _LEADS[lead_no][1] if lead else None
+    first = (lead.start() if lead else start) == 0
+
+    unit = per = qualifier = None
+    pos = end
+    u = _UNIT.match(text, pos)
+    if u and u["pct"]:
+        unit, pos = "%", u.end()
+    else:
+        if _NAMING.search(text, max(0, start - 20), start):
+            return None
+        word = u and _noun(u["noun"])
+        if word and word.lower() in _REFUSED_UNITS:
+            return None
+        if not counts:
+            return None     # a count in a rate indicator's text defines it
+        if word and word.lower() not in _STOP_WORDS:
+            if not (lead or (cell and first)):
+                return None
+            unit, pos = word, u.end()
+        else:   # a bare number: only after a real operator or opening a target cell
+            strong = lead is not None and lead_no not in _WEAK_LEADS
+            if not (strong or (cell and first)) or _is_year(m.group()):
+                return None
+    p = _PER.match(text, pos)
+    if p:
+        per, pos = _spaced(p["per"]), p.end()
+    o = _ONWARD.match(text, pos)
+    if o:
+        pos = o.end()
+        if op in (None, "="):
+            op = ">=" if o["dir"].lower() == "lên" else "<="
+    q = _QUALIFIER.match(text, pos)
+    if q and q["q"].strip():
+        qualifier, pos = _spaced(q["q"]), q.end()
+    begin = lead.start() if lead and lead_no != len(_LEADS) - 1 else start   # "Có" is not part of the raw
+    target = Target(raw=text[begin:pos].strip(), kind="numeric", op=op or "=", value=_value(m.group()),
+                    unit=unit, per=per, qualifier=qualifier)
+    return begin, pos, target
+
+
+def _value(number: str) -> float:
+    """'3,5' -> 3.5, '0,25' -> 0.25, '1.000' -> 1000, '1.000,5' -> 1000.5."""
+    if "," in number and "." in number:
+        return float(number.replace(".", "").replace(",", "."))
+    if "," in number:
+        head, *rest = number.split(",")
+        return float(head + "." + rest[0]) if len(rest) == 1 else float(number.replace(",", ""))
+    if "." in number:
+        head, *rest = number.split(".")
+        if all(len(r) == 3 for r in rest) and (len(rest) > 1 or head != "0"):
+            return float(number.replace(".", ""))     # Vietnamese thousands: "1.000"
+    return float(number)
+
+
+def _is_year(number: str) -> bool:
+    return number.isdigit() and 1900 <= int(number) <= 2100
+
+
+def _noun(word: str) -> str:
+    """A unit as stored: spaces collapsed, lower case unless an acronym ("DN")."""
+    word = _spaced(word)
+    return word if word.isupper() and len(word) > 1 else word.lower()
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
