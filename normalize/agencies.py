@@ -1,0 +1,126 @@
+"""Split an agency cell ("Văn phòng HĐND - UBND, Phòng Kinh tế, TT phục vụ HCC")
+into the mentions it names.
+
+Commas, semicolons and line breaks separate mentions, except inside a name the
+registry knows with its commas ("Các cơ quan, đơn vị"): the longest run of
+comma pieces that reads exactly as a known name stays whole. "và"/"&" separates
+only where both sides resolve on their own and the whole does not ("MTTQ và các
+đoàn thể" -> two, "Văn phòng HĐND và UBND xã" -> one), or where one side
+resolves and the other starts with a word that begins an agency ("UBND xã và
+thôn trưởng các thôn"). "UBND xã (Công chức VP-TK và Công chức TC-KT)" names
+the positions in the brackets. A comma piece that resolves to nothing and
+starts no agency name ("ngành", "địa phương") belongs to the piece before it.
+"""
+from __future__ import annotations
+
+import re
+
+from .matching import Matcher
+from .text import clean, fold
+
+RUN_SCORE = 95.0    # least match score for comma/"và" pieces to be read as one name
+
+_SEGMENT = re.compile(r"[;\n\r]+")
+_ATOM = re.compile(r"(,|\s+và\s+|\s+&\s+)", re.IGNORECASE)
+_BRACKET = re.compile(r"^(?P<head>[^()]*?)\s*\((?P<inner>[^()]*)\)?\s*$")
+_HEAD_CONNECTOR = re.compile(r"(?:\s*-\s*|\s+và\s*)+$", re.IGNORECASE)
+
+# Words that begin an agency's or a position's name, folded.
+_STARTS_AGENCY = re.compile(r"^(?:các|những|cán bộ|công chức|bộ phận|phòng|ban|văn phòng|vp|trung tâm|tt|"
+                            r"trạm|công an|đảng ủy|ủy ban|ubnd|hđnd|mttq|mặt trận|hội|đoàn|trường|tổ|"
+                            r"thôn trưởng|trưởng|đài|bưu điện|ngân hàng|doanh nghiệp|sở|chi bộ|đơn vị|"
+                            r"lãnh đạo|chủ tịch|phó chủ tịch|bí thư|người|cơ quan|hội đồng)(?!\w)")
+
+
+def _tidy(text: str) -> str:
+    """Strip list markers and trailing punctuation: '- Phòng Kinh tế.' -> 'Phòng Kinh tế'."""
+    return clean(text).lstrip("-–•+* ").rstrip(";.,: ").strip()
+
+
+def _starts_agency(text: str) -> bool:
+    return bool(_STARTS_AGENCY.match(fold(text)))
+
+
+def split_mentions(cell: str, matcher: Matcher) -> list[str]:
+    """The mentions named in one agency cell, in order, as written (tidied)."""
+    mentions: list[str] = []
+    for segment in _SEGMENT.split(cell or ""):
+        mentions += _split_segment(_tidy(segment), matcher)
+    return [m for m in mentions if m]
+
+
+def _split_segment(segment: str, matcher: Matcher) -> list[str]:
+    if not segment:
+        return []
+    if "(" in segment and not matcher.exact(segment):
+        bracket = _BRACKET.match(segment)
+        if bracket:
+            head = _HEAD_CONNECTOR.sub("", bracket["head"])
+            unit = matcher.exact(head)
+            if unit and matcher.registry.unit(unit).kind == "government" and bracket["inner"].strip():
+                return _split_segment(_tidy(bracket["inner"]), matcher)   # UBND xã (the positions)
+    parts = _ATOM.split(_protect_brackets(segment))
+    atoms = [_restore(p).strip() for p in parts[0::2]]
+    seps = [p.strip().lower() for p in parts[1::2]]         # seps[i] sits between atoms i and i+1
+    return _split_atoms(atoms, seps, matcher)
+
+
+def _protect_brackets(text: str) -> str:
+    """Hide separators inside brackets, which comment on the name before them."""
+    return re.sub(r"\([^()]*\)?", lambda m: m.group(0).replace(",", "\0c").replace("&", "\0a")
+                  .replace(" và ", "\0v").replace(" Và ", "\0V"), text)
+
+
+def _restore(text: str) -> str:
+    return text.replace("\0c", ",").replace("\0a", "&").replace("\0v", " và ").replace("\0V", " Và ")
+
+
+def _join(atoms: list[str], seps: list[str]) -> str:
+    out = atoms[0]
+    for sep, atom in zip(seps, atoms[1:]):
+        out += (", " if sep == "," else f" {sep} ") + atom
+    return out
+
+
+def _split_atoms(atoms: list[str], seps: list[str], matcher: Matcher) -> list[str]:
+    def known_run(i: int) -> int | None:
+        """End of the longest run of two or more atoms from i that reads as one
+        known name: exactly, or matched with a near-perfect score."""
+        for j in range(len(atoms), i + 1, -1):
+            text = _join(atoms[i:j], seps[i:j - 1])
+            if matcher.exact(text) or matcher.match(text).score >= RUN_SCORE and matcher.match(text).unit:
+                return j
+        return None
+
+    out: list[str] = []
+    i, n = 0, len(atoms)
+    while i < n:
+        j = known_run(i)
+        if j:
+            out.append(_join(atoms[i:j], seps[i:j - 1]))
+            i = j
+            continue
+        j = i + 1                        # else the chain "A và B" up to the next comma or known run
+        while j < n and seps[j - 1] != "," and not known_run(j):
+            j += 1
+        pieces = _split_and(atoms[i:j], seps[i:j - 1], matcher)
+        if out and seps[i - 1] == "," and len(pieces) == 1 \
+                and not _starts_agency(pieces[0]) and not matcher.match(pieces[0]).unit:
+            out[-1] = f"{out[-1]}, {pieces[0]}"              # "Các ban, ngành, địa phương"
+        else:
+            out += pieces
+        i = j
+    return out
+
+
+def _split_and(atoms: list[str], seps: list[str], matcher: Matcher) -> list[str]:
+    """Split a chain "A và B và C" where the parts are agencies of their own."""
+    whole = _join(atoms, seps)
+    if len(atoms) == 1 or matcher.match(whole).unit:
+        return [whole]
+    for p in range(1, len(atoms)):
+        left, right = _join(atoms[:p], seps[:p - 1]), _join(atoms[p:], seps[p:])
+        left_ok, right_ok = bool(matcher.match(left).unit), bool(matcher.match(right).unit)
+        if (left_ok and right_ok) or (left_ok and _starts_agency(right)) or (right_ok and _starts_agency(left)):
+            return _split_and(atoms[:p], seps[:p - 1], matcher) + _split_and(atoms[p:], seps[p:], matcher)
+    return [whole]

@@ -1,0 +1,61 @@
+"""The registry of canonical agencies (units.csv) and the clerks' decisions.
+
+A `Registry` is a plain, picklable dataclass: it is built once and sent to
+worker processes. `decisions` maps a raw mention, folded with
+`normalize.text.fold`, to the canonical name a clerk chose for it (None: the
+clerk said it is no agency we track); decisions win over automatic matching.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .text import clean, fold
+
+LEVELS = ("commune", "district", "province")
+
+
+@dataclass
+class Unit:
+    name: str                        # canonical name
+    kind: str                        # government | office | party | police | position | …
+    level: str                       # commune | district | province
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Registry:
+    units: list[Unit]
+    decisions: dict[str, str | None] = field(default_factory=dict)
+
+    def unit(self, name: str) -> Unit | None:
+        return next((u for u in self.units if u.name == name), None)
+
+    def decide(self, mention: str, unit: str | None) -> None:
+        """Record a clerk's decision: `mention` means canonical `unit` (None: not tracked)."""
+        if unit is not None and self.unit(unit) is None:
+            raise ValueError(f"unknown unit {unit!r} (use a canonical name from units.csv)")
+        self.decisions[fold(mention)] = unit
+
+
+def load_registry(path: str | Path | None = None) -> Registry:
+    """Read units.csv (columns canonical_name, kind, level, aliases_seen with '|'
+    between aliases); the bundled file when `path` is None."""
+    if path is None:
+        text = resources.files("normalize").joinpath("data/units.csv").read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    units = []
+    for n, rec in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        name = clean(rec.get("canonical_name"))
+        level = (rec.get("level") or "").strip()
+        if not name:
+            raise ValueError(f"units.csv line {n}: empty canonical_name (fill it or drop the line)")
+        if level not in LEVELS:
+            raise ValueError(f"units.csv line {n}: level {level!r} is not one of {', '.join(LEVELS)}")
+        aliases = [clean(a) for a in (rec.get("aliases_seen") or "").split("|") if clean(a)]
+        units.append(Unit(name, (rec.get("kind") or "").strip(), level, aliases))
+    return Registry(units)
