@@ -23,6 +23,10 @@ Decisions where the documents are ambiguous:
   not a "> N" target ("Có từ 08 người … trên 01 vạn dân").
 - When several targets are read, each `raw` is the span it was read from;
   the first is the target, the rest are `more_targets`.
+- A target cell reading "Đạt", "Có" or "Hoàn thành" is boolean true; a cell of
+  dashes or dots ("-", "…") is no target, and then the text is not read either:
+  the table says there is none. Any other cell without a readable figure is
+  kept whole as kind "text".
 """
 from __future__ import annotations
 
@@ -34,25 +38,26 @@ from .text import fold
 _NUM = r"\d+(?:[.,]\d+)*"
 _MULTIPLIER = r"(?:vạn|nghìn|ngàn|triệu|trăm)"
 
-# Lead words, tried as "the words right before the number". The op of the
-# entry whose group matched wins; within one position the longer phrase is
-# listed first ("đạt tối thiểu" before "đạt").
+# Lead words, tried as "the words right before the number": (pattern, op, kind).
+# Within one entry the longer phrase comes first ("đạt tối thiểu" before "đạt").
+# kind "op" is a bound; "weak" is a bound too, but alone before a bare number it
+# is more often a time span ("từ 2026"); "count" ("Có 1 trường") only says a
+# count follows: it is "=" and is left out of `raw`.
 _LEADS = (
-    (r"≥|⩾|≧|>=|=>", ">="),
-    (r"≤|⩽|≦|<=|=<", "<="),
-    (r">", ">"),
-    (r"<", "<"),
-    (r"=", "="),
-    (r"đạt\s+tối\s+thiểu|tối\s+thiểu|ít\s+nhất|không\s+(?:dưới|thấp\s+hơn|ít\s+hơn)|đạt\s+từ|đạt", ">="),
-    (r"đạt\s+trên|cao\s+hơn|nhiều\s+hơn|trên|hơn|vượt", ">"),
-    (r"tối\s+đa|nhiều\s+nhất|không\s+(?:vượt\s+quá|quá|vượt|cao\s+hơn)", "<="),
-    (r"thấp\s+hơn|ít\s+hơn|dưới", "<"),
-    (r"từ", ">="),      # weak: with no unit after it, "từ 2026" is a time span
-    (r"có", "="),       # weak: introduces a count, says nothing of its bound
+    (r"≥|⩾|≧|>=|=>", ">=", "op"),
+    (r"≤|⩽|≦|<=|=<", "<=", "op"),
+    (r">", ">", "op"),
+    (r"<", "<", "op"),
+    (r"=", "=", "op"),
+    (r"đạt\s+tối\s+thiểu|tối\s+thiểu|ít\s+nhất|không\s+(?:dưới|thấp\s+hơn|ít\s+hơn)|đạt\s+từ|đạt", ">=", "op"),
+    (r"đạt\s+trên|cao\s+hơn|nhiều\s+hơn|trên|hơn|vượt", ">", "op"),
+    (r"tối\s+đa|nhiều\s+nhất|không\s+(?:vượt\s+quá|quá|vượt|cao\s+hơn)", "<=", "op"),
+    (r"thấp\s+hơn|ít\s+hơn|dưới", "<", "op"),
+    (r"từ", ">=", "weak"),
+    (r"có", "=", "count"),
 )
-_WEAK_LEADS = {len(_LEADS) - 2, len(_LEADS) - 1}
 _LEAD = re.compile(
-    r"(?<!\w)(?:" + "|".join(f"(?P<l{i}>{p})" for i, (p, _) in enumerate(_LEADS)) + r")"
+    r"(?<!\w)(?:" + "|".join(f"(?P<l{i}>{p})" for i, (p, _, _) in enumerate(_LEADS)) + r")"
     r"(?:\s+(?:tỷ\s+lệ|tỉ\s+lệ|mức|là|khoảng))?\s*$",   # "đạt tỷ lệ 60%", "đạt mức 95%"
     re.IGNORECASE,
 )
@@ -79,12 +84,15 @@ _NOUNS = sorted((
 ), key=len, reverse=True)
 _NOUN = r"(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in _NOUNS) + r")(?!\w)|[^\W\d_]+"
 
-# A number followed by one of these is not a target at all.
+# A number followed by one of these is not a target at all: ages qualify a
+# population, speeds and "5G" name a technology, a bare multiplier hides the value.
 _REFUSED_UNITS = frozenset((
-    "tuổi", "năm", "tháng", "tuần", "ngày", "giờ", "phút", "giây", "quý",
-    "g", "gb", "gbps", "mb", "mbps", "kb", "kbps", "tb", "ghz", "mhz",
+    "tuổi", "g", "gb", "gbps", "mb", "mbps", "kb", "kbps", "tb", "ghz", "mhz",
     "vạn", "nghìn", "ngàn", "trăm", "triệu", "tỷ",
 ))
+# A span of time is a target only after a real operator ("không quá 3 ngày");
+# otherwise it is a period ("sau 12 tháng", "Kế hoạch 5 năm", "1 tuần/1 lần").
+_TIME_UNITS = frozenset(("năm", "tháng", "quý", "tuần", "ngày", "giờ", "phút", "giây"))
 # Words that follow a number without being what it counts.
 _STOP_WORDS = frozenset((
     "và", "hoặc", "đến", "tới", "trở", "trên", "dưới", "của", "cho", "với", "là", "được", "trong",
@@ -117,7 +125,7 @@ _GLUE_BEFORE = re.compile(r"[\w/.,\-–]")
 _GLUE_AFTER = re.compile(r"[\w/\-–]")
 _RATE = re.compile(r"(?:tỷ|tỉ)\s+lệ(?!\w)", re.IGNORECASE)
 
-_PLACEHOLDERS = frozenset(("-", "--", "—", "–", "…", "...", "x"))
+_PLACEHOLDERS = frozenset(("-", "--", "—", "–", "…", "..."))
 _BOOLEAN_TRUE = frozenset(("đạt", "có", "hoàn thành"))
 _NOT_UNITS = frozenset(("đạt", "có", "hoàn thành", "đảm bảo", "bảo đảm", "số lượng", "tỷ lệ", "tỉ lệ", "chỉ tiêu"))
 
@@ -197,8 +205,7 @@ def _read(text: str, m: re.Match, cell: bool, counts: bool) -> tuple[int, int, T
     if end < len(text) and _GLUE_AFTER.match(text, end):
         return None     # "5G", "1Gb/s", "06/CP", "10/10/2026", "57-NQ"
     lead = _LEAD.search(text, max(0, start - 30), start)
-    lead_no = int(lead.lastgroup[1:]) if lead else None
-    op = _LEADS[lead_no][1] if lead else None
+    _, op, kind = _LEADS[int(lead.lastgroup[1:])] if lead else (None, None, None)
     first = (lead.start() if lead else start) == 0
 
     unit = per = qualifier = None
@@ -210,7 +217,7 @@ def _read(text: str, m: re.Match, cell: bool, counts: bool) -> tuple[int, int, T
         if _NAMING.search(text, max(0, start - 20), start):
             return None
         word = u and _noun(u["noun"])
-        if word and word.lower() in _REFUSED_UNITS:
+        if word and (word.lower() in _REFUSED_UNITS or word.lower() in _TIME_UNITS and kind != "op"):
             return None
         if not counts:
             return None     # a count in a rate indicator's text defines it
@@ -219,8 +226,7 @@ def _read(text: str, m: re.Match, cell: bool, counts: bool) -> tuple[int, int, T
                 return None
             unit, pos = word, u.end()
         else:   # a bare number: only after a real operator or opening a target cell
-            strong = lead is not None and lead_no not in _WEAK_LEADS
-            if not (strong or (cell and first)) or _is_year(m.group()):
+            if not (kind == "op" or (cell and first)) or _is_year(m.group()):
                 return None
     p = _PER.match(text, pos)
     if p:
@@ -233,7 +239,7 @@ def _read(text: str, m: re.Match, cell: bool, counts: bool) -> tuple[int, int, T
     q = _QUALIFIER.match(text, pos)
     if q and q["q"].strip():
         qualifier, pos = _spaced(q["q"]), q.end()
-    begin = lead.start() if lead and lead_no != len(_LEADS) - 1 else start   # "Có" is not part of the raw
+    begin = lead.start() if lead and kind != "count" else start
     target = Target(raw=text[begin:pos].strip(), kind="numeric", op=op or "=", value=_value(m.group()),
                     unit=unit, per=per, qualifier=qualifier)
     return begin, pos, target

@@ -314,6 +314,10 @@ def read(text):
     ("Có 2 hội nghị mỗi năm", num("2 hội nghị mỗi năm", "=", 2, "hội nghị", per="năm")),
     ("tin, bài đạt từ 20 bài trở lên", num("đạt từ 20 bài trở lên", ">=", 20, "bài")),
     ("đạt 1.000 người", num("đạt 1.000 người", ">=", 1000, "người")),
+    ("≥ 5 tỷ đồng", num("≥ 5 tỷ đồng", ">=", 5, "tỷ đồng")),
+    # a span of time after a real operator is a target; after "sau"/"từ" or nothing it is a period
+    ("giải quyết không quá 3 ngày", num("không quá 3 ngày", "<=", 3, "ngày")),
+    ("tối thiểu 2 giờ/tuần", num("tối thiểu 2 giờ/tuần", ">=", 2, "giờ", per="tuần")),
     ("Có từ 08 người làm khoa học trên 01 vạn dân",
      num("từ 08 người làm khoa học trên 01 vạn dân", ">=", 8, "người", per="01 vạn dân")),
 ])
@@ -334,7 +338,8 @@ def test_several_targets_in_one_text():
     "DVCTT mức độ 4", "DVCTT mức độ 3, 4 trong năm", "tần suất cập nhật trung bình 1 tuần/1 lần",
     "Nghị quyết số 57-NQ/TW", "Văn bản số 1145/BTTTT-CATTT ngày 03/4/2020", "Kế hoạch hành động 5 năm",
     "Cách mạng công nghiệp lần thứ 4", "phòng chống Covid-19", "Tổ chức 02 hội nghị",
-    "Chỉ thị 01 của Ban Thường vụ", "Đề án 06 (Quyết định 06)",
+    "Chỉ thị 01 của Ban Thường vụ", "Đề án 06 (Quyết định 06)", "từ 12 tháng", "Có 3/5 xã",
+    "Đến năm 2026, các cơ quan", "Quý IV/2026",
     # in a rate indicator a count defines what is counted; the target is elsewhere
     "Tỷ lệ cơ quan, đơn vị có ít nhất 01 tài khoản ứng dụng AI",
 ])
