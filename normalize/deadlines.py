@@ -11,8 +11,8 @@ Decisions:
   "2026 - 2030"): the deadline is the last one, the time the work must be done.
 - A cell opening with a recurring word is recurring even when a date follows
   ("Hằng năm, trước 31/12/2026").
-- A month or quarter written without a year keeps year None; filling it from
-  the plan's year is the caller's choice.
+- A date, month or quarter written without a year ("Trước 31/12", "Tháng 9")
+  keeps year None; filling it from the plan's year is the caller's choice.
 - Text that names no time (e.g. "Theo chỉ đạo của UBND tỉnh") gives None; the
   cell text itself is kept by the caller, so nothing is lost.
 """
@@ -41,6 +41,7 @@ _WHEN = re.compile(
   | (?<!\d)(?P<h>\d{{1,2}})\s+tháng\s+(?P<hw>đầu|cuối)\s+năm(?:\s+(?P<hy>{_YEAR})(?!\d))?
   | (?<!\w)tháng\s*(?P<m>\d{{1,2}})(?!\d)(?:{_SEP}(?P<my>{_YEAR})(?!\d))?
   | (?<![\d/.])(?P<m2>\d{{1,2}})\s*/\s*(?P<my2>{_YEAR})(?!\d)
+  | (?<![\d/.])(?P<d3>\d{{1,2}})\s*/\s*(?P<dm3>\d{{1,2}})(?![\d/])
   | (?<![\d/.])(?P<y>{_YEAR})(?![\d/])
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -66,14 +67,18 @@ def parse_deadline(text: str) -> Deadline | None:
 def _deadline(raw: str, m: re.Match) -> Deadline | None:
     """The Deadline one match names, or None when its figures are no real time."""
     g = m.groupdict()
-    if g["d"] or g["d2"]:
-        year, month, day = (int(g["dy"]), int(g["dm"]), int(g["d"])) if g["d"] else \
-            (int(g["dy2"]), int(g["dm2"]), int(g["d2"]))
+    if g["d"] or g["d2"] or g["d3"]:
+        if g["d"]:
+            year, month, day = g["dy"], g["dm"], g["d"]
+        elif g["d2"]:
+            year, month, day = g["dy2"], g["dm2"], g["d2"]
+        else:       # "Trước 31/12": a date without its year
+            year, month, day = None, g["dm3"], g["d3"]
         try:
-            date(year, month, day)
+            date(int(year or 2000), int(month), int(day))    # 2000 is a leap year: "29/2" passes
         except ValueError:
             return None
-        return Deadline(raw=raw, kind="date", year=year, month=month, day=day)
+        return Deadline(raw=raw, kind="date", year=_int(year), month=int(month), day=int(day))
     if g["q"]:
         q = g["q"].lower()
         quarter = _ROMAN[q] if q in _ROMAN else int(q)

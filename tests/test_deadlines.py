@@ -72,6 +72,8 @@ def test_seed_row_deadlines():
     ("30.6.2026", Deadline("30.6.2026", "date", year=2026, month=6, day=30)),
     ("Trước ngày 15/10/2026", Deadline("Trước ngày 15/10/2026", "date", year=2026, month=10, day=15)),
     ("ngày 30 tháng 6 năm 2026", Deadline("ngày 30 tháng 6 năm 2026", "date", year=2026, month=6, day=30)),
+    ("Hoàn thành trước 31/12", Deadline("Hoàn thành trước 31/12", "date", month=12, day=31)),
+    ("29/2", Deadline("29/2", "date", month=2, day=29)),
     # a span: the deadline is its end
     ("Từ tháng 3/2026 đến tháng 12/2026", month("Từ tháng 3/2026 đến tháng 12/2026", 2026, 12)),
     ("2026 - 2030", Deadline("2026 - 2030", "year", year=2030)),
@@ -83,6 +85,6 @@ def test_deadline_forms(text, expected):
     assert parse_deadline(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "   ", None, "Theo chỉ đạo của UBND tỉnh", "Tháng 13/2026", "31/2/2026"])
+@pytest.mark.parametrize("text", ["", "   ", None, "Theo chỉ đạo của UBND tỉnh", "Tháng 13/2026", "31/2/2026", "32/12"])
 def test_no_deadline(text):
     assert parse_deadline(text) is None
