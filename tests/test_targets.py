@@ -339,7 +339,7 @@ def test_several_targets_in_one_text():
     "Nghị quyết số 57-NQ/TW", "Văn bản số 1145/BTTTT-CATTT ngày 03/4/2020", "Kế hoạch hành động 5 năm",
     "Cách mạng công nghiệp lần thứ 4", "phòng chống Covid-19", "Tổ chức 02 hội nghị",
     "Chỉ thị 01 của Ban Thường vụ", "Đề án 06 (Quyết định 06)", "từ 12 tháng", "Có 3/5 xã",
-    "Đến năm 2026, các cơ quan", "Quý IV/2026",
+    "Đến năm 2026, các cơ quan", "Quý IV/2026", "tốc độ đạt 1Gb/s", "phủ sóng đạt 5G", "đạt 10/10 xã",
     # in a rate indicator a count defines what is counted; the target is elsewhere
     "Tỷ lệ cơ quan, đơn vị có ít nhất 01 tài khoản ứng dụng AI",
 ])
