@@ -1,0 +1,170 @@
+"""The ingest job: files -> extract -> normalise (worker processes) -> store.
+
+Workers read and normalise; the parent process alone writes, one transaction
+per document, so a failure or a kill never leaves half a document, and a
+rerun skips every file whose sha256 is already stored.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from ingest import ExtractError, ExtractSettings, extract
+from normalize.pipeline import Normalizer
+from normalize.indicators import load_catalog
+from normalize.registry import Registry, load_registry
+from store import load, registry as store_registry
+from store.exceptions import StoreError
+from store.models import DocumentT
+
+SUFFIXES = {".tsv", ".txt", ".docx", ".doc", ".pdf"}
+_TASKS_PER_WORKER = 40   # recycle workers so memory stays flat over long batches
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str                  # loaded | skipped | failed
+    rows: int = 0
+    reason: str | None = None
+    sha256: str | None = None
+    detail: str | None = None    # traceback, shown with -v
+
+
+def collect(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[FileResult]]:
+    """Files to ingest (folders searched recursively for plan files), and
+    failures for paths that do not exist."""
+    files: list[Path] = []
+    missing: list[FileResult] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files += sorted(f for f in p.rglob("*") if f.suffix.lower() in SUFFIXES
+                            and not any(part.startswith(".") for part in f.relative_to(p).parts))
+        elif p.exists() or p.is_symlink():
+            files.append(p)
+        else:
+            missing.append(FileResult(str(p), "failed", reason="no such file or folder"))
+    seen, unique = set(), []
+    for f in files:
+        key = os.path.realpath(f)
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique, missing
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+_worker: tuple[Normalizer, ExtractSettings, str | None] | None = None
+
+
+def _init(registry: Registry, settings: ExtractSettings, commune: str | None) -> None:
+    global _worker
+    _worker = (Normalizer.build(registry), settings, commune)
+
+
+def _process(path: str):
+    """Extract and normalise one file: (NormalizedDocument, None) or (None, FileResult)."""
+    normalizer, settings, commune = _worker
+    try:
+        return normalizer.document(extract(path, settings), commune), None
+    except ExtractError as e:
+        return None, FileResult(path, "failed", reason=str(e), detail=traceback.format_exc())
+    except Exception as e:  # a reader bug must not stop the batch
+        return None, FileResult(path, "failed", reason=f"unexpected {type(e).__name__}: {e}",
+                                detail=traceback.format_exc())
+
+
+def _outcome(future):
+    """A worker's result; a crashed worker becomes a failure of that file."""
+    try:
+        return future.result()
+    except Exception as e:
+        return None, FileResult("", "failed", reason=f"worker crashed: {type(e).__name__}: {e}",
+                                detail=traceback.format_exc())
+
+
+def _pending(files: list[Path], known: set[str], settings: ExtractSettings) -> Iterator[FileResult | str]:
+    """Files still to process, or a result for those decided without parsing."""
+    limit = settings.max_mb * 1024 * 1024
+    for f in files:
+        try:
+            if f.stat().st_size > limit:
+                yield FileResult(str(f), "failed", reason=f"file is over the {settings.max_mb:g} MB limit (raise --max-mb)")
+                continue
+            digest = sha256_of(f)
+        except OSError as e:
+            yield FileResult(str(f), "failed", reason=f"cannot read: {e.strerror or e}")
+            continue
+        if digest in known:
+            yield FileResult(str(f), "skipped", reason="already loaded", sha256=digest)
+        else:
+            known.add(digest)
+            yield str(f)
+
+
+def run(files: list[Path], engine: Engine, settings: ExtractSettings, *, jobs: int = 1,
+        commune: str | None = None, on_result: Callable[[FileResult], None] = lambda r: None) -> list[FileResult]:
+    """Ingest `files` into `engine`; every file ends as one FileResult."""
+    store_registry.sync(engine, load_registry(), load_catalog())
+    registry = store_registry.load(engine)
+    with engine.connect() as conn:
+        known = set(conn.scalars(select(DocumentT.sha256)))
+    results: list[FileResult] = []
+
+    def done(result: FileResult) -> None:
+        results.append(result)
+        on_result(result)
+
+    def save(path: str, outcome) -> None:
+        doc, failure = outcome
+        if failure:
+            failure.path = path
+            return done(failure)
+        try:
+            saved = load.save_document(engine, doc)
+        except StoreError as e:
+            return done(FileResult(path, "failed", reason=str(e), sha256=doc.sha256))
+        except Exception as e:
+            return done(FileResult(path, "failed", reason=f"database error: {type(e).__name__}: {str(e).splitlines()[0]}",
+                                   sha256=doc.sha256, detail=traceback.format_exc()))
+        reason = None if saved.status == "loaded" else "already loaded"
+        done(FileResult(path, saved.status, saved.rows, reason, doc.sha256))
+
+    todo = _pending(files, known, settings)
+    if jobs <= 1:
+        _init(registry, settings, commune)
+        for item in todo:
+            done(item) if isinstance(item, FileResult) else save(item, _process(item))
+        return results
+
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init, initargs=(registry, settings, commune),
+                             max_tasks_per_child=_TASKS_PER_WORKER) as pool:
+        inflight = {}
+        for item in todo:
+            if isinstance(item, FileResult):
+                done(item)
+                continue
+            inflight[pool.submit(_process, item)] = item
+            if len(inflight) >= 2 * jobs:
+                finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    save(inflight.pop(fut), _outcome(fut))
+        for fut in list(inflight):
+            save(inflight.pop(fut), _outcome(fut))
+    return results

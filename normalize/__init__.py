@@ -1,0 +1,1 @@
+"""Normalise stage: Vietnamese text, targets, deadlines, agencies, indicators."""

@@ -1,0 +1,58 @@
+"""Normalise stage: an extracted Document -> NormalizedDocument.
+
+Targets and deadlines are parsed, agency cells split into mentions and each
+mention resolved against the registry, and each row linked to a canonical
+indicator. Build one `Normalizer` per process: its matchers cache what they
+have already resolved.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest.model import Document, Row
+
+from .agencies import split_mentions
+from .deadlines import parse_deadline
+from .indicators import IndicatorMatcher, load_catalog, strip_target_words
+from .matching import Matcher
+from .model import Mention, NormalizedDocument, TargetRow
+from .registry import Registry, load_registry
+from .targets import parse_target
+
+
+@dataclass
+class Normalizer:
+    matcher: Matcher
+    indicators: IndicatorMatcher
+
+    @classmethod
+    def build(cls, registry: Registry | None = None) -> "Normalizer":
+        return cls(Matcher(registry or load_registry()), IndicatorMatcher(load_catalog()))
+
+    def mentions(self, row: Row) -> list[Mention]:
+        out = []
+        for role, cell in row.agencies.items():
+            for raw in split_mentions(cell, self.matcher):
+                res = self.matcher.match(raw)
+                out.append(Mention(role, raw, res.unit, res.score, res.status, res.candidates))
+        return out
+
+    def row(self, table: int, row: Row) -> TargetRow:
+        target, more = parse_target(row.target, row.unit, row.indicator)
+        code, _score = self.indicators.match(strip_target_words(row.indicator))
+        return TargetRow(
+            table=table, page=row.page, line=row.line, row_no=row.row_no, section=row.section,
+            indicator_text=row.indicator, indicator_code=code, target=target, more_targets=more,
+            deadline=parse_deadline(row.deadline), assignments=self.mentions(row),
+            notes=row.notes or None, unit_cell=row.unit or None, target_cell=row.target or None,
+        )
+
+    def document(self, doc: Document, commune: str | None = None) -> NormalizedDocument:
+        """`commune` overrides what the title lines say (--commune)."""
+        return NormalizedDocument(
+            source=doc.source, path=doc.path, sha256=doc.sha256, format=doc.format,
+            commune=commune or doc.meta.commune, plan_number=doc.meta.plan_number,
+            issued_on=doc.meta.issued_on, year=doc.meta.year,
+            rows=[self.row(t.index, r) for t in doc.tables for r in t.rows],
+            warnings=doc.warnings,
+        )

@@ -1,0 +1,90 @@
+"""Reading target rows back out, as export-contract records or flat rows."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from .models import AssignmentT, DocumentT, TargetRowT, UnitT
+
+_BATCH = 1000
+
+CSV_COLUMNS = [
+    "source", "format", "commune", "plan_number", "issued_on", "year", "table", "page", "row_no", "section",
+    "indicator_text", "indicator_code", "target_raw", "target_kind", "target_op", "target_value",
+    "target_value_max", "target_unit", "target_per", "target_qualifier", "target_boolean",
+    "deadline_raw", "deadline_kind", "deadline_year", "deadline_month",
+    "lead", "monitor", "coordinate", "guide", "unresolved", "notes", "sha256",
+]
+
+
+def _document(d: DocumentT) -> dict:
+    return {"source": d.source, "sha256": d.sha256, "format": d.format, "commune": d.commune,
+            "plan_number": d.plan_number, "issued_on": d.issued_on.isoformat() if d.issued_on else None,
+            "year": d.year}
+
+
+def _target(r: TargetRowT) -> dict | None:
+    if r.target_kind is None:
+        return None
+    return {"raw": r.target_raw, "kind": r.target_kind, "op": r.target_op, "value": r.target_value,
+            "value_max": r.target_value_max, "unit": r.target_unit, "per": r.target_per,
+            "qualifier": r.target_qualifier, "boolean": r.target_boolean}
+
+
+def _deadline(r: TargetRowT) -> dict | None:
+    if r.deadline_kind is None:
+        return None
+    out = {"raw": r.deadline_raw, "kind": r.deadline_kind, "year": r.deadline_year, "month": r.deadline_month}
+    if r.deadline_day is not None:
+        out["day"] = r.deadline_day
+    if r.deadline_quarter is not None:
+        out["quarter"] = r.deadline_quarter
+    return out
+
+
+def iter_records(engine: Engine, where=None) -> Iterator[dict]:
+    """Every target row as an export-contract record, document by document."""
+    with Session(engine) as conn:
+        units = dict(conn.execute(select(UnitT.id, UnitT.name)).all())
+        docs = {d.id: _document(d) for d in conn.scalars(select(DocumentT))}
+        query = select(TargetRowT).order_by(TargetRowT.document_id, TargetRowT.position)
+        if where is not None:
+            query = query.where(where)
+        rows = conn.scalars(query.execution_options(yield_per=_BATCH))
+        for batch in rows.partitions(_BATCH):
+            assigned = defaultdict(list)
+            for a in conn.scalars(select(AssignmentT).where(AssignmentT.row_id.in_([r.id for r in batch]))
+                                  .order_by(AssignmentT.row_id, AssignmentT.position)):
+                assigned[a.row_id].append({"role": a.role, "raw": a.raw, "unit": units.get(a.unit_id),
+                                           "score": a.score, "status": a.status})
+            for r in batch:
+                yield {
+                    "document": docs[r.document_id], "table": r.table_index, "page": r.page,
+                    "row_no": r.row_no, "section": r.section, "indicator_text": r.indicator_text,
+                    "indicator_code": r.indicator_code, "target": _target(r), "more_targets": r.more_targets,
+                    "deadline": _deadline(r), "assignments": assigned[r.id], "notes": r.notes,
+                    "line": r.line,
+                }
+
+
+def flat(record: dict) -> dict:
+    """One export record as a flat CSV row (agencies joined with "; ")."""
+    doc, t, d = record["document"], record["target"] or {}, record["deadline"] or {}
+    by_role = defaultdict(list)
+    for a in record["assignments"]:
+        by_role[a["role"]].append(a["unit"] or a["raw"])
+    return {
+        **{k: doc[k] for k in ("source", "format", "commune", "plan_number", "issued_on", "year", "sha256")},
+        "table": record["table"], "page": record["page"], "row_no": record["row_no"],
+        "section": " > ".join(record["section"]), "indicator_text": record["indicator_text"],
+        "indicator_code": record["indicator_code"],
+        **{f"target_{k}": t.get(k) for k in ("raw", "kind", "op", "value", "value_max", "unit", "per",
+                                               "qualifier", "boolean")},
+        **{f"deadline_{k}": d.get(k) for k in ("raw", "kind", "year", "month")},
+        **{role: "; ".join(by_role[role]) for role in ("lead", "monitor", "coordinate", "guide")},
+        "unresolved": "; ".join(a["raw"] for a in record["assignments"] if a["status"] == "unresolved"),
+        "notes": record["notes"],
+    }

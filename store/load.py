@@ -1,0 +1,83 @@
+"""Writing one normalised document in one transaction: all of it or none."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from normalize.model import NormalizedDocument, TargetRow
+from normalize.text import fold
+
+from .models import AssignmentT, DocumentT, TargetRowT, UnitT
+
+
+@dataclass
+class LoadResult:
+    status: str          # loaded | skipped (same sha256 already stored)
+    document_id: int | None
+    rows: int
+
+
+def is_loaded(engine: Engine, sha256: str) -> bool:
+    with engine.connect() as conn:
+        return conn.scalar(select(DocumentT.id).where(DocumentT.sha256 == sha256)) is not None
+
+
+def _insert_document(conn, doc: NormalizedDocument):
+    """INSERT … ON CONFLICT (sha256) DO NOTHING RETURNING id: None when another
+    loader (or an earlier run) stored the same file."""
+    values = dict(sha256=doc.sha256, source=doc.source, path=doc.path, format=doc.format,
+                  commune=doc.commune, plan_number=doc.plan_number, issued_on=doc.issued_on,
+                  year=doc.year, row_count=len(doc.rows), warnings=doc.warnings)
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(conn.dialect.name)
+    if dialect is None:
+        if conn.scalar(select(DocumentT.id).where(DocumentT.sha256 == doc.sha256)) is not None:
+            return None
+        return conn.scalar(insert(DocumentT).values(**values).returning(DocumentT.id))
+    stmt = dialect.insert(DocumentT).values(**values).on_conflict_do_nothing(index_elements=["sha256"])
+    return conn.scalar(stmt.returning(DocumentT.id))
+
+
+def _row_values(document_id: int, position: int, r: TargetRow) -> dict:
+    t, d = r.target, r.deadline
+    return dict(
+        document_id=document_id, position=position, table_index=r.table, page=r.page, line=r.line,
+        row_no=r.row_no, section=r.section, indicator_text=r.indicator_text, indicator_code=r.indicator_code,
+        unit_cell=r.unit_cell, target_cell=r.target_cell,
+        target_raw=t and t.raw, target_kind=t and t.kind, target_op=t and t.op, target_value=t and t.value,
+        target_value_max=t and t.value_max, target_unit=t and t.unit, target_per=t and t.per,
+        target_qualifier=t and t.qualifier, target_boolean=t and t.boolean,
+        more_targets=[vars(m) for m in r.more_targets],
+        deadline_raw=d and d.raw, deadline_kind=d and d.kind, deadline_year=d and d.year,
+        deadline_month=d and d.month, deadline_day=d and d.day, deadline_quarter=d and d.quarter,
+        notes=r.notes,
+    )
+
+
+def unit_ids(conn) -> dict[str, int]:
+    return {name: id_ for id_, name in conn.execute(select(UnitT.id, UnitT.name))}
+
+
+def save_document(engine: Engine, doc: NormalizedDocument) -> LoadResult:
+    """Store a document, its rows and assignments in one transaction."""
+    with engine.begin() as conn:
+        document_id = _insert_document(conn, doc)
+        if document_id is None:
+            return LoadResult("skipped", None, 0)
+        if doc.rows:
+            ids = conn.scalars(
+                insert(TargetRowT).returning(TargetRowT.id, sort_by_parameter_order=True),
+                [_row_values(document_id, i, r) for i, r in enumerate(doc.rows)],
+            ).all()
+            units = unit_ids(conn)
+            assignments = [
+                dict(row_id=row_id, position=j, role=m.role, raw=m.raw, mention_key=fold(m.raw),
+                     unit_id=units.get(m.unit) if m.unit else None,
+                     score=m.score, status=m.status if (not m.unit or m.unit in units) else "unresolved",
+                     candidates=[vars(c) for c in m.candidates])
+                for row_id, r in zip(ids, doc.rows) for j, m in enumerate(r.assignments)
+            ]
+            if assignments:
+                conn.execute(insert(AssignmentT), assignments)
+        return LoadResult("loaded", document_id, len(doc.rows))

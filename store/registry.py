@@ -1,0 +1,52 @@
+"""The agency registry in the database: seeded from the bundled units.csv,
+extended by clerks' decisions, handed to the normalise stage as a Registry."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import Engine, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from normalize.indicators import Indicator
+from normalize.registry import Registry, Unit
+
+from .models import AliasT, DecisionT, IndicatorT, UnitT
+
+
+def _insert_ignore(conn, table, rows: list[dict], keys: list[str]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING, so concurrent loaders can seed at once."""
+    if rows:
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        conn.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=keys), rows)
+
+
+def sync(engine: Engine, registry: Registry, catalog: list[Indicator]) -> None:
+    """Add the units, aliases and indicators the database does not have yet."""
+    with engine.begin() as conn:
+        have = set(conn.scalars(select(UnitT.name)))
+        _insert_ignore(conn, UnitT, [dict(name=u.name, kind=u.kind, level=u.level, origin="registry")
+                                     for u in registry.units if u.name not in have], ["name"])
+        ids = dict(conn.execute(select(UnitT.name, UnitT.id)).all())
+        known = set(conn.execute(select(AliasT.unit_id, AliasT.alias)).all())
+        _insert_ignore(conn, AliasT, [dict(unit_id=ids[u.name], alias=a, origin="registry")
+                                      for u in registry.units for a in dict.fromkeys(u.aliases)
+                                      if (ids[u.name], a) not in known], ["unit_id", "alias"])
+        codes = set(conn.scalars(select(IndicatorT.code)))
+        _insert_ignore(conn, IndicatorT, [dict(code=i.code, name_vi=i.name_vi, name_en=i.name_en)
+                                          for i in catalog if i.code not in codes], ["code"])
+
+
+def load(engine: Engine) -> Registry:
+    """The registry as stored: every unit with its aliases, and the newest
+    clerk decision per mention."""
+    with engine.connect() as conn:
+        names = dict(conn.execute(select(UnitT.id, UnitT.name)).all())
+        aliases = defaultdict(list)
+        for unit_id, alias in conn.execute(select(AliasT.unit_id, AliasT.alias).order_by(AliasT.id)):
+            aliases[unit_id].append(alias)
+        units = [Unit(name, kind or "", level or "commune", aliases[id_]) for id_, name, kind, level
+                 in conn.execute(select(UnitT.id, UnitT.name, UnitT.kind, UnitT.level).order_by(UnitT.id))]
+        decisions = {}
+        for key, unit_id in conn.execute(select(DecisionT.mention_key, DecisionT.unit_id).order_by(DecisionT.id)):
+            decisions[key] = names.get(unit_id)
+    return Registry(units, decisions)
