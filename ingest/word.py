@@ -1,0 +1,368 @@
+"""Word (.docx) appendix -> blocks, read from the document XML.
+
+Merged cells are resolved on the table grid (w:gridSpan, w:vMerge,
+w:gridBefore): a horizontally merged cell gives its text once, in its first
+grid column; a vertically merged cell is given to every row it covers, except
+in the numbering and indicator columns and in rows that only continue the row
+above (no number, no indicator), so that continuation joining in
+`ingest.assemble` sees the same cells as in a TSV. List numbering and bullets
+that Word draws itself are written out ("1.", "•"), as a PDF would show them.
+
+A Word table continues the previous one (a table split per page, as PDF-to-Word
+conversion makes) when nothing but empty paragraphs, page or section breaks
+lie between them and it has as many grid columns or repeats the header.
+The paragraphs and non-appendix tables before the first appendix table, then
+the page headers and footers, are the title lines.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from io import BytesIO
+
+from lxml import etree
+
+from normalize.text import clean
+
+from .columns import assign_roles, is_header_row
+from .exceptions import NoTables, TooLarge, UnsupportedFormat
+from .model import INDICATOR, NUMBER, Block, Extraction, SourceRow
+from .settings import ExtractSettings
+
+_MAIN = "word/document.xml"
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True)
+_SKIP = {"pPr", "rPr", "del", "moveFrom", "Fallback", "instrText", "delText"}
+_CONTAINERS = {"sdt", "sdtContent", "customXml", "smartTag"}
+_BULLETS = "-–—•·+*▪●○◦"
+# Symbol-font code points Word stores in w:sym for common signs.
+_SYMBOL = {0xB3: "≥", 0xA3: "≤", 0xB1: "±", 0xB4: "×", 0xB7: "•", 0xAE: "→", 0xB9: "≠", 0xBB: "≈"}
+
+
+def _local(el) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def _attr(el, name: str) -> str | None:
+    """An attribute by local name, whatever its namespace (transitional or strict)."""
+    if el is None:
+        return None
+    for key, value in el.attrib.items():
+        if key.rsplit("}", 1)[-1] == name:
+            return value
+    return None
+
+
+def _int(value: str | None, default: int, base: int = 10) -> int:
+    try:
+        return int(value, base) if value is not None else default
+    except ValueError:
+        return default
+
+
+@dataclass
+class _Grid:
+    """A Word table as a grid of cell texts, with what the reader needs to join tables."""
+
+    cells: list[list[tuple[str, bool]]]      # (text, comes from a vertically merged cell above)
+    width: int
+    header: tuple[str, ...] | None     # the header row's cleaned cells, when it has one
+    columns: tuple[int | None, int | None]   # numbering and indicator column
+
+
+class _Package:
+    """The parts of one .docx: document, numbering, styles, headers and footers."""
+
+    def __init__(self, data: bytes, max_mb: float):
+        try:
+            self.zip = zipfile.ZipFile(BytesIO(data))
+            infos = self.zip.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise UnsupportedFormat("truncated or damaged DOCX file", "re-save or re-download it") from None
+        names = {i.filename for i in infos}
+        if _MAIN not in names:
+            raise UnsupportedFormat("a ZIP archive that is not a Word document", "open it in Word and save as .docx")
+        limit = max_mb * 1024 * 1024
+        total = sum(i.file_size for i in infos)
+        if total > limit:
+            biggest = max(infos, key=lambda i: i.file_size)
+            raise TooLarge(f"DOCX unzips to {total / 1048576:.0f} MB ({biggest.filename}: "
+                           f"{biggest.file_size / 1048576:.0f} MB), over the {max_mb:g} MB limit",
+                           "raise --max-mb if the file is genuine; it may be a zip bomb")
+        self.names = names
+        self.document = self.xml(_MAIN)
+        self.w = etree.QName(self.document).namespace
+        self.rels = self._rels("word/_rels/document.xml.rels")
+
+    def xml(self, name: str):
+        try:
+            return etree.fromstring(self.zip.read(name), _PARSER)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError,
+                etree.XMLSyntaxError):
+            raise UnsupportedFormat(f"damaged Word document ({name} cannot be read)",
+                                    "open it in Word or LibreOffice and save it again") from None
+
+    def _rels(self, name: str) -> dict[str, tuple[str, str]]:
+        """Relationship id -> (type, part name) for the internal targets."""
+        if name not in self.names:
+            return {}
+        rels = {}
+        for rel in self.xml(name):
+            target = rel.get("Target") or ""
+            if rel.get("TargetMode") == "External" or not target:
+                continue
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("word", target))
+            rels[rel.get("Id")] = (rel.get("Type") or "", part)
+        return rels
+
+    def part(self, kind: str):
+        """The first related part of a kind ("numbering", "styles"), or None."""
+        for rel_type, name in self.rels.values():
+            if rel_type.endswith("/" + kind) and name in self.names:
+                return self.xml(name)
+        return None
+
+    def header_footer_parts(self) -> list:
+        """Header then footer parts of each section, in document order, once each."""
+        seen, parts = set(), []
+        for sect in self.document.iter(f"{{{self.w}}}sectPr"):
+            refs = [r for r in sect if _local(r) == "headerReference"] + \
+                   [r for r in sect if _local(r) == "footerReference"]
+            for ref in refs:
+                rel = self.rels.get(_attr(ref, "id"))
+                if rel and rel[1] not in seen and rel[1] in self.names:
+                    seen.add(rel[1])
+                    parts.append(self.xml(rel[1]))
+        return parts
+
+
+class _Lists:
+    """Renders the numbers and bullets Word draws for list paragraphs."""
+
+    def __init__(self, numbering, styles, w: str):
+        self.w = w
+        self.levels: dict[str, tuple[str, dict[int, tuple[str, str, int]]]] = {}
+        self.counters: dict[str, list[int]] = {}
+        self.style_num: dict[str, tuple[str | None, int]] = {}
+        self.based_on: dict[str, str] = {}
+        if numbering is not None:
+            abstract = {}
+            for a in numbering.iterchildren(f"{{{w}}}abstractNum"):
+                levels = {}
+                for lvl in a.iterchildren(f"{{{w}}}lvl"):
+                    levels[_int(_attr(lvl, "ilvl"), 0)] = (
+                        _attr(lvl.find(f"{{{w}}}numFmt"), "val") or "decimal",
+                        _attr(lvl.find(f"{{{w}}}lvlText"), "val") or "",
+                        _int(_attr(lvl.find(f"{{{w}}}start"), "val"), 1))
+                abstract[_attr(a, "abstractNumId")] = levels
+            for num in numbering.iterchildren(f"{{{w}}}num"):
+                aid = _attr(num.find(f"{{{w}}}abstractNumId"), "val")
+                if aid in abstract:
+                    self.levels[_attr(num, "numId")] = (aid, abstract[aid])
+        if styles is not None:
+            for style in styles.iterchildren(f"{{{w}}}style"):
+                sid = _attr(style, "styleId")
+                if (based := style.find(f"{{{w}}}basedOn")) is not None:
+                    self.based_on[sid] = _attr(based, "val")
+                if (num_pr := style.find(f"{{{w}}}pPr/{{{w}}}numPr")) is not None:
+                    self.style_num[sid] = self._num_pr(num_pr)
+
+    def _num_pr(self, num_pr) -> tuple[str | None, int]:
+        return (_attr(num_pr.find(f"{{{self.w}}}numId"), "val"),
+                _int(_attr(num_pr.find(f"{{{self.w}}}ilvl"), "val"), 0))
+
+    def marker(self, p) -> str:
+        """The list label of a paragraph ("1.", "a)", "•"), or ""."""
+        ppr = p.find(f"{{{self.w}}}pPr")
+        num_id, ilvl = None, 0
+        if ppr is not None:
+            if (num_pr := ppr.find(f"{{{self.w}}}numPr")) is not None:
+                num_id, ilvl = self._num_pr(num_pr)
+            elif (style := ppr.find(f"{{{self.w}}}pStyle")) is not None:
+                sid, depth = _attr(style, "val"), 0
+                while sid and sid not in self.style_num and depth < 10:
+                    sid, depth = self.based_on.get(sid), depth + 1
+                num_id, ilvl = self.style_num.get(sid, (None, 0))
+        if num_id not in self.levels:
+            return ""
+        aid, levels = self.levels[num_id]
+        if ilvl not in levels:
+            return ""
+        fmt, text, _ = levels[ilvl]
+        if fmt == "bullet":
+            return text[:1] if text[:1] and text[0] in _BULLETS else "•"
+        if fmt == "none":
+            return ""
+        counts = self.counters.setdefault(aid, [0] * 9)
+        ilvl = min(ilvl, 8)
+        counts[ilvl] = counts[ilvl] + 1 if counts[ilvl] else levels[ilvl][2]
+        counts[ilvl + 1:] = [0] * (8 - ilvl)
+        return re.sub(r"%([1-9])", lambda m: self._format(levels, int(m[1]) - 1, counts), text)
+
+    @staticmethod
+    def _format(levels, i: int, counts: list[int]) -> str:
+        fmt, _, start = levels.get(i, ("decimal", "", 1))
+        n = counts[i] or start
+        if fmt in ("upperRoman", "lowerRoman"):
+            out = ""
+            for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                                   (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+                while n >= value:
+                    out, n = out + letters, n - value
+            return out if fmt == "upperRoman" else out.lower()
+        if fmt in ("upperLetter", "lowerLetter"):
+            letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+            return letter if fmt == "upperLetter" else letter.lower()
+        return f"{n:02d}" if fmt == "decimalZero" else str(n)
+
+
+class _Reader:
+    def __init__(self, package: _Package):
+        self.w = package.w
+        self.lists = _Lists(package.part("numbering"), package.part("styles"), self.w)
+
+    def q(self, name: str) -> str:
+        return f"{{{self.w}}}{name}"
+
+    def children(self, parent, *names: str):
+        """Child elements with these local names, looking through content controls."""
+        for child in parent:
+            local = _local(child)
+            if local in names:
+                yield child
+            elif local in _CONTAINERS:
+                yield from self.children(child, *names)
+
+    def paragraph(self, p) -> str:
+        """Paragraph text with its list label; line breaks as "\\n", tabs as spaces."""
+        out: list[str] = []
+        self._runs(p, out)
+        text = "".join(out)
+        label = self.lists.marker(p)
+        return f"{label} {text}" if label else text
+
+    def _runs(self, el, out: list[str]) -> None:
+        for child in el:
+            local = _local(child)
+            if local in _SKIP:
+                continue
+            if local == "t":
+                out.append(child.text or "")
+            elif local == "tab":
+                out.append(" ")
+            elif local in ("br", "cr"):
+                out.append("\n")
+            elif local == "noBreakHyphen":
+                out.append("-")
+            elif local == "sym":
+                code = _int(_attr(child, "char"), 0, base=16)
+                out.append(_SYMBOL.get(code & 0xFF, "") if code >= 0xF000 else chr(code) if code else "")
+            else:
+                self._runs(child, out)
+
+    def cell_text(self, tc) -> str:
+        """A cell's paragraphs (and nested tables) joined with spaces."""
+        parts = []
+        for el in self.children(tc, "p", "tbl"):
+            if _local(el) == "p":
+                parts.append(self.paragraph(el))
+            else:
+                parts.extend(self.cell_text(inner) for row in self.children(el, "tr")
+                             for inner in self.children(row, "tc"))
+        return " ".join(p.strip() for p in parts if p.strip())
+
+    def lines(self, el) -> list[str]:
+        """Every paragraph under an element, split at line breaks (title lines)."""
+        return [line.strip() for p in el.iter(self.q("p")) for line in self.paragraph(p).split("\n")
+                if line.strip()]
+
+    def grid(self, tbl) -> _Grid:
+        """The table on its grid, a vertically merged cell's text in every row it covers
+        (marked as merged), and its header row and columns when it has one."""
+        width = len(tbl.findall(f"{self.q('tblGrid')}/{self.q('gridCol')}"))
+        raw: list[list[tuple[str, bool]]] = []        # (text, is a vMerge continuation)
+        for tr in self.children(tbl, "tr"):
+            pr = tr.find(self.q("trPr"))
+            before = _int(_attr(pr.find(self.q("gridBefore")) if pr is not None else None, "val"), 0)
+            row = [("", False)] * before
+            for tc in self.children(tr, "tc"):
+                pr = tc.find(self.q("tcPr"))
+                span = max(1, _int(_attr(pr.find(self.q("gridSpan")) if pr is not None else None, "val"), 1))
+                vmerge = pr.find(self.q("vMerge")) if pr is not None else None
+                cont = vmerge is not None and _attr(vmerge, "val") in (None, "continue")
+                row.append(("", True) if cont else (self.cell_text(tc), False))
+                row.extend([("", False)] * (span - 1))
+            raw.append(row)
+        width = max([width] + [len(r) for r in raw])
+        origin = [""] * width
+        cells: list[list[tuple[str, bool]]] = []
+        for row in raw:
+            row = row + [("", False)] * (width - len(row))
+            cells.append([(origin[c], True) if cont else (text, False) for c, (text, cont) in enumerate(row)])
+            origin = [text for text, _ in cells[-1]]
+        grid = _Grid(cells, width, None, (None, None))
+        for row in cells:
+            texts = [clean(t) for t, _ in row]
+            if is_header_row(texts):
+                roles = assign_roles(texts)
+                grid.header = tuple(texts)
+                grid.columns = tuple(roles.index(r) if r in roles else None for r in (NUMBER, INDICATOR))
+                break
+        return grid
+
+
+def _rows(grid: _Grid) -> list[list[str]]:
+    """Cell texts per row: merged text stays only where it starts in the numbering
+    and indicator columns, in rows that continue the row above, and in tables whose
+    columns are unknown."""
+    out = []
+    for row in grid.cells:
+        own = [("" if cont else text) for text, cont in row]
+        continuation = not any(own[c].strip() for c in grid.columns if c is not None)
+        copy = None not in grid.columns and not continuation
+        out.append([text if not cont or (copy and c not in grid.columns) else ""
+                    for c, (text, cont) in enumerate(row)])
+    return out
+
+
+def read(data: bytes, settings: ExtractSettings) -> Extraction:
+    """Blocks of rows (one per Word table, split tables marked as joining) and title lines."""
+    package = _Package(data, settings.max_mb)
+    reader = _Reader(package)
+    body = package.document.find(reader.q("body"))
+    if body is None or next(body.iter(reader.q("tbl")), None) is None:
+        raise NoTables("the Word document has no table",
+                       "check that the appendix is in this file and not pasted as a picture")
+    blocks: list[Block] = []
+    titles: list[str] = []
+    appendix_seen = False
+    separated = True
+    last: _Grid | None = None
+    for el in reader.children(body, "p", "tbl"):
+        if _local(el) == "p":
+            text = reader.paragraph(el)
+            if text.strip():
+                separated = True
+                if not appendix_seen:
+                    titles.extend(line.strip() for line in text.split("\n") if line.strip())
+            continue
+        grid = reader.grid(el)
+        first = next((tuple(clean(t) for t, _ in r) for r in grid.cells if any(t.strip() for t, _ in r)), None)
+        joins = last is not None and not separated and (
+            grid.width == last.width or (last.header is not None and first == last.header))
+        if grid.header is None:
+            if joins:
+                grid.header, grid.columns = last.header, last.columns
+            elif not appendix_seen:
+                titles.extend(reader.lines(el))
+        appendix_seen = appendix_seen or grid.header is not None
+        blocks.append(Block(
+            rows=[SourceRow(cells=cells, line=n, after_break=joins and n == 1)
+                  for n, cells in enumerate(_rows(grid), 1)],
+            joins_previous=joins, source_table=len(blocks)))
+        last, separated = grid, False
+    for part in package.header_footer_parts():
+        titles.extend(line for line in reader.lines(part) if line not in titles)
+    return Extraction(blocks=blocks, title_lines=titles)
