@@ -48,10 +48,15 @@ _ABBREVIATIONS = [
     (r"tc\s*-\s*kt|tckt", "tài chính - kế toán"),
     (r"tc\s*-\s*kh|tckh", "tài chính - kế hoạch"),
     (r"vp\s*-\s*tk|vptk", "văn phòng - thống kê"),
+    (r"gd\s*(?:&|và|-)\s*đt|gdđt", "giáo dục và đào tạo"),
+    (r"ptnt", "phát triển nông thôn"),
+    (r"chqs", "chỉ huy quân sự"),
+    (r"ttđt", "thông tin điện tử"),
     (r"ubmttq", "ủy ban mặt trận tổ quốc"),
     (r"mttq", "mặt trận tổ quốc"),
     (r"ubnd", "ủy ban nhân dân"),
     (r"hđnd|hdnd", "hội đồng nhân dân"),
+    (r"ub", "ủy ban"),
     (r"pvhcc", "phục vụ hành chính công"),
     (r"hcc", "hành chính công"),
     (r"tthc", "thủ tục hành chính"),
@@ -76,7 +81,7 @@ _PUNCT = re.compile(r"[^\w\s(]|_")      # "(" stays a word: "UBND xã (Công ch�
 _SPACE = re.compile(r"\s+")
 
 # Level words: a mention naming one may only land on a unit of that level.
-_LEVEL_RE = re.compile(r"(?<!\w)(thị xã|thị trấn|thành phố|xã(?! hội)|phường|huyện|quận|tỉnh)(?!\w)")
+_LEVEL_RE = re.compile(r"(?<!\w)(thị xã|thị trấn|thành phố|xã(?!\s+h[^\W\d_]i(?!\w))|phường|huyện|quận|tỉnh)(?!\w)")
 _LEVEL_OF = {"xã": "commune", "phường": "commune", "thị trấn": "commune",
              "huyện": "district", "quận": "district", "thị xã": "district",
              "tỉnh": "province", "thành phố": "province"}

@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from .text import clean, fold
 
 LEVELS = ("commune", "district", "province")
+# The bundled data beside this module (not importlib.resources: under an editable
+# install the package can show up as a namespace package, which it cannot read).
+DATA = Path(__file__).with_name("data")
 
 
 @dataclass
@@ -44,10 +46,7 @@ class Registry:
 def load_registry(path: str | Path | None = None) -> Registry:
     """Read units.csv (columns canonical_name, kind, level, aliases_seen with '|'
     between aliases); the bundled file when `path` is None."""
-    if path is None:
-        text = resources.files("normalize").joinpath("data/units.csv").read_text(encoding="utf-8")
-    else:
-        text = Path(path).read_text(encoding="utf-8-sig")
+    text = Path(path or DATA / "units.csv").read_text(encoding="utf-8-sig")
     units = []
     for n, rec in enumerate(csv.DictReader(io.StringIO(text)), start=2):
         name = clean(rec.get("canonical_name"))
