@@ -36,3 +36,11 @@ class NoTables(ExtractError):
 
 class TooLarge(ExtractError):
     """The file (or its uncompressed content) is over the size limit."""
+
+
+class DamagedFile(ExtractError):
+    """A truncated or corrupt file."""
+
+
+class UnreadableText(ExtractError):
+    """Text in a font with no usable Unicode map (PDF)."""

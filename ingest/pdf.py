@@ -1,0 +1,317 @@
+"""PDF appendices -> blocks, with pdfplumber.
+
+What happens here:
+- the file is opened once; each page's doubled (bold-simulated) characters
+  are dropped, its tables read once, and the page is closed at once;
+- a page whose ruling lines make a table is read with pdfplumber's "lines"
+  strategy; a page without one is read by text alignment (`aligned_tables`):
+  columns are the x-ranges the words of a header and its rows cover, and a
+  row starts at a number or after a gap wider than the line spacing.
+  `settings.pdf_table` replaces that choice with pdfplumber table settings;
+- page headers, footers and page numbers (text in the top or bottom tenth of
+  the page that repeats on another page or reads as a page number) are page
+  furniture; a table that only furniture separates from the previous one
+  `joins_previous`, and its first row is `after_break`;
+- text above the first table is the title (for plan metadata);
+- scanned pages raise NeedsOCR, or are read with Tesseract when settings.ocr;
+  text in a font with no Unicode map raises UnreadableText.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+import subprocess
+import unicodedata
+from dataclasses import dataclass, field
+from io import BytesIO
+
+import pdfplumber
+from pdfplumber.utils.exceptions import PdfminerException
+
+from normalize.text import fold
+
+from .columns import is_column_number_row, is_header_row, is_sub_header_row
+from .exceptions import DamagedFile, EncryptedFile, ExtractError, NeedsOCR, UnreadableText
+from .model import Block, Extraction, SourceRow
+from .settings import ExtractSettings
+
+LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+FURNITURE_BAND = 0.1             # top and bottom share of the page where furniture sits
+OCR_DPI = 300
+_PAGE_NO = re.compile(r"(?:trang|page)?\s*[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:/|trên|of)\s*\d{1,4})?")
+_COMBINING_AFTER_SPACE = re.compile(r"\s+(?=[\u0300-\u036f])")
+_MARK_FIRST = re.compile(r"(?<!\w)([\u0300-\u036f]+)(\w)")
+
+
+@dataclass
+class _Text:
+    """A line of text outside the tables."""
+
+    top: float
+    text: str
+    furniture_key: str | None = None   # set when the line sits in the top/bottom band
+
+
+@dataclass
+class _Page:
+    number: int
+    items: list = field(default_factory=list)   # _Text and FoundTable
+
+
+def read(data: bytes, settings: ExtractSettings) -> Extraction:
+    """Blocks (one per table per page) and title lines of a PDF."""
+    if b"%%EOF" not in data[-2048:]:
+        raise DamagedFile("truncated PDF (no end-of-file marker)", "download or export the file again")
+    pages: list[_Page] = []
+    scanned: list[int] = []
+    try:
+        with pdfplumber.open(BytesIO(data), password=settings.password or "") as pdf:
+            for number, page in enumerate(pdf.pages, 1):
+                try:
+                    read_page = _read_page(page, number, settings)
+                finally:
+                    page.close()
+                if read_page is None:
+                    scanned.append(number)
+                else:
+                    pages.append(read_page)
+    except ExtractError:
+        raise
+    except PdfminerException as e:
+        cause = e.args[0] if e.args else e
+        if type(cause).__name__ == "PDFPasswordIncorrect":
+            if settings.password:
+                raise EncryptedFile("wrong password for this PDF", "check --password") from None
+            raise EncryptedFile("password-protected PDF", "use --password") from None
+        raise DamagedFile(f"damaged PDF: {_reason(cause)}", "open and re-save it, or export it again") from None
+    except Exception as e:  # pdfminer raises assorted errors on malformed objects
+        raise DamagedFile(f"damaged PDF: {_reason(e)}", "open and re-save it, or export it again") from None
+    if scanned:
+        listed = ", ".join(map(str, scanned[:10])) + (" …" if len(scanned) > 10 else "")
+        raise NeedsOCR(f"scanned PDF: page(s) {listed} are images with no text layer; it needs OCR",
+                       "run with --ocr to read it with Tesseract")
+    return _extraction(pages)
+
+
+def _reason(e: BaseException) -> str:
+    text = str(e).strip().splitlines()[0] if str(e).strip() else ""
+    return f"{type(e).__name__}: {text}" if text else type(e).__name__
+
+
+def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
+    """Tables and outside text of one page; None for an image-only page."""
+    page = page.dedupe_chars()
+    if not page.chars:
+        if not page.images:
+            return _Page(number)
+        if not settings.ocr:
+            return None
+        words = ocr_words(page)
+        tables = aligned_tables(words)
+        return _Page(number, _outside_text(words, tables, page.height) + tables)
+    _check_unicode(page.chars, number)
+    if settings.pdf_table:
+        found = [_plumber_table(t) for t in page.find_tables(settings.pdf_table)]
+    else:
+        found = [_plumber_table(t) for t in page.find_tables(LINES)]
+        found = [t for t in found if len(t.rows) >= 2 and len(t.rows[0]) >= 2]
+    words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
+    if not found and not settings.pdf_table:
+        found = aligned_tables(words)
+    return _Page(number, _outside_text(words, found, page.height) + found)
+
+
+def _check_unicode(chars: list[dict], number: int) -> None:
+    bad = sum(1 for c in chars if c["text"].startswith("(cid:") or any(0xE000 <= ord(x) <= 0xF8FF for x in c["text"]))
+    if bad * 10 > len(chars):
+        raise UnreadableText(f"page {number}: the font has no usable Unicode map (text comes out as glyph ids)",
+                             "export the PDF again with embedded Unicode fonts, or give the DOCX")
+
+
+def cell_text(text: str | None) -> str:
+    """One cell's text: lines joined with a space, marks on their letters, NFC."""
+    if not text:
+        return ""
+    text = _COMBINING_AFTER_SPACE.sub("", text.replace("\n", " "))
+    text = _MARK_FIRST.sub(r"\2\1", text)
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+@dataclass
+class FoundTable:
+    """A table on a page: its box and its rows of cell texts."""
+
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    rows: list[list[str]]
+
+    def holds(self, word: dict) -> bool:
+        cx, cy = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
+        return self.x0 - 1 <= cx <= self.x1 + 1 and self.top - 1 <= cy <= self.bottom + 1
+
+
+def _plumber_table(table) -> FoundTable:
+    x0, top, x1, bottom = table.bbox
+    return FoundTable(top, bottom, x0, x1, [[cell_text(c) for c in row] for row in table.extract()])
+
+
+def _outside_text(words: list[dict], tables: list[FoundTable], height: float) -> list[_Text]:
+    """Lines of the words outside every table, with furniture keys for the edge bands."""
+    outside = [w for w in words if not any(t.holds(w) for t in tables)]
+    out = []
+    for line in _lines(outside):
+        top, bottom = min(w["top"] for w in line), max(w["bottom"] for w in line)
+        text = cell_text(" ".join(w["text"] for w in line))
+        edge = bottom < height * FURNITURE_BAND or top > height * (1 - FURNITURE_BAND)
+        out.append(_Text(top, text, re.sub(r"\d+", "#", fold(text)) if edge else None))
+    return out
+
+
+def _lines(words: list[dict], tolerance: float = 3.0) -> list[list[dict]]:
+    """Words grouped into text lines (by their top), each line left to right."""
+    lines: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        if lines and abs(w["top"] - lines[-1][0]["top"]) <= tolerance:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
+
+
+def aligned_tables(words: list[dict]) -> list[FoundTable]:
+    """Borderless tables: a header line (named by its words) and the lines
+    under it up to a wide gap; columns are the x-ranges their words cover,
+    and a row starts at a number in the first column or where the line
+    spacing is wider than inside a cell."""
+    lines = _lines(words)
+    if not lines:
+        return []
+    size = statistics.median(w["bottom"] - w["top"] for w in words)
+    tables = []
+    i = 0
+    while i < len(lines):
+        if not is_header_row(_chunks(lines[i], size)):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines) and lines[j][0]["top"] - lines[j - 1][0]["top"] < 2.2 * size \
+                and not is_header_row(_chunks(lines[j], size)):
+            j += 1
+        tables.append(_aligned_table(lines[i:j], size))
+        i = j
+    return tables
+
+
+def _chunks(line: list[dict], size: float) -> list[str]:
+    """Texts of a line split where words are further apart than a wide space."""
+    chunks: list[list[str]] = []
+    last = None
+    for w in line:
+        if last is None or w["x0"] - last > 0.5 * size:
+            chunks.append([])
+        chunks[-1].append(w["text"])
+        last = w["x1"]
+    return [" ".join(c) for c in chunks]
+
+
+def _aligned_table(lines: list[list[dict]], size: float) -> FoundTable:
+    """One borderless table from its lines (header first)."""
+    spans: list[list[float]] = []
+    for w in sorted((w for line in lines for w in line), key=lambda w: w["x0"]):
+        if spans and w["x0"] - spans[-1][1] <= 0.5 * size:
+            spans[-1][1] = max(spans[-1][1], w["x1"])
+        else:
+            spans.append([w["x0"], w["x1"]])
+    pitches = sorted(b[0]["top"] - a[0]["top"] for a, b in zip(lines, lines[1:]))
+    new_row_pitch = 1.12 * pitches[len(pitches) // 4] if pitches else 0.0
+    rows: list[list[list[str]]] = []
+    previous_top = None
+    for line in lines:
+        cells: list[list[str]] = [[] for _ in spans]
+        for w in line:
+            col = next(k for k, (a, b) in enumerate(spans) if a - 0.1 <= w["x0"] <= b)
+            cells[col].append(w["text"])
+        top = line[0]["top"]
+        if not rows or cells[0] or top - previous_top > new_row_pitch:
+            rows.append([[] for _ in spans])
+        for k, texts in enumerate(cells):
+            if texts:
+                rows[-1][k].append(" ".join(texts))
+        previous_top = top
+    words = [w for line in lines for w in line]
+    return FoundTable(min(w["top"] for w in words), max(w["bottom"] for w in words),
+                      spans[0][0], spans[-1][1], [[cell_text("\n".join(c)) for c in row] for row in rows])
+
+
+def ocr_words(page) -> list[dict]:
+    """Words of an image-only page read by Tesseract (Vietnamese), in PDF points."""
+    image = page.to_image(resolution=OCR_DPI).original
+    buffer = BytesIO()
+    image.save(buffer, "PNG")
+    try:
+        result = subprocess.run(["tesseract", "stdin", "stdout", "-l", "vie", "--psm", "6", "tsv"],
+                                input=buffer.getvalue(), capture_output=True, check=True, timeout=300)
+    except (OSError, subprocess.SubprocessError) as e:
+        raise NeedsOCR(f"OCR with Tesseract failed: {_reason(e)}",
+                       "install tesseract-ocr and tesseract-ocr-vie") from None
+    scale = 72 / OCR_DPI
+    words = []
+    for line in result.stdout.decode("utf-8").splitlines()[1:]:
+        parts = line.split("\t")
+        if len(parts) == 12 and parts[0] == "5" and parts[11].strip() and float(parts[10]) > 30:
+            left, top, width, height = (int(v) * scale for v in parts[6:10])
+            words.append({"text": unicodedata.normalize("NFC", parts[11]), "x0": left, "x1": left + width,
+                          "top": top, "bottom": top + height})
+    return words
+
+
+def _extraction(pages: list[_Page]) -> Extraction:
+    """Blocks in reading order; furniture dropped, title lines kept."""
+    seen: dict[str, set[int]] = {}
+    for page in pages:
+        for item in page.items:
+            if isinstance(item, _Text) and item.furniture_key is not None:
+                seen.setdefault(item.furniture_key, set()).add(page.number)
+    blocks: list[Block] = []
+    titles: list[str] = []
+    text_since_table = True
+    for page in pages:
+        for item in sorted(page.items, key=lambda it: it.top):
+            if isinstance(item, _Text):
+                key = item.furniture_key
+                if key is not None and (len(seen[key]) > 1 or _PAGE_NO.fullmatch(key.replace("#", "1"))):
+                    continue
+                if not blocks:
+                    titles.append(item.text)
+                text_since_table = True
+                continue
+            joins = bool(blocks) and not text_since_table
+            rows = [SourceRow(cells=cells, page=page.number, line=n, after_break=joins and n == 1)
+                    for n, cells in enumerate(item.rows, 1)]
+            if joins:
+                _rejoin_split_heading(blocks[-1].rows, rows)
+            blocks.append(Block(rows=rows, joins_previous=joins, source_table=len(blocks)))
+            text_since_table = False
+    return Extraction(blocks=blocks, title_lines=titles)
+
+
+def _rejoin_split_heading(before: list[SourceRow], rows: list[SourceRow]) -> None:
+    """A heading row ("VI | Hoạt động chính") broken by the page end goes on
+    as a lone fragment ("| quyền số") at the top of the next page, after the
+    repeated header: put the fragment back into the heading."""
+    if not before or not rows:
+        return
+    last = before[-1].cells
+    filled = [k for k, c in enumerate(last) if c]
+    if len(filled) != 2 or filled[0] != 0:
+        return
+    for n, row in enumerate(rows):
+        cells = row.cells
+        if is_header_row(cells) or is_sub_header_row(cells) or is_column_number_row(cells):
+            continue
+        if [k for k, c in enumerate(cells) if c] == [filled[1]]:
+            last[filled[1]] = f"{last[filled[1]]} {cells[filled[1]]}"
+            del rows[n]
+        return
