@@ -145,6 +145,7 @@ class _Lists:
         self.w = w
         self.levels: dict[str, tuple[str, dict[int, tuple[str, str, int]]]] = {}
         self.counters: dict[str, list[int]] = {}
+        self.labels: dict = {}          # paragraph -> label, so a paragraph read twice counts once
         self.style_num: dict[str, tuple[str | None, int]] = {}
         self.based_on: dict[str, str] = {}
         if numbering is not None:
@@ -175,6 +176,11 @@ class _Lists:
 
     def marker(self, p) -> str:
         """The list label of a paragraph ("1.", "a)", "•"), or ""."""
+        if p not in self.labels:
+            self.labels[p] = self._label(p)
+        return self.labels[p]
+
+    def _label(self, p) -> str:
         ppr = p.find(f"{{{self.w}}}pPr")
         num_id, ilvl = None, 0
         if ppr is not None:
@@ -258,7 +264,7 @@ class _Reader:
                 out.append("-")
             elif local == "sym":
                 code = _int(_attr(child, "char"), 0, base=16)
-                out.append(_SYMBOL.get(code & 0xFF, "") if code >= 0xF000 else chr(code) if code else "")
+                out.append(_SYMBOL.get(code & 0xFF, "") if code >= 0xF000 else chr(code) if 0 < code < 0x110000 else "")
             else:
                 self._runs(child, out)
 
