@@ -56,6 +56,9 @@ def test_xuan_hung_merged_cells_letterhead_and_signature():
     xml = document_xml(name)
     assert xml.count("<w:tblHeader/>") == 1 and 'w:orient="landscape"' in xml
     assert xml.count('<w:vMerge w:val="restart"/>') > 10 and "<w:gridSpan" in xml
+    titles = word.read((DOCX / name).read_bytes(), ExtractSettings()).title_lines
+    assert titles[:2] == ["UBND XÃ XUÂN HƯNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]   # letterhead table
+    assert titles[-1] == "(Kèm theo Kế hoạch số /KH-UBND ngày /4/2026 của UBND xã Xuân Hưng)"
     d = doc(name)
     assert (d.meta.commune, d.meta.plan_number, d.meta.issued_on, d.meta.year) == ("Xuân Hưng", None, None, 2026)
     assert [len(t.rows) for t in d.tables] == [55]           # letterhead and signature tables left out
@@ -196,6 +199,27 @@ def test_split_table_without_repeated_header_continues(tmp_path):
     rows = extract(_save(d, tmp_path)).tables[0].rows
     assert [(r.row_no, r.indicator, r.agencies["lead"]) for r in rows] == [
         ("1", "Tỷ lệ hồ sơ được số hóa", "Phòng Kinh tế"), ("2", "Tỷ lệ B", "Công an xã")]
+
+
+def test_grid_before_and_content_control(tmp_path):
+    """A row starting with w:gridBefore keeps its cells under their headers, and a
+    table inside a content control (w:sdt) is read."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    d = Document()
+    t = _table(d, [HEADER, ["1", "Tỷ lệ hồ sơ được số hóa", "Phòng Kinh", "Công an xã"], ["", "", "tế", ""]])
+    tr = t.rows[2]._tr
+    tr.remove(tr.tc_lst[0])
+    before = OxmlElement("w:gridBefore")
+    before.set(qn("w:val"), "1")
+    tr.get_or_add_trPr().append(before)
+    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    t._tbl.addprevious(sdt)
+    sdt.append(content)
+    content.append(t._tbl)
+    rows = extract(_save(d, tmp_path)).tables[0].rows
+    assert [(r.row_no, r.indicator, r.agencies) for r in rows] == [
+        ("1", "Tỷ lệ hồ sơ được số hóa", {"lead": "Phòng Kinh tế", "coordinate": "Công an xã"})]
 
 
 # --- bad files ---------------------------------------------------------------
