@@ -313,10 +313,17 @@ class _Reader:
             texts = [clean(t) for t, _ in row]
             if is_header_row(texts):
                 roles = assign_roles(texts)
-                grid.header = tuple(texts)
+                grid.header = _trimmed(texts)
                 grid.columns = tuple(roles.index(r) if r in roles else None for r in (NUMBER, INDICATOR))
                 break
         return grid
+
+
+def _trimmed(cells: list[str]) -> tuple[str, ...]:
+    """Cells without the empty ones at the end, to compare a header repeated on a wider grid."""
+    while cells and not cells[-1]:
+        cells = cells[:-1]
+    return tuple(cells)
 
 
 def _rows(grid: _Grid) -> list[list[str]]:
@@ -355,7 +362,7 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
                     titles.extend(line.strip() for line in text.split("\n") if line.strip())
             continue
         grid = reader.grid(el)
-        first = next((tuple(clean(t) for t, _ in r) for r in grid.cells if any(t.strip() for t, _ in r)), None)
+        first = next((_trimmed([clean(t) for t, _ in r]) for r in grid.cells if any(t.strip() for t, _ in r)), None)
         joins = last is not None and not separated and (
             grid.width == last.width or (last.header is not None and first == last.header))
         if grid.header is None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.enum.text import WD_BREAK
 
 from ingest import extract, word
 from ingest.exceptions import EncryptedFile, NoTables, TooLarge, UnsupportedFormat
@@ -199,6 +200,17 @@ def test_split_table_without_repeated_header_continues(tmp_path):
     rows = extract(_save(d, tmp_path)).tables[0].rows
     assert [(r.row_no, r.indicator, r.agencies["lead"]) for r in rows] == [
         ("1", "Tỷ lệ hồ sơ được số hóa", "Phòng Kinh tế"), ("2", "Tỷ lệ B", "Công an xã")]
+
+
+def test_split_table_repeating_its_header_on_a_wider_grid_continues(tmp_path):
+    d = Document()
+    _table(d, [HEADER, ["1", "Tỷ lệ hồ sơ được số hóa", "Phòng Kinh", ""]])
+    d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _table(d, [HEADER + [""], ["", "", "tế", "", ""], ["2", "Tỷ lệ B", "Công an xã", "", ""]])
+    blocks = word.read(_save(d, tmp_path).read_bytes(), ExtractSettings()).blocks
+    assert [b.joins_previous for b in blocks] == [False, True]
+    rows = extract(tmp_path / "t.docx").tables[0].rows
+    assert [(r.row_no, r.agencies["lead"]) for r in rows] == [("1", "Phòng Kinh tế"), ("2", "Công an xã")]
 
 
 def test_grid_before_and_content_control(tmp_path):
