@@ -225,6 +225,8 @@ class _Lists:
 
 
 class _Reader:
+    """Text of paragraphs and cells, and tables as grids, for one package."""
+
     def __init__(self, package: _Package):
         self.w = package.w
         self.lists = _Lists(package.part("numbering"), package.part("styles"), self.w)

@@ -68,8 +68,8 @@ def test_xuan_hung_merged_cells_letterhead_and_signature():
     assert r.section == ["I. Phân công phụ trách theo dõi, đôn đốc, kiểm tra thực hiện các chỉ tiêu",
                          "2. Về phát triển hạ tầng số"]     # gridSpan section rows
     assert r.indicator == "Tỷ lệ phủ sóng 5G trên dân số đạt 95%"
-    assert r.agencies == {"lead": "Phòng Văn hóa - Xã hội",
-                          "coordinate": "Văn phòng HĐND - UBND, Phòng Kinh tế, TT phục vụ HCC, Các doanh nghiệp viễn thông"}
+    assert r.agencies == {"lead": "Phòng Văn hóa - Xã hội", "coordinate": (
+        "Văn phòng HĐND - UBND, Phòng Kinh tế, TT phục vụ HCC, Các doanh nghiệp viễn thông")}
     assert r.deadline == "Tháng 12/2026"
     # lead, coordinating agencies and deadline written once for rows 6.1-6.4 (w:vMerge)
     for no in ("6.1", "6.2", "6.3", "6.4"):
@@ -142,7 +142,8 @@ def test_xuan_son_lists_paragraphs_and_merged_numbers():
                           "coordinate": ""}                                                # nbsp; vMerge copied
     # Word bullets under row 33 are sub-rows of heading 33
     bullets = [r for r in d.tables[2].rows if r.section[-1:] == [
-        "33. Mức độ người dân được tham gia vào cùng cơ quan nhà nước giải quyết vấn đề của địa phương với chính quyền"]]
+        "33. Mức độ người dân được tham gia vào cùng cơ quan nhà nước giải quyết vấn đề của địa phương "
+        "với chính quyền"]]
     assert len(bullets) == 6 and all(r.row_no is None and r.target == "100%" for r in bullets)
     assert bullets[1].indicator == ("Tỷ lệ phản ánh được xử lý đúng hạn qua Tin nhắn trên các nền tảng liên lạc "
                                     "(Zalo, Messenger...)")
