@@ -6,7 +6,9 @@ stderr. Exit codes: 0 ok, 1 some files failed, 2 usage.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
+import getpass
 import json
 import os
 import sys
@@ -17,8 +19,11 @@ import click
 
 import batch
 from ingest import ExtractError, ExtractSettings
+from normalize.text import fold
 from store import StoreError, connect
+from store import units as store_units
 from store.export import CSV_COLUMNS, flat, iter_records
+from store.models import TargetRowT
 
 DB_HELP = "Database: a SQLite file path or URL (default ./chitieu.db, or $CHITIEU_DB), or postgresql+psycopg://user@host/db."
 
@@ -142,17 +147,192 @@ def export(db, fmt, output):
     """Write every target row: JSONL per the export contract, or a flat CSV
     (UTF-8 with BOM, so Excel shows Vietnamese correctly)."""
     engine = open_db(db)
-    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    with (open(output, "w", encoding=encoding, newline="") if output != "-" else
-          click.get_text_stream("stdout", encoding="utf-8")) as out:
-        if fmt == "jsonl":
+    if fmt == "csv":
+        write_csv((flat(r) for r in iter_records(engine)), CSV_COLUMNS, output)
+    else:
+        with opened(output) as out:
             for record in iter_records(engine):
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        else:
-            writer = csv.DictWriter(out, CSV_COLUMNS)
-            writer.writeheader()
-            writer.writerows(flat(r) for r in iter_records(engine))
     engine.dispose()
+
+
+
+def opened(output: str, encoding: str = "utf-8"):
+    """A file to write, or stdout (left open) for "-"."""
+    if output == "-":
+        return contextlib.nullcontext(click.get_text_stream("stdout", encoding="utf-8"))
+    return open(output, "w", encoding=encoding, newline="")
+
+
+def write_csv(rows, columns: list[str], output: str) -> None:
+    """CSV with BOM to a file (Excel-friendly), plain UTF-8 to stdout."""
+    with opened(output, "utf-8-sig") as out:
+        writer = csv.DictWriter(out, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@main.command()
+@click.option("--indicator", "code", required=True, metavar="CODE", help="Canonical indicator code, e.g. infra.5g_coverage.")
+@click.option("--db", metavar="URL", help=DB_HELP)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", help="Output file (default stdout).")
+def targets(code, db, fmt, output):
+    """One indicator across all communes: commune, target, lead agency."""
+    engine = open_db(db)
+    rows = [flat(r) for r in iter_records(engine, where=TargetRowT.indicator_code == code)]
+    engine.dispose()
+    columns = ["commune", "target_raw", "target_op", "target_value", "target_unit", "lead", "source", "row_no"]
+    if fmt == "csv":
+        return write_csv(rows, columns, output)
+    if not rows:
+        click.echo(f"no rows linked to indicator {code!r}", err=True)
+        return
+    for r in rows:
+        click.echo(f"{r['commune'] or '?'}\t{r['target_raw'] or '-'}\t{r['lead'] or '-'}")
+
+
+@main.group()
+def units():
+    """The agency registry and the clerk's queue of unresolved names.
+
+    \b
+    chitieu units unresolved             names no unit matched, most used first
+    chitieu units resolve "T.Tâm PVHCC" --to "Trung tâm Phục vụ hành chính công xã"
+    chitieu units review                 walk the queue interactively
+    """
+
+
+@units.command("unresolved")
+@click.option("--db", metavar="URL", help=DB_HELP)
+@click.option("--limit", type=click.IntRange(1), help="Show only the most used N.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output for tools.")
+def units_unresolved(db, limit, as_json):
+    """Distinct unresolved agency mentions with how many rows and documents
+    use them, and the top 3 candidates."""
+    engine = open_db(db)
+    queue = store_units.unresolved(engine, limit)
+    engine.dispose()
+    if as_json:
+        click.echo(json.dumps(queue, ensure_ascii=False, indent=1))
+        return
+    for item in queue:
+        cands = "; ".join(f"{c['unit']} ({c['score']:.0f})" for c in item["candidates"]) or "no candidate"
+        click.echo(f"{item['rows']:>5} rows {item['documents']:>4} docs  {item['mention']}  ->  {cands}")
+
+
+def _by_option(f):
+    return click.option("--by", default=lambda: getpass.getuser(), show_default="your user name",
+                        help="Who decides (recorded with the decision).")(f)
+
+
+@units.command("resolve")
+@click.argument("mention")
+@click.option("--to", "to", metavar="NAME", help="Canonical unit the mention means.")
+@click.option("--new", is_flag=True, help="Add a new canonical unit (named --to, or the mention itself).")
+@click.option("--kind", default="", help="With --new: kind of unit (office, party, …).")
+@click.option("--level", type=click.Choice(["commune", "district", "province"]), default="commune", show_default=True,
+              help="With --new: level of the unit.")
+@_by_option
+@click.option("--db", metavar="URL", help=DB_HELP)
+def units_resolve(mention, to, new, kind, level, by, db):
+    """Record that MENTION means a unit: every stored row using it is updated,
+    and every later ingest uses the decision."""
+    if not to and not new:
+        raise click.UsageError("give --to NAME or --new")
+    engine = open_db(db)
+    try:
+        changed = store_units.resolve(engine, mention, to, new=new, kind=kind, level=level, by=by)
+    except store_units.StoreError as e:
+        fail(e.reason, e.hint)
+    finally:
+        engine.dispose()
+    click.echo(f"{mention} -> {to or mention}: {changed} assignments updated")
+
+
+@units.command("review")
+@_by_option
+@click.option("--db", metavar="URL", help=DB_HELP)
+def units_review(by, db):
+    """Walk the queue: a number accepts that candidate, /TEXT searches the
+    registry, n adds the mention as a new unit, s skips, q quits. Each decision
+    is saved at once, so nothing is lost on Ctrl-C."""
+    engine = open_db(db)
+    names = store_units.unit_names(engine)
+    queue = store_units.unresolved(engine)
+    done = 0
+    try:
+        for item in queue:
+            choices = [c["unit"] for c in item["candidates"]]
+            click.echo(f"\n{item['mention']}  ({item['rows']} rows, {item['documents']} documents)")
+            while True:
+                for i, name in enumerate(choices, 1):
+                    click.echo(f"  {i}. {name}")
+                answer = click.prompt("number, /search, n(ew), s(kip), q(uit)", default="s").strip()
+                if answer == "q":
+                    raise click.Abort
+                if answer == "s":
+                    break
+                if answer.startswith("/"):
+                    choices = [n for n in names if fold(answer[1:]) in fold(n)][:9] or choices
+                    continue
+                if answer == "n" or (answer.isdigit() and 1 <= int(answer) <= len(choices)):
+                    to = None if answer == "n" else choices[int(answer) - 1]
+                    changed = store_units.resolve(engine, item["mention"], to, new=answer == "n", by=by)
+                    click.echo(f"  -> {to or item['mention']}: {changed} assignments updated")
+                    done += 1
+                    break
+    except click.Abort:
+        click.echo(err=True)
+    finally:
+        engine.dispose()
+    click.echo(f"{done} decisions saved")
+
+
+@units.command("history")
+@click.option("--db", metavar="URL", help=DB_HELP)
+def units_history(db):
+    """Every clerk decision, oldest first: when, who, mention -> unit."""
+    engine = open_db(db)
+    for d in store_units.history(engine):
+        click.echo(f"{d['decided_at']}  {d['decided_by']}  {d['mention']} -> {d['unit']}")
+    engine.dispose()
+
+
+@units.command("list")
+@click.option("--db", metavar="URL", help=DB_HELP)
+def units_list(db):
+    """Canonical unit names."""
+    engine = open_db(db)
+    click.echo("\n".join(store_units.unit_names(engine)))
+    engine.dispose()
+
+
+@units.command("export")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--db", metavar="URL", help=DB_HELP)
+def units_export(folder, db):
+    """Write FOLDER/units.csv and FOLDER/decisions.csv to share with another province."""
+    engine = open_db(db)
+    for path in store_units.export_csv(engine, Path(folder)):
+        click.echo(str(path))
+    engine.dispose()
+
+
+@units.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@_by_option
+@click.option("--db", metavar="URL", help=DB_HELP)
+def units_import(folder, by, db):
+    """Add the units and replay the decisions in FOLDER (as written by export)."""
+    engine = open_db(db)
+    try:
+        added, replayed = store_units.import_csv(engine, Path(folder), by)
+    except (store_units.StoreError, OSError, KeyError) as e:
+        fail(f"cannot import {folder}: {e}", "use a folder written by 'chitieu units export'")
+    finally:
+        engine.dispose()
+    click.echo(f"{added} units added, {replayed} decisions replayed")
 
 
 if __name__ == "__main__":

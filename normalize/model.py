@@ -64,6 +64,7 @@ class TargetRow:
     notes: str | None
     unit_cell: str | None = None     # the "Đơn vị tính" cell as printed
     target_cell: str | None = None   # the target cell as printed
+    deadline_cell: str | None = None  # the deadline cell as printed (kept when it does not parse)
 
 
 @dataclass

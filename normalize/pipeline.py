@@ -44,7 +44,7 @@ class Normalizer:
             table=table, page=row.page, line=row.line, row_no=row.row_no, section=row.section,
             indicator_text=row.indicator, indicator_code=code, target=target, more_targets=more,
             deadline=parse_deadline(row.deadline), assignments=self.mentions(row),
-            notes=row.notes or None, unit_cell=row.unit or None, target_cell=row.target or None,
+            notes=row.notes or None, unit_cell=row.unit or None, target_cell=row.target or None, deadline_cell=row.deadline or None,
         )
 
     def document(self, doc: Document, commune: str | None = None) -> NormalizedDocument:

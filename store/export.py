@@ -35,7 +35,7 @@ def _target(r: TargetRowT) -> dict | None:
 
 
 def _deadline(r: TargetRowT) -> dict | None:
-    if r.deadline_kind is None:
+    if r.deadline_kind is None:   # blank, or text naming no time (kept in deadline_raw)
         return None
     out = {"raw": r.deadline_raw, "kind": r.deadline_kind, "year": r.deadline_year, "month": r.deadline_month}
     if r.deadline_day is not None:

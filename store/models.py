@@ -24,11 +24,11 @@ class DocumentT(Base):
     __tablename__ = "documents"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    source: Mapped[str] = mapped_column(String(512))
+    source: Mapped[str] = mapped_column(String)
     path: Mapped[str] = mapped_column(Text)
-    format: Mapped[str] = mapped_column(String(8))
-    commune: Mapped[str | None] = mapped_column(String(200), index=True)
-    plan_number: Mapped[str | None] = mapped_column(String(100))
+    format: Mapped[str] = mapped_column(String)
+    commune: Mapped[str | None] = mapped_column(String, index=True)
+    plan_number: Mapped[str | None] = mapped_column(String)
     issued_on: Mapped[date | None] = mapped_column(Date)
     year: Mapped[int | None] = mapped_column(Integer)
     row_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -44,24 +44,24 @@ class TargetRowT(Base):
     table_index: Mapped[int] = mapped_column(Integer)
     page: Mapped[int | None] = mapped_column(Integer)
     line: Mapped[int | None] = mapped_column(Integer)
-    row_no: Mapped[str | None] = mapped_column(String(40))
+    row_no: Mapped[str | None] = mapped_column(String)
     section: Mapped[list] = mapped_column(JSON, default=list)
     indicator_text: Mapped[str] = mapped_column(Text)
-    indicator_code: Mapped[str | None] = mapped_column(String(80), index=True)
+    indicator_code: Mapped[str | None] = mapped_column(String, index=True)
     unit_cell: Mapped[str | None] = mapped_column(Text)
     target_cell: Mapped[str | None] = mapped_column(Text)
     target_raw: Mapped[str | None] = mapped_column(Text)
-    target_kind: Mapped[str | None] = mapped_column(String(10))
-    target_op: Mapped[str | None] = mapped_column(String(10))
+    target_kind: Mapped[str | None] = mapped_column(String)
+    target_op: Mapped[str | None] = mapped_column(String)
     target_value: Mapped[float | None] = mapped_column(Float)
     target_value_max: Mapped[float | None] = mapped_column(Float)
-    target_unit: Mapped[str | None] = mapped_column(String(60))
-    target_per: Mapped[str | None] = mapped_column(String(100))
+    target_unit: Mapped[str | None] = mapped_column(String)
+    target_per: Mapped[str | None] = mapped_column(String)
     target_qualifier: Mapped[str | None] = mapped_column(Text)
     target_boolean: Mapped[bool | None] = mapped_column(Boolean)
     more_targets: Mapped[list] = mapped_column(JSON, default=list)
-    deadline_raw: Mapped[str | None] = mapped_column(String(200))
-    deadline_kind: Mapped[str | None] = mapped_column(String(10))
+    deadline_raw: Mapped[str | None] = mapped_column(String)
+    deadline_kind: Mapped[str | None] = mapped_column(String)
     deadline_year: Mapped[int | None] = mapped_column(Integer)
     deadline_month: Mapped[int | None] = mapped_column(Integer)
     deadline_day: Mapped[int | None] = mapped_column(Integer)
@@ -72,10 +72,10 @@ class TargetRowT(Base):
 class UnitT(Base):
     __tablename__ = "units"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(300), unique=True)
-    kind: Mapped[str | None] = mapped_column(String(40))
-    level: Mapped[str | None] = mapped_column(String(40))
-    origin: Mapped[str] = mapped_column(String(10), default="registry")   # registry | clerk
+    name: Mapped[str] = mapped_column(String, unique=True)
+    kind: Mapped[str | None] = mapped_column(String)
+    level: Mapped[str | None] = mapped_column(String)
+    origin: Mapped[str] = mapped_column(String, default="registry")   # registry | clerk
 
 
 class AliasT(Base):
@@ -83,8 +83,8 @@ class AliasT(Base):
     __table_args__ = (UniqueConstraint("unit_id", "alias"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
-    alias: Mapped[str] = mapped_column(String(300))
-    origin: Mapped[str] = mapped_column(String(10), default="registry")
+    alias: Mapped[str] = mapped_column(String)
+    origin: Mapped[str] = mapped_column(String, default="registry")
 
 
 class AssignmentT(Base):
@@ -92,12 +92,12 @@ class AssignmentT(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     row_id: Mapped[int] = mapped_column(ForeignKey("target_rows.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    role: Mapped[str] = mapped_column(String(12))
+    role: Mapped[str] = mapped_column(String)
     raw: Mapped[str] = mapped_column(Text)
-    mention_key: Mapped[str] = mapped_column(String(300), index=True)
+    mention_key: Mapped[str] = mapped_column(String, index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     score: Mapped[float] = mapped_column(Float)
-    status: Mapped[str] = mapped_column(String(12), index=True)
+    status: Mapped[str] = mapped_column(String, index=True)
     candidates: Mapped[list] = mapped_column(JSON, default=list)
 
 
@@ -106,17 +106,17 @@ class DecisionT(Base):
 
     __tablename__ = "decisions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    mention_key: Mapped[str] = mapped_column(String(300), index=True)
+    mention_key: Mapped[str] = mapped_column(String, index=True)
     raw: Mapped[str] = mapped_column(Text)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
-    decided_by: Mapped[str] = mapped_column(String(100))
+    decided_by: Mapped[str] = mapped_column(String)
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    action: Mapped[str] = mapped_column(String(10))   # alias | new
+    action: Mapped[str] = mapped_column(String)   # alias | new
 
 
 class IndicatorT(Base):
     __tablename__ = "indicators"
-    code: Mapped[str] = mapped_column(String(80), primary_key=True)
+    code: Mapped[str] = mapped_column(String, primary_key=True)
     name_vi: Mapped[str] = mapped_column(Text)
     name_en: Mapped[str | None] = mapped_column(Text)
 

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from cli import main
 
-from .conftest import SAMPLES
+from conftest import SAMPLES
 
 SEEDS = str(SAMPLES / "tsv")
 GOOD = "STT\tNội dung chỉ tiêu\tChỉ tiêu\tĐơn vị chủ trì\n1\tTỷ lệ hồ sơ được số hóa\t≥ 90%\tPhòng Kinh tế\n"

@@ -1,0 +1,148 @@
+"""The clerk's queue: unresolved mentions, decisions, and sharing the registry.
+
+A decision records who settled which mention and when, adds the mention as
+an alias of the chosen unit, and re-resolves every stored assignment with
+that mention. Later ingests read decisions through `store.registry.load`.
+"""
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, distinct, func, select, update
+from sqlalchemy.orm import Session
+
+from normalize.text import fold
+
+from .exceptions import StoreError, UnknownUnit
+from .models import AliasT, AssignmentT, DecisionT, TargetRowT, UnitT, utcnow
+
+UNIT_COLUMNS = ["canonical_name", "kind", "level", "aliases_seen"]
+DECISION_COLUMNS = ["mention", "unit", "decided_by", "decided_at", "action"]
+
+
+def unresolved(engine: Engine, limit: int | None = None) -> list[dict]:
+    """Distinct unresolved mentions, most used first, with row/document counts
+    and the top three candidates."""
+    with Session(engine) as s:
+        groups = s.execute(
+            select(AssignmentT.mention_key, func.count(distinct(AssignmentT.row_id)),
+                   func.count(distinct(TargetRowT.document_id)))
+            .join(TargetRowT, TargetRowT.id == AssignmentT.row_id)
+            .where(AssignmentT.status == "unresolved")
+            .group_by(AssignmentT.mention_key)
+            .order_by(func.count(distinct(AssignmentT.row_id)).desc(), AssignmentT.mention_key)
+            .limit(limit)
+        ).all()
+        keys = [g[0] for g in groups]
+        spellings, candidates = defaultdict(Counter), {}
+        for key, raw, cands in s.execute(select(AssignmentT.mention_key, AssignmentT.raw, AssignmentT.candidates)
+                                         .where(AssignmentT.mention_key.in_(keys),
+                                                AssignmentT.status == "unresolved")):
+            spellings[key][raw] += 1
+            candidates.setdefault(key, cands[:3])
+    return [{"mention": spellings[k].most_common(1)[0][0], "rows": rows, "documents": docs,
+             "candidates": candidates[k]} for k, rows, docs in groups]
+
+
+def _unit_id(s: Session, name: str) -> int:
+    wanted = fold(name)
+    for id_, unit in s.execute(select(UnitT.id, UnitT.name)):
+        if fold(unit) == wanted:
+            return id_
+    raise UnknownUnit(f"no unit named {name!r} in the registry",
+                      "check the spelling with 'chitieu units list', or add it with --new")
+
+
+def resolve(engine: Engine, mention: str, to: str | None, *, new: bool = False, kind: str = "",
+            level: str = "commune", by: str = "clerk", at: datetime | None = None) -> int:
+    """Settle `mention` as unit `to` (a new unit when `new`); returns how many
+    stored assignments changed."""
+    key = fold(mention)
+    if not key:
+        raise StoreError("empty mention")
+    with Session(engine) as s, s.begin():
+        if new:
+            name = to or mention
+            if s.scalar(select(UnitT.id).where(UnitT.name == name)) is not None:
+                raise StoreError(f"unit {name!r} already exists", "drop --new to map the mention onto it")
+            unit = UnitT(name=name, kind=kind, level=level, origin="clerk")
+            s.add(unit)
+            s.flush()
+            unit_id = unit.id
+        else:
+            if not to:
+                raise StoreError("say which unit the mention is", "use --to NAME, or --new")
+            unit_id = _unit_id(s, to)
+        if s.scalar(select(AliasT.id).where(AliasT.unit_id == unit_id, AliasT.alias == mention)) is None:
+            s.add(AliasT(unit_id=unit_id, alias=mention, origin="clerk"))
+        s.add(DecisionT(mention_key=key, raw=mention, unit_id=unit_id, decided_by=by,
+                        decided_at=at or utcnow(), action="new" if new else "alias"))
+        changed = s.execute(update(AssignmentT).where(AssignmentT.mention_key == key)
+                            .values(unit_id=unit_id, status="confirmed", score=100.0)).rowcount
+    return changed
+
+
+def history(engine: Engine) -> list[dict]:
+    with Session(engine) as s:
+        names = dict(s.execute(select(UnitT.id, UnitT.name)).all())
+        return [{"mention": d.raw, "unit": names.get(d.unit_id), "decided_by": d.decided_by,
+                 "decided_at": d.decided_at.isoformat(timespec="seconds"), "action": d.action}
+                for d in s.scalars(select(DecisionT).order_by(DecisionT.id))]
+
+
+def unit_names(engine: Engine) -> list[str]:
+    with Session(engine) as s:
+        return list(s.scalars(select(UnitT.name).order_by(UnitT.name)))
+
+
+def export_csv(engine: Engine, folder: Path) -> tuple[Path, Path]:
+    """units.csv (the bundled file's columns) and decisions.csv, UTF-8 with BOM."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with Session(engine) as s:
+        aliases = defaultdict(list)
+        for unit_id, alias in s.execute(select(AliasT.unit_id, AliasT.alias).order_by(AliasT.id)):
+            aliases[unit_id].append(alias)
+        units = [{"canonical_name": u.name, "kind": u.kind, "level": u.level, "aliases_seen": "|".join(aliases[u.id])}
+                 for u in s.scalars(select(UnitT).order_by(UnitT.id))]
+    paths = folder / "units.csv", folder / "decisions.csv"
+    for path, columns, rows in zip(paths, (UNIT_COLUMNS, DECISION_COLUMNS), (units, history(engine))):
+        with open(path, "w", encoding="utf-8-sig", newline="") as f:
+            writer = csv.DictWriter(f, columns)
+            writer.writeheader()
+            writer.writerows(rows)
+    return paths
+
+
+def import_csv(engine: Engine, folder: Path, by: str) -> tuple[int, int]:
+    """Add the units/aliases and replay the decisions another province exported;
+    returns (units added, decisions replayed)."""
+    added = replayed = 0
+    with open(folder / "units.csv", encoding="utf-8-sig", newline="") as f:
+        units = list(csv.DictReader(f))
+    known = set(unit_names(engine))
+    with Session(engine) as s, s.begin():
+        for u in units:
+            if u["canonical_name"] not in known:
+                s.add(UnitT(name=u["canonical_name"], kind=u.get("kind", ""), level=u.get("level") or "commune",
+                            origin="clerk"))
+                added += 1
+        s.flush()
+        ids = dict(s.execute(select(UnitT.name, UnitT.id)).all())
+        have = set(s.execute(select(AliasT.unit_id, AliasT.alias)).all())
+        for u in units:
+            for alias in filter(None, (u.get("aliases_seen") or "").split("|")):
+                if (ids[u["canonical_name"]], alias) not in have:
+                    s.add(AliasT(unit_id=ids[u["canonical_name"]], alias=alias, origin="clerk"))
+                    have.add((ids[u["canonical_name"]], alias))
+    decisions = folder / "decisions.csv"
+    if decisions.exists():
+        with open(decisions, encoding="utf-8-sig", newline="") as f:
+            for d in csv.DictReader(f):
+                if d["unit"]:
+                    resolve(engine, d["mention"], d["unit"], by=d.get("decided_by") or by,
+                            at=datetime.fromisoformat(d["decided_at"]) if d.get("decided_at") else None)
+                    replayed += 1
+    return added, replayed
