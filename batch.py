@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import stat
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -103,7 +104,11 @@ def _pending(files: list[Path], known: set[str], settings: ExtractSettings) -> I
     limit = settings.max_mb * 1024 * 1024
     for f in files:
         try:
-            if f.stat().st_size > limit:
+            info = f.stat()
+            if not stat.S_ISREG(info.st_mode):
+                yield FileResult(str(f), "failed", reason="not a regular file (a pipe, device or socket)")
+                continue
+            if info.st_size > limit:
                 yield FileResult(str(f), "failed", reason=f"file is over the {settings.max_mb:g} MB limit (raise --max-mb)")
                 continue
             digest = sha256_of(f)
