@@ -2,7 +2,7 @@
 
 What happens here:
 - the file is opened once; each page's doubled (bold-simulated) characters
-  are dropped, its tables read once, and the page is closed at once;
+  are dropped (`dedupe_chars`), its tables read once, and the page closed;
 - a page whose ruling lines make a table is read with pdfplumber's "lines"
   strategy; a page without one is read by text alignment (`aligned_tables`):
   columns are the x-ranges the words of a header and its rows cover, and a
@@ -39,7 +39,6 @@ LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 FURNITURE_BAND = 0.1             # top and bottom share of the page where furniture sits
 OCR_DPI = 300
 _PAGE_NO = re.compile(r"(?:trang|page)?\s*[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:/|trên|of)\s*\d{1,4})?")
-_COMBINING_AFTER_SPACE = re.compile(r"\s+(?=[\u0300-\u036f])")
 _MARK_FIRST = re.compile(r"(?<!\w)([\u0300-\u036f]+)(\w)")
 
 
@@ -100,7 +99,8 @@ def _reason(e: BaseException) -> str:
 
 def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
     """Tables and outside text of one page; None for an image-only page."""
-    page = page.dedupe_chars()
+    if _has_doubled_chars(page.chars):
+        page = page.dedupe_chars()
     if not page.chars:
         if not page.images:
             return _Page(number)
@@ -121,6 +121,20 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
     return _Page(number, _outside_text(words, found, page.height) + found)
 
 
+def _has_doubled_chars(chars: list[dict]) -> bool:
+    """Whether a character is drawn twice within 1pt (bold simulation); a
+    cheap test so that pdfplumber's slower dedupe_chars runs only when needed."""
+    seen = set()
+    for c in chars:
+        for dx in (0, 1):
+            for dy in (0, 1):
+                key = (c["text"], int((c["x0"] + dx) // 2), int((c["top"] + dy) // 2), dx, dy)
+                if key in seen:
+                    return True
+                seen.add(key)
+    return False
+
+
 def _check_unicode(chars: list[dict], number: int) -> None:
     bad = sum(1 for c in chars if c["text"].startswith("(cid:") or any(0xE000 <= ord(x) <= 0xF8FF for x in c["text"]))
     if bad * 10 > len(chars):
@@ -129,12 +143,12 @@ def _check_unicode(chars: list[dict], number: int) -> None:
 
 
 def cell_text(text: str | None) -> str:
-    """One cell's text: lines joined with a space, marks on their letters, NFC."""
+    """One cell's text: lines joined with a space, NFC; a tone mark that a
+    font drew ahead of its letter (so it starts a word) is put after it."""
     if not text:
         return ""
-    text = _COMBINING_AFTER_SPACE.sub("", text.replace("\n", " "))
-    text = _MARK_FIRST.sub(r"\2\1", text)
-    return unicodedata.normalize("NFC", " ".join(text.split()))
+    text = _MARK_FIRST.sub(r"\2\1", " ".join(text.split()))
+    return unicodedata.normalize("NFC", text)
 
 
 @dataclass

@@ -29,6 +29,12 @@ class ExtractSettings:
             raise ExtractError(f"max_mb must be a positive number, not {self.max_mb!r}")
         if not isinstance(self.pdf_table, dict):
             raise ExtractError("pdf_table must be a dict of pdfplumber table settings")
+        if self.pdf_table:
+            from pdfplumber.table import TableSettings
+            try:
+                TableSettings.resolve(self.pdf_table)
+            except (TypeError, ValueError) as e:
+                raise ExtractError(f"bad pdf_table setting: {e}", "see pdfplumber's table settings") from None
 
     @classmethod
     def resolve(cls, settings: "ExtractSettings | dict | None") -> "ExtractSettings":
