@@ -16,7 +16,7 @@ from normalize.registry import Registry, Unit, load_registry
 
 HERE = Path(__file__).parent
 SAMPLES = sorted((HERE.parent / "samples" / "tsv").glob("*.tsv"))
-RECALL_FLOOR = 0.94          # measured 0.956 (194 of 203 agencies; 0 wrong of 242 mentions)
+RECALL_FLOOR = 0.93          # measured 0.951 (195 of 205 agencies; 0 wrong of 250 mentions)
 
 
 @pytest.fixture(scope="module")

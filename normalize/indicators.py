@@ -1,0 +1,188 @@
+"""Link a row's indicator text to one canonical indicator (indicators.csv).
+
+The text is reduced to its content words: folded, target figures removed
+(`strip_target_words`), abbreviations expanded ("TTHC"), denominators
+("/Tổng dân số") and words every indicator shares ("tỷ lệ", "được", "các")
+dropped. A catalog indicator is linked only when
+
+* its words are nearly all in the text (NAME_COVERAGE): the text must say all
+  the indicator says — "hộ gia đình có kết nối Internet" lacks "băng rộng cáp
+  quang" and is not the fibre indicator;
+* a good share of the text's words are in its name (TEXT_COVERAGE), so a long
+  row that merely mentions the same things is not taken for it;
+* technology tokens with digits agree ("4G" is not "5G");
+* its score leads the next indicator's by MARGIN.
+
+Anything else is left unlinked (None): a wrong link is worse than none.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from .registry import DATA
+from .text import fold, strip_accents
+
+NAME_COVERAGE = 0.8    # least share of the indicator's words found in the text
+TEXT_COVERAGE = 0.45   # least share of the text's words found in the indicator
+MARGIN = 6.0           # least lead (score points) over the next indicator
+
+_NUMBER = r"\d+(?:[.,]\d+)?"
+_TARGET = re.compile(
+    rf"(?:\(?\s*(?:có|đạt|đạt tỷ lệ|đạt tỉ lệ|tối thiểu|ít nhất|trên|từ|dưới|tối đa)\s+)*"
+    rf"(?:[≥≤><=]=?\s*)?{_NUMBER}\s*(?:%|phần trăm)(?:\s*/\s*năm)?(?:\s+trở\s+lên)?\)?"
+    rf"|^\s*(?:có\s+)?(?:[≥≤><=]=?\s*)(?={_NUMBER})",
+    re.IGNORECASE)
+_DANGLING = re.compile(r"[\s:,;]*(?:(?<!\w)(?:có|đạt|tối thiểu|ít nhất|trên|từ)(?!\w)[\s:,;]*)*$|^[\s:,;]+", re.IGNORECASE)
+
+_ABBREVIATIONS = [
+    (r"tthc", "thủ tục hành chính"), (r"dvctt", "dịch vụ công trực tuyến"), (r"dvc", "dịch vụ công"),
+    (r"csdl", "cơ sở dữ liệu"), (r"attt", "an toàn thông tin"), (r"nsnn", "ngân sách nhà nước"),
+    (r"cđs|cds", "chuyển đổi số"), (r"kh\s*&\s*cn|khcn", "khoa học và công nghệ"),
+    (r"cntt", "công nghệ thông tin"), (r"tỉ lệ", "tỷ lệ"),
+    (r"hàng năm", "hằng năm"), (r"ngày chuyển đổi số quốc gia 10\s*/\s*10(?:\s*/\s*\d{4})?", "ngày chuyển đổi số quốc gia"),
+]
+_ABBREVIATION_RES = [(re.compile(rf"(?<!\w)(?:{p})(?!\w)"), r) for p, r in _ABBREVIATIONS]
+_SPEED = re.compile(r"(?<=\d)\s*(?:gb\s*/\s*s|gbps(?:\s*/\s*s)?)(?!\w)")   # "1Gb/s", "01 Gbps/s" -> "1 gb"
+_LEADING_ZERO = re.compile(r"(?<![\d.,])0+(?=\d)")
+_DENOMINATOR = re.compile(r"\s*/\s*tổng\b.*$")
+_PUNCT = re.compile(r"[^\w\s]|_")
+# Words (syllables) that say nothing about which indicator a row is.
+_COMMON = frozenset("tỷ lệ các những được của và là về có số_lượng tổng".split())
+_LEVEL_WORDS = frozenset(("xã", "huyện", "tỉnh", "cấp"))
+_TECH = re.compile(r"^(?=.*\d)(?=.*[a-z])[a-z0-9]+$")       # 5g, 4g, 1gb
+
+
+@dataclass
+class Indicator:
+    code: str
+    name_vi: str
+    name_en: str
+
+
+def load_catalog(path: str | Path | None = None) -> list[Indicator]:
+    """Read indicators.csv (columns code, name_vi, name_en); the bundled file when `path` is None."""
+    text = Path(path or DATA / "indicators.csv").read_text(encoding="utf-8-sig")
+    catalog = []
+    for n, rec in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        if not (rec.get("code") or "").strip() or not (rec.get("name_vi") or "").strip():
+            raise ValueError(f"indicators.csv line {n}: empty code or name_vi (fill it or drop the line)")
+        catalog.append(Indicator(rec["code"].strip(), rec["name_vi"].strip(), (rec.get("name_en") or "").strip()))
+    return catalog
+
+
+def strip_target_words(text: str) -> str:
+    """The indicator text without its target: 'Tỷ lệ phủ sóng 5G đạt 95%' ->
+    'Tỷ lệ phủ sóng 5G'; also '≥ 70%', 'Tối thiểu 60%', 'Trên 95%', a leading '100%'."""
+    text = _TARGET.sub(" ", text)
+    return _DANGLING.sub("", re.sub(r"\s+", " ", text).strip()).strip()
+
+
+@lru_cache(maxsize=16384)
+def words(text: str) -> tuple[str, ...]:
+    """Content words of an indicator text, in order."""
+    text = _LEADING_ZERO.sub("", _SPEED.sub(" gb", fold(strip_target_words(text))))
+    for pattern, expansion in _ABBREVIATION_RES:
+        text = pattern.sub(expansion, text)
+    text = _PUNCT.sub(" ", _DENOMINATOR.sub("", text)).replace("số lượng", "số_lượng").replace("xã hội", "xã_hội")
+    return tuple(w for w in text.split() if w not in _COMMON)
+
+
+class IndicatorMatcher:
+    """Links indicator texts to catalog codes; picklable, caches per text."""
+
+    def __init__(self, catalog: list[Indicator]):
+        self.catalog = catalog
+        self._names = [words(i.name_vi) for i in catalog]
+        self._vocab = frozenset(w for name in self._names for w in name)
+        owners: dict[str, set[int]] = {}
+        for i, name in enumerate(self._names):
+            for w in name:
+                owners.setdefault(w, set()).add(i)
+        self._own = {w: next(iter(o)) for w, o in owners.items() if len(o) == 1}   # words of one indicator only
+        self._cache: dict[str, tuple[str | None, float]] = {}
+
+    def match(self, text: str) -> tuple[str | None, float]:
+        """(code, score 0-100) of the one indicator the text states, or (None, best score)."""
+        key = fold(text)
+        if key not in self._cache:
+            self._cache[key] = self._match(text)
+        return self._cache[key]
+
+    def _match(self, text: str) -> tuple[str | None, float]:
+        mine = words(text)
+        if not mine:
+            return None, 0.0
+        vocab = self._vocab
+        scored = sorted(((self._score(mine, name), i) for i, name in enumerate(self._names)), reverse=True)
+        (best, i), (second, _) = scored[0], scored[1]
+        name = self._names[i]
+        if _coverage(name, mine, vocab) >= NAME_COVERAGE and _coverage(mine, name, vocab) >= TEXT_COVERAGE \
+                and _tech(mine) == _tech(name) and not _substituted(name, mine, vocab) and not self._names_another(i, mine) \
+                and best - second >= MARGIN:
+            return self.catalog[i].code, round(best, 1)
+        return None, round(best, 1)
+
+    def _names_another(self, i: int, mine: tuple[str, ...]) -> bool:
+        """The text, beyond indicator i's words, has two or more words only one
+        other indicator has ("Mức độ hài lòng … khi sử dụng DVCTT" is about
+        satisfaction, not about usage)."""
+        others = [self._own[w] for w in set(mine) - set(self._names[i]) if self._own.get(w, i) != i]
+        return any(others.count(o) >= 2 for o in others)
+
+    def _score(self, mine: tuple[str, ...], name: tuple[str, ...]) -> float:
+        # Coverage of the name's words weighs most (the text must say what the
+        # indicator says); token_sort_ratio on the word strings adds how closely
+        # the whole wording agrees, so of two indicators the text covers, the
+        # one that says no more and no less than the text wins. Not token_set
+        # or partial ratios: they rate a name inside a longer one at 100, the
+        # very confusion (Internet vs fibre Internet) to avoid.
+        return 70 * _coverage(name, mine, self._vocab) + 30 * fuzz.token_sort_ratio(" ".join(mine), " ".join(name)) / 100
+
+
+def _coverage(these: tuple[str, ...], within: tuple[str, ...], vocab: frozenset[str]) -> float:
+    """Share of `these` words found in `within`."""
+    if not these:
+        return 0.0
+    return sum(_found(w, within, vocab) for w in these) / len(these)
+
+
+def _found(word: str, within: tuple[str, ...], vocab: frozenset[str]) -> bool:
+    """`word` is in `within`, or a misspelling of one of its words: equal without
+    diacritics, unless both are words of the catalog ("chuyên" is not "chuyển")."""
+    if word in within:
+        return True
+    plain = _plain(word)
+    return any(_plain(w) == plain and not (word in vocab and w in vocab) for w in within)
+
+
+def _substituted(name: tuple[str, ...], mine: tuple[str, ...], vocab: frozenset[str]) -> bool:
+    """The text has another word where the name has one it lacks, next to the
+    same neighbour ("trực tiếp" for "trực tuyến", "5 năm" for "hằng năm", "địa
+    chỉ thường trú" for "địa chỉ số"): it states another indicator. Level words
+    ("công chức xã" for "công chức, viên chức") are no such swap."""
+    for i, word in enumerate(name):
+        if _found(word, mine, vocab):
+            continue
+        for step in (-1, 1):                         # the neighbour before, then after
+            if not 0 <= i + step < len(name):
+                continue
+            for j, other in enumerate(mine):
+                k = j - step                         # the missing word's place in the text
+                if other == name[i + step] and 0 <= k < len(mine) and mine[k] not in _LEVEL_WORDS \
+                        and not _found(mine[k], name, vocab):
+                    return True
+    return False
+
+
+_plain = lru_cache(maxsize=65536)(strip_accents)
+
+
+def _tech(ws: tuple[str, ...]) -> set[str]:
+    return {w for w in ws if _TECH.match(w)}
