@@ -11,6 +11,10 @@ dropped. A catalog indicator is linked only when
 * a good share of the text's words are in its name (TEXT_COVERAGE), so a long
   row that merely mentions the same things is not taken for it;
 * technology tokens with digits agree ("4G" is not "5G");
+* the text puts no other word where the name has one it lacks ("xử lý trực
+  tiếp" is not "xử lý trực tuyến", "địa chỉ thường trú" not "địa chỉ số");
+* the text has no two words that only one other indicator uses ("Mức độ hài
+  lòng … khi sử dụng DVCTT" is about satisfaction, not usage);
 * its score leads the next indicator's by MARGIN.
 
 Anything else is left unlinked (None): a wrong link is worse than none.
