@@ -16,15 +16,12 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, select
-
 from ingest import ExtractError, ExtractSettings, extract
 from normalize.pipeline import Normalizer
 from normalize.indicators import load_catalog
 from normalize.registry import Registry, load_registry
 from store import load, registry as store_registry
 from store.exceptions import StoreError
-from store.models import DocumentT
 
 SUFFIXES = {".tsv", ".txt", ".docx", ".doc", ".pdf"}
 _TASKS_PER_WORKER = 40   # recycle workers so memory stays flat over long batches
@@ -122,13 +119,12 @@ def _pending(files: list[Path], known: set[str], settings: ExtractSettings) -> I
             yield str(f)
 
 
-def run(files: list[Path], engine: Engine, settings: ExtractSettings, *, jobs: int = 1,
+def run(files: list[Path], engine, settings: ExtractSettings, *, jobs: int = 1,
         commune: str | None = None, on_result: Callable[[FileResult], None] = lambda r: None) -> list[FileResult]:
     """Ingest `files` into `engine`; every file ends as one FileResult."""
     store_registry.sync(engine, load_registry(), load_catalog())
     registry = store_registry.load(engine)
-    with engine.connect() as conn:
-        known = set(conn.scalars(select(DocumentT.sha256)))
+    known = load.loaded_hashes(engine)
     results: list[FileResult] = []
 
     def done(result: FileResult) -> None:

@@ -23,7 +23,6 @@ from normalize.text import fold
 from store import StoreError, connect
 from store import units as store_units
 from store.export import CSV_COLUMNS, flat, iter_records
-from store.models import TargetRowT
 
 DB_HELP = "Database: a SQLite file path or URL (default ./chitieu.db, or $CHITIEU_DB), or postgresql+psycopg://user@host/db."
 
@@ -175,21 +174,30 @@ def write_csv(rows, columns: list[str], output: str) -> None:
 @main.command()
 @click.option("--indicator", "code", required=True, metavar="CODE", help="Canonical indicator code, e.g. infra.5g_coverage.")
 @click.option("--db", metavar="URL", help=DB_HELP)
+@click.option("--below", type=float, help="Only numeric targets whose value is below this.")
+@click.option("--above", type=float, help="Only numeric targets whose value is above this.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", help="Output file (default stdout).")
-def targets(code, db, fmt, output):
-    """One indicator across all communes: commune, target, lead agency."""
+def targets(code, db, below, above, fmt, output):
+    """One indicator across all communes: commune, target, lead agency.
+
+    \b
+    chitieu targets --indicator infra.5g_coverage --below 70
+    """
     engine = open_db(db)
-    rows = [flat(r) for r in iter_records(engine, where=TargetRowT.indicator_code == code)]
+    rows = [flat(r) for r in iter_records(engine, indicator=code, below=below, above=above)]
     engine.dispose()
-    columns = ["commune", "target_raw", "target_op", "target_value", "target_unit", "lead", "source", "row_no"]
+    columns = ["commune", "target", "lead", "source", "row_no", "target_op", "target_value", "target_unit"]
     if fmt == "csv":
         return write_csv(rows, columns, output)
     if not rows:
         click.echo(f"no rows linked to indicator {code!r}", err=True)
         return
-    for r in rows:
-        click.echo(f"{r['commune'] or '?'}\t{r['target_raw'] or '-'}\t{r['lead'] or '-'}")
+    table = [("Commune", "Target", "Lead agency", "Source")] + [
+        (r["commune"] or "?", r["target"] or "-", r["lead"] or "-", f"{r['source']} #{r['row_no'] or '-'}") for r in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(3)]
+    for row in table:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[3])
 
 
 @main.group()

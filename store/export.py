@@ -13,7 +13,7 @@ _BATCH = 1000
 
 CSV_COLUMNS = [
     "source", "format", "commune", "plan_number", "issued_on", "year", "table", "page", "row_no", "section",
-    "indicator_text", "indicator_code", "target_raw", "target_kind", "target_op", "target_value",
+    "indicator_text", "indicator_code", "target", "target_raw", "target_kind", "target_op", "target_value",
     "target_value_max", "target_unit", "target_per", "target_qualifier", "target_boolean",
     "deadline_raw", "deadline_kind", "deadline_year", "deadline_month",
     "lead", "monitor", "coordinate", "guide", "unresolved", "notes", "sha256",
@@ -45,14 +45,21 @@ def _deadline(r: TargetRowT) -> dict | None:
     return out
 
 
-def iter_records(engine: Engine, where=None) -> Iterator[dict]:
-    """Every target row as an export-contract record, document by document."""
+def iter_records(engine: Engine, *, indicator: str | None = None, below: float | None = None,
+                 above: float | None = None) -> Iterator[dict]:
+    """Every target row as an export-contract record, document by document;
+    or only one indicator's rows, with a numeric target below/above a value."""
     with Session(engine) as conn:
         units = dict(conn.execute(select(UnitT.id, UnitT.name)).all())
         docs = {d.id: _document(d) for d in conn.scalars(select(DocumentT))}
-        query = select(TargetRowT).order_by(TargetRowT.document_id, TargetRowT.position)
-        if where is not None:
-            query = query.where(where)
+        query = (select(TargetRowT).join(DocumentT, DocumentT.id == TargetRowT.document_id)
+                 .order_by(DocumentT.source, DocumentT.id, TargetRowT.position))
+        if indicator is not None:
+            query = query.where(TargetRowT.indicator_code == indicator)
+        if below is not None:
+            query = query.where(TargetRowT.target_value < below)
+        if above is not None:
+            query = query.where(TargetRowT.target_value > above)
         rows = conn.scalars(query.execution_options(yield_per=_BATCH))
         for batch in rows.partitions(_BATCH):
             assigned = defaultdict(list)
@@ -70,6 +77,20 @@ def iter_records(engine: Engine, where=None) -> Iterator[dict]:
                 }
 
 
+_OPS = {">=": "≥ ", ">": "> ", "<=": "≤ ", "<": "< ", "=": "", "between": ""}
+
+
+def target_text(t: dict | None) -> str:
+    """A target as a reader writes it: "≥ 70%", "Đạt", or the text of the rule."""
+    if not t:
+        return ""
+    if t["kind"] != "numeric":
+        return "Đạt" if t["boolean"] else t["raw"]
+    value = f"{t['value']:g}" + (f"–{t['value_max']:g}" if t["value_max"] is not None else "")
+    unit = t["unit"] or ""
+    return _OPS[t["op"]] + value + ("" if unit == "%" or not unit else " ") + unit + (f"/{t['per']}" if t["per"] else "")
+
+
 def flat(record: dict) -> dict:
     """One export record as a flat CSV row (agencies joined with "; ")."""
     doc, t, d = record["document"], record["target"] or {}, record["deadline"] or {}
@@ -81,6 +102,7 @@ def flat(record: dict) -> dict:
         "table": record["table"], "page": record["page"], "row_no": record["row_no"],
         "section": " > ".join(record["section"]), "indicator_text": record["indicator_text"],
         "indicator_code": record["indicator_code"],
+        "target": target_text(record["target"]),
         **{f"target_{k}": t.get(k) for k in ("raw", "kind", "op", "value", "value_max", "unit", "per",
                                                "qualifier", "boolean")},
         **{f"deadline_{k}": d.get(k) for k in ("raw", "kind", "year", "month")},

@@ -19,9 +19,10 @@ class LoadResult:
     rows: int
 
 
-def is_loaded(engine: Engine, sha256: str) -> bool:
+def loaded_hashes(engine: Engine) -> set[str]:
+    """sha256 of every stored document, to skip files already loaded."""
     with engine.connect() as conn:
-        return conn.scalar(select(DocumentT.id).where(DocumentT.sha256 == sha256)) is not None
+        return set(conn.scalars(select(DocumentT.sha256)))
 
 
 def _insert_document(conn, doc: NormalizedDocument):
