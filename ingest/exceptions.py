@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 
-class ExtractError(Exception):
-    """A file could not be read. `reason` is one line; `hint` says how to fix it."""
+class ChitieuError(Exception):
+    """Base of every error shown to a user: `reason` is one line, `hint` says how to fix it."""
 
     def __init__(self, reason: str, hint: str | None = None):
         super().__init__(reason)
@@ -12,6 +12,10 @@ class ExtractError(Exception):
 
     def __str__(self) -> str:
         return f"{self.reason} ({self.hint})" if self.hint else self.reason
+
+
+class ExtractError(ChitieuError):
+    """A file could not be read."""
 
 
 class UnsupportedFormat(ExtractError):

@@ -1,5 +1,6 @@
 """Errors of the normalise stage."""
+from ingest.exceptions import ChitieuError
 
 
-class NormalizeError(Exception):
+class NormalizeError(ChitieuError, ValueError):
     """Registry or catalog data that cannot be used (says which line to fix)."""

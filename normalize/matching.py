@@ -32,6 +32,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .model import Candidate
 from .registry import Registry
+from .exceptions import NormalizeError
 from .text import clean, fold, strip_accents
 
 THRESHOLD = 75.0   # least score (0-100) of an accepted fuzzy match
@@ -160,7 +161,7 @@ class Matcher:
                 k = key(name)
                 other = self._exact.setdefault(k, unit.name)
                 if other != unit.name:
-                    raise ValueError(f"units.csv: {name!r} reads the same as a name of {other!r} "
+                    raise NormalizeError(f"units.csv: {name!r} reads the same as a name of {other!r} "
                                      "(make the alias more specific or drop it)")
                 self._entries.append(_Entry(unit.name, unit.level, k, _reduce(k)))
         self._reduced = [e.reduced for e in self._entries]

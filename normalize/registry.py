@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .exceptions import NormalizeError
 from .text import clean, fold
 
 LEVELS = ("commune", "district", "province")
@@ -39,7 +40,7 @@ class Registry:
     def decide(self, mention: str, unit: str | None) -> None:
         """Record a clerk's decision: `mention` means canonical `unit` (None: not tracked)."""
         if unit is not None and self.unit(unit) is None:
-            raise ValueError(f"unknown unit {unit!r} (use a canonical name from units.csv)")
+            raise NormalizeError(f"unknown unit {unit!r} (use a canonical name from units.csv)")
         self.decisions[fold(mention)] = unit
 
 
@@ -52,9 +53,9 @@ def load_registry(path: str | Path | None = None) -> Registry:
         name = clean(rec.get("canonical_name"))
         level = (rec.get("level") or "").strip()
         if not name:
-            raise ValueError(f"units.csv line {n}: empty canonical_name (fill it or drop the line)")
+            raise NormalizeError(f"units.csv line {n}: empty canonical_name (fill it or drop the line)")
         if level not in LEVELS:
-            raise ValueError(f"units.csv line {n}: level {level!r} is not one of {', '.join(LEVELS)}")
+            raise NormalizeError(f"units.csv line {n}: level {level!r} is not one of {', '.join(LEVELS)}")
         aliases = [clean(a) for a in (rec.get("aliases_seen") or "").split("|") if clean(a)]
         units.append(Unit(name, (rec.get("kind") or "").strip(), level, aliases))
     return Registry(units)

@@ -1,16 +1,9 @@
 """Errors of the store stage."""
+from ingest.exceptions import ChitieuError
 
 
-class StoreError(Exception):
-    """The database could not be reached or written. `hint` says how to fix it."""
-
-    def __init__(self, reason: str, hint: str | None = None):
-        super().__init__(reason)
-        self.reason = reason
-        self.hint = hint
-
-    def __str__(self) -> str:
-        return f"{self.reason} ({self.hint})" if self.hint else self.reason
+class StoreError(ChitieuError):
+    """The database could not be reached or written."""
 
 
 class UnknownUnit(StoreError):
