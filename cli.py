@@ -86,10 +86,11 @@ def main():
     chitieu ingest plans/                 load every plan file under plans/
     chitieu export --format csv -o t.csv  all target rows, for a spreadsheet
     chitieu units unresolved              agency names a clerk should settle
+    chitieu targets --indicator infra.5g_coverage --below 70
     """
 
 
-@main.command()
+@main.command(short_help="Load plan files or folders into the database.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--db", metavar="URL", help=DB_HELP)
 @click.option("--commune", help="Commune name to record for these files, when their title lines name none or the wrong one.")
@@ -137,7 +138,7 @@ def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, report, ve
     sys.exit(1 if counts["failed"] or not results else 0)
 
 
-@main.command()
+@main.command(short_help="Write every target row as JSONL or CSV.")
 @click.option("--db", metavar="URL", help=DB_HELP)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-",
@@ -211,7 +212,7 @@ def units():
     """
 
 
-@units.command("unresolved")
+@units.command("unresolved", short_help="Mentions no unit matched, most used first.")
 @click.option("--db", metavar="URL", help=DB_HELP)
 @click.option("--limit", type=click.IntRange(1), help="Show only the most used N.")
 @click.option("--json", "as_json", is_flag=True, help="JSON output for tools.")
@@ -234,7 +235,7 @@ def _by_option(f):
                         help="Who decides (recorded with the decision).")(f)
 
 
-@units.command("resolve")
+@units.command("resolve", short_help="Settle what a mention means.")
 @click.argument("mention")
 @click.option("--to", "to", metavar="NAME", help="Canonical unit the mention means.")
 @click.option("--new", is_flag=True, help="Add a new canonical unit (named --to, or the mention itself).")
@@ -258,7 +259,7 @@ def units_resolve(mention, to, new, kind, level, by, db):
     click.echo(f"{mention} -> {to or mention}: {changed} assignments updated")
 
 
-@units.command("review")
+@units.command("review", short_help="Walk the queue interactively.")
 @_by_option
 @click.option("--db", metavar="URL", help=DB_HELP)
 def units_review(by, db):
@@ -297,7 +298,7 @@ def units_review(by, db):
     click.echo(f"{done} decisions saved")
 
 
-@units.command("history")
+@units.command("history", short_help="Every clerk decision, oldest first.")
 @click.option("--db", metavar="URL", help=DB_HELP)
 def units_history(db):
     """Every clerk decision, oldest first: when, who, mention -> unit."""
@@ -316,7 +317,7 @@ def units_list(db):
     engine.dispose()
 
 
-@units.command("export")
+@units.command("export", short_help="Write the registry and decisions as CSV.")
 @click.argument("folder", type=click.Path(file_okay=False))
 @click.option("--db", metavar="URL", help=DB_HELP)
 def units_export(folder, db):
@@ -327,7 +328,7 @@ def units_export(folder, db):
     engine.dispose()
 
 
-@units.command("import")
+@units.command("import", short_help="Add units and replay decisions from CSV.")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 @_by_option
 @click.option("--db", metavar="URL", help=DB_HELP)
