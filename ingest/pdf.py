@@ -13,14 +13,14 @@ What happens here:
   furniture; a table that only furniture separates from the previous one
   `joins_previous`, and its first row is `after_break`;
 - text above the first table is the title (for plan metadata);
-- scanned pages raise NeedsOCR, or are read with Tesseract when settings.ocr;
-  text in a font with no Unicode map raises UnreadableText.
+- scanned pages raise NeedsOCR (also with settings.ocr: Tesseract read the
+  ruled sample's cells too poorly to load them); text in a font with no
+  Unicode map raises UnreadableText.
 """
 from __future__ import annotations
 
 import re
 import statistics
-import subprocess
 import unicodedata
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -37,7 +37,6 @@ from .settings import ExtractSettings
 
 LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 FURNITURE_BAND = 0.1             # top and bottom share of the page where furniture sits
-OCR_DPI = 300
 _PAGE_NO = re.compile(r"(?:trang|page)?\s*[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:/|trên|of)\s*\d{1,4})?")
 _MARK_FIRST = re.compile(r"(?<!\w)([\u0300-\u036f]+)(\w)")
 
@@ -87,6 +86,9 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
         raise DamagedFile(f"damaged PDF: {_reason(e)}", "open and re-save it, or export it again") from None
     if scanned:
         listed = ", ".join(map(str, scanned[:10])) + (" …" if len(scanned) > 10 else "")
+        if settings.ocr:
+            raise NeedsOCR(f"scanned PDF: page(s) {listed} are images; OCR of scanned tables is not reliable yet",
+                           "get the plan as a text PDF or DOCX")
         raise NeedsOCR(f"scanned PDF: page(s) {listed} are images with no text layer; it needs OCR",
                        "run with --ocr to read it with Tesseract")
     return _extraction(pages)
@@ -102,13 +104,7 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
     if _has_doubled_chars(page.chars):
         page = page.dedupe_chars()
     if not page.chars:
-        if not page.images:
-            return _Page(number)
-        if not settings.ocr:
-            return None
-        words = ocr_words(page)
-        tables = aligned_tables(words)
-        return _Page(number, _outside_text(words, tables, page.height) + tables)
+        return None if page.images else _Page(number)
     _check_unicode(page.chars, number)
     if settings.pdf_table:
         found = [_plumber_table(t) for t in page.find_tables(settings.pdf_table)]
@@ -257,28 +253,6 @@ def _aligned_table(lines: list[list[dict]], size: float) -> FoundTable:
     words = [w for line in lines for w in line]
     return FoundTable(min(w["top"] for w in words), max(w["bottom"] for w in words),
                       spans[0][0], spans[-1][1], [[cell_text("\n".join(c)) for c in row] for row in rows])
-
-
-def ocr_words(page) -> list[dict]:
-    """Words of an image-only page read by Tesseract (Vietnamese), in PDF points."""
-    image = page.to_image(resolution=OCR_DPI).original
-    buffer = BytesIO()
-    image.save(buffer, "PNG")
-    try:
-        result = subprocess.run(["tesseract", "stdin", "stdout", "-l", "vie", "--psm", "6", "tsv"],
-                                input=buffer.getvalue(), capture_output=True, check=True, timeout=300)
-    except (OSError, subprocess.SubprocessError) as e:
-        raise NeedsOCR(f"OCR with Tesseract failed: {_reason(e)}",
-                       "install tesseract-ocr and tesseract-ocr-vie") from None
-    scale = 72 / OCR_DPI
-    words = []
-    for line in result.stdout.decode("utf-8").splitlines()[1:]:
-        parts = line.split("\t")
-        if len(parts) == 12 and parts[0] == "5" and parts[11].strip() and float(parts[10]) > 30:
-            left, top, width, height = (int(v) * scale for v in parts[6:10])
-            words.append({"text": unicodedata.normalize("NFC", parts[11]), "x0": left, "x1": left + width,
-                          "top": top, "bottom": top + height})
-    return words
 
 
 def _extraction(pages: list[_Page]) -> Extraction:
