@@ -1,0 +1,168 @@
+"""Bulk loading as a real process: killed mid-run and rerun, two loaders at
+once on overlapping folders, and --jobs 2 storing what --jobs 1 stores."""
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from cli import main
+from store import connect
+from store.export import iter_records
+from store.models import DocumentT, TargetRowT
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SEED_ROWS = {"dang-uy-nq57-muc-tieu-2026.tsv": 29, "nghia-son-muc-tieu-2026.tsv": 29,
+             "xuan-hung-phan-cong-chi-tieu-2026.tsv": 55, "xuan-loc-ke-hoach-cds-2026.tsv": 30,
+             "xuan-son-dti-2023.tsv": 91}
+CHITIEU = [sys.executable, "-c", "from cli import main; main()"]
+
+
+def copies(folder: Path, numbers: range) -> dict[str, int]:
+    """Seed files under new names, each made distinct by a closing line (the
+    table ends before it, so the rows are the seed's): name -> rows."""
+    folder.mkdir(parents=True, exist_ok=True)
+    seeds = sorted(SEED_ROWS)
+    made = {}
+    for n in numbers:
+        seed = seeds[n % len(seeds)]
+        name = f"{n:03d}-{seed}"
+        (folder / name).write_bytes((SAMPLES / "tsv" / seed).read_bytes() + f"Bản sao số {n}\n".encode())
+        made[name] = SEED_ROWS[seed]
+    return made
+
+
+def start(*args) -> subprocess.Popen:
+    """`chitieu ingest ARGS` in a process group of its own (so a kill takes its workers too)."""
+    return subprocess.Popen([*CHITIEU, "ingest", *map(str, args)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def wait_for_line(proc: subprocess.Popen, prefix: str, timeout: float = 30) -> list[str]:
+    """stderr lines up to and including the first starting with `prefix`."""
+    lines, buffer = [], ""
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as sel:
+        sel.register(proc.stderr, selectors.EVENT_READ)
+        while time.monotonic() < deadline:
+            if not sel.select(deadline - time.monotonic()):
+                break
+            chunk = os.read(proc.stderr.fileno(), 4096).decode()
+            if not chunk:
+                break
+            buffer += chunk
+            *done, buffer = buffer.split("\n")
+            lines += done
+            if any(line.startswith(prefix) for line in done):
+                return lines
+    proc.kill()
+    pytest.fail(f"no {prefix!r} line within {timeout} s; stderr so far: {lines + [buffer]}")
+
+
+def stored(db_url: str) -> dict[str, tuple[int, int]]:
+    """source -> (documents with that name, target rows), and every document
+    holding exactly its row_count rows."""
+    engine = connect(db_url)
+    try:
+        with engine.connect() as conn:
+            docs = conn.execute(select(DocumentT.source, DocumentT.row_count, func.count(TargetRowT.id))
+                                .outerjoin(TargetRowT, TargetRowT.document_id == DocumentT.id)
+                                .group_by(DocumentT.id, DocumentT.source, DocumentT.row_count)).all()
+    finally:
+        engine.dispose()
+    partial = [(source, declared, have) for source, declared, have in docs if declared != have]
+    assert partial == [], "documents stored without all their rows"
+    out: dict[str, tuple[int, int]] = {}
+    for source, _declared, have in docs:
+        n, rows = out.get(source, (0, 0))
+        out[source] = (n + 1, rows + have)
+    return out
+
+
+def summary(loaded: int, rows: int, skipped: int, failed: int = 0) -> str:
+    return f"{loaded} loaded ({rows} rows), {skipped} skipped as already loaded, {failed} failed\n"
+
+
+def test_killed_run_leaves_whole_documents_and_a_rerun_completes(db_url, tmp_path):
+    files = copies(tmp_path / "plans", range(60))
+    proc = start(tmp_path / "plans", "--db", db_url, "--jobs", "2")
+    try:
+        wait_for_line(proc, "loaded: ")
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        proc.stdout.close()
+        proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+    before = stored(db_url)                      # asserts no partial document
+    assert 1 <= len(before) < len(files), "the kill came after the run had finished: nothing to resume"
+    assert before == {name: (1, files[name]) for name in before}
+
+    rerun = subprocess.run([*CHITIEU, "ingest", tmp_path / "plans", "--db", db_url, "--jobs", "1"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=120)
+    rest = sum(rows for name, rows in files.items() if name not in before)
+    assert (rerun.returncode, rerun.stdout) == (0, summary(len(files) - len(before), rest, len(before)))
+    assert sorted(line.split(": ", 1)[1] for line in rerun.stderr.splitlines() if line.startswith("skipped: ")) == \
+        sorted(f"{name} (already loaded)" for name in before)
+    assert stored(db_url) == {name: (1, rows) for name, rows in files.items()}
+
+
+def test_two_loaders_at_once_store_each_file_once(db_url, tmp_path):
+    """Loaders over B+A and B+C, started together, race through B: each file
+    of B is loaded by one of them and skipped by the other."""
+    a = copies(tmp_path / "a", range(0, 8))
+    b = copies(tmp_path / "b", range(8, 24))
+    c = copies(tmp_path / "c", range(24, 32))
+    loaders = [start(tmp_path / "b", tmp_path / other, "--db", db_url, "--jobs", "1") for other in ("a", "c")]
+    outs = [p.communicate(timeout=120) for p in loaders]
+    assert [p.returncode for p in loaders] == [0, 0], [err for _out, err in outs]
+    counts = []
+    for out, err in outs:
+        lines = err.splitlines()
+        loaded = [line for line in lines if line.startswith("loaded: ")]
+        skipped = [line for line in lines if line.startswith("skipped: ")]
+        assert len(loaded) + len(skipped) == len(lines), "stderr holds more than one line per file"
+        rows = sum(int(line.rsplit("(", 1)[1].split()[0]) for line in loaded)
+        assert out == summary(len(loaded), rows, len(skipped))
+        counts.append((len(loaded), len(skipped), rows))
+    files = {**a, **b, **c}
+    assert counts[0][0] + counts[1][0] == len(files)
+    assert counts[0][1] + counts[1][1] == len(b)
+    assert counts[0][2] + counts[1][2] == sum(files.values())
+    assert stored(db_url) == {name: (1, rows) for name, rows in files.items()}
+
+
+def export(db_url: str) -> list[str]:
+    engine = connect(db_url)
+    try:
+        return sorted(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in iter_records(engine))
+    finally:
+        engine.dispose()
+
+
+def test_jobs_2_stores_what_jobs_1_stores(db_url, tmp_path):
+    """TSV, DOCX and PDF samples (good and bad), --jobs 1 into a SQLite file
+    and --jobs 2 into `db_url`: the same exported records and failures."""
+    paths = [SAMPLES / "tsv", SAMPLES / "docx", SAMPLES / "bad"] + sorted((SAMPLES / "pdf").glob("*.pdf"))
+    paths = [p for p in paths if p.exists()]
+    serial_db = f"sqlite:///{tmp_path / 'serial.db'}"
+    results = [CliRunner().invoke(main, ["ingest", *map(str, paths), "--db", url, "--jobs", jobs],
+                                  catch_exceptions=False) for url, jobs in ((serial_db, "1"), (db_url, "2"))]
+    serial, parallel = results
+    assert parallel.exit_code == serial.exit_code
+    assert parallel.stdout == serial.stdout
+    assert sorted(l for l in parallel.stderr.splitlines() if l.startswith("error: ")) == \
+        sorted(l for l in serial.stderr.splitlines() if l.startswith("error: "))
+    records = export(serial_db)
+    assert len(records) >= sum(SEED_ROWS.values())
+    assert export(db_url) == records
