@@ -3,10 +3,11 @@
 
     python3 samples/make_pdf.py            # rewrites samples/pdf/*.pdf (+ .docx)
 
-Content comes from the seed appendices in samples/tsv/. Output is
-deterministic for a given LibreOffice version; the PDFs are committed so the
-tests do not need LibreOffice. Needs: libreoffice, pdftoppm (poppler-utils),
-Pillow.
+Content comes from the seed appendices in samples/tsv/. For a given
+LibreOffice version the output is the same pages, text and layout on every
+run (only timestamps and document ids in the files change); the PDFs are
+committed so the tests do not need LibreOffice. Needs: libreoffice,
+pdftoppm (poppler-utils), Pillow.
 
 Samples:
 - xuan-hung-2026.pdf: landscape, ruled table, header row repeated on every
