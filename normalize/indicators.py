@@ -24,14 +24,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz
 
 from .registry import DATA
-from .text import fold, strip_accents
+from .text import fold, new_tone_placement, strip_accents
 
 NAME_COVERAGE = 0.8    # least share of the indicator's words found in the text
 TEXT_COVERAGE = 0.45   # least share of the text's words found in the indicator
@@ -41,6 +41,7 @@ _NUMBER = r"\d+(?:[.,]\d+)?"
 _TARGET = re.compile(
     rf"(?:\(?\s*(?:có|đạt|đạt tỷ lệ|đạt tỉ lệ|tối thiểu|ít nhất|trên|từ|dưới|tối đa)\s+)*"
     rf"(?:[≥≤><=]=?\s*)?{_NUMBER}\s*(?:%|phần trăm)(?:\s*/\s*năm)?(?:\s+trở\s+lên)?\)?"
+    rf"|^\s*(?:có\s+)?(?:(?:từ|tối thiểu|ít nhất|trên)\s+|[≥≤><=]=?\s*)?{_NUMBER}\s+(?=[^\W\d_])"   # a count: "Có ≥ 30 nhiệm vụ"
     rf"|^\s*(?:có\s+)?(?:[≥≤><=]=?\s*)(?={_NUMBER})",
     re.IGNORECASE)
 _DANGLING = re.compile(r"[\s:,;]*(?:(?<!\w)(?:có|đạt|tối thiểu|ít nhất|trên|từ)(?!\w)[\s:,;]*)*$|^[\s:,;]+", re.IGNORECASE)
@@ -52,13 +53,34 @@ _ABBREVIATIONS = [
     (r"cntt", "công nghệ thông tin"), (r"tỉ lệ", "tỷ lệ"),
     (r"hàng năm", "hằng năm"), (r"ngày chuyển đổi số quốc gia 10\s*/\s*10(?:\s*/\s*\d{4})?", "ngày chuyển đổi số quốc gia"),
 ]
-_ABBREVIATION_RES = [(re.compile(rf"(?<!\w)(?:{p})(?!\w)"), r) for p, r in _ABBREVIATIONS]
+# One wording for phrases plans use interchangeably, so that a catalog name or
+# alias written one way matches a row written the other.
+_SYNONYMS = [
+    (r"băng thông rộng", "băng rộng"), (r"căn bản", "cơ bản"), (r"tỷ trọng", "tỷ lệ"),
+    (r"(?:từ |trên |tối thiểu )?(\d+) gb", r"\1 gb"), (r"trở lên", ""), (r"một vạn", "1 vạn"),
+    (r"trực liên thông", "trục liên thông"),                                # a common misspelling
+    (r"(?:trục liên thông(?: dữ liệu)?|nền tảng tích hợp,? chia sẻ dữ liệu)(?: cấp (?:tỉnh|xã))?(?:\s*\(lgsp\))?"
+     r"|lgsp", "trục liên thông dữ liệu"),
+    (r"không phụ thuộc (?:vào )?địa giới", "phi địa giới"), (r"thuộc diện", ""),
+    (r"môi trường (?:điện tử|mạng)", "môi trường số"), (r"giải quyết trực tuyến", "xử lý trực tuyến"),
+    (r"(?:người dân|người|dân số) (?:ở )?(?:độ tuổi )?trưởng thành", "dân số trưởng thành"),
+    (r"(dịch vụ công trực tuyến) mức độ 4(?: hoặc toàn trình)?", r"\1 toàn trình"),
+    (r"số sức khỏe", "sổ sức khỏe"), (r"hướng ứng", "hưởng ứng"),            # misspellings
+    (r"nhỏ và vừa", "vừa và nhỏ"), (r"trên địa bàn(?: (?:xã|huyện|tỉnh))?", ""),
+    (r"^số(?= (?!hóa|lượng))", ""),                                             # "Số người …": the number of
+    (r"năm \d{4}", "hằng năm"),                                            # a plan for one year is the annual one
+    (r"chữ ký (?:số|điện tử)(?: hoặc chữ ký (?:số|điện tử))?(?: cá nhân)?", "chữ ký số"),
+    (r"máy trạm", "máy tính"), (r"chuyên mục riêng", "chuyên mục"),
+    (r"(?:người dân|người)(?= từ \d+ tuổi)", "dân số"),
+]
+# Patterns see folded text, so their tones are placed as `fold` places them.
+_ABBREVIATION_RES = [(re.compile(rf"(?<!\w)(?:{new_tone_placement(p)})(?!\w)"), r) for p, r in _ABBREVIATIONS + _SYNONYMS]
 _SPEED = re.compile(r"(?<=\d)\s*(?:gb\s*/\s*s|gbps(?:\s*/\s*s)?)(?!\w)")   # "1Gb/s", "01 Gbps/s" -> "1 gb"
 _LEADING_ZERO = re.compile(r"(?<![\d.,])0+(?=\d)")
-_DENOMINATOR = re.compile(r"\s*/\s*tổng\b.*$")
+_DENOMINATOR = re.compile(r"\s*/\s*tổng\b.*$|\s+trên (?:tổng )?dân số\b.*$")
 _PUNCT = re.compile(r"[^\w\s]|_")
 # Words (syllables) that say nothing about which indicator a row is.
-_COMMON = frozenset("tỷ lệ các những được của và là về có số_lượng tổng".split())
+_COMMON = frozenset("tỷ lệ các những được của và là về có số_lượng tổng đạt ở".split())
 _LEVEL_WORDS = frozenset(("xã", "huyện", "tỉnh", "cấp"))
 _TECH = re.compile(r"^(?=.*\d)(?=.*[a-z])[a-z0-9]+$")       # 5g, 4g, 1gb
 
@@ -68,16 +90,19 @@ class Indicator:
     code: str
     name_vi: str
     name_en: str
+    aliases: list[str] = field(default_factory=list)   # other wordings plans use for it
 
 
 def load_catalog(path: str | Path | None = None) -> list[Indicator]:
-    """Read indicators.csv (columns code, name_vi, name_en); the bundled file when `path` is None."""
+    """Read indicators.csv (columns code, name_vi, name_en, optional aliases
+    separated by '|'); the bundled file when `path` is None."""
     text = Path(path or DATA / "indicators.csv").read_text(encoding="utf-8-sig")
     catalog = []
     for n, rec in enumerate(csv.DictReader(io.StringIO(text)), start=2):
         if not (rec.get("code") or "").strip() or not (rec.get("name_vi") or "").strip():
             raise ValueError(f"indicators.csv line {n}: empty code or name_vi (fill it or drop the line)")
-        catalog.append(Indicator(rec["code"].strip(), rec["name_vi"].strip(), (rec.get("name_en") or "").strip()))
+        aliases = [a.strip() for a in (rec.get("aliases") or "").split("|") if a.strip()]
+        catalog.append(Indicator(rec["code"].strip(), rec["name_vi"].strip(), (rec.get("name_en") or "").strip(), aliases))
     return catalog
 
 
@@ -99,15 +124,26 @@ def words(text: str) -> tuple[str, ...]:
 
 
 class IndicatorMatcher:
-    """Links indicator texts to catalog codes; picklable, caches per text."""
+    """Links indicator texts to catalog codes; picklable, caches per text.
+
+    Each indicator has forms: its name and its aliases, reduced to words. A
+    text is scored against every form that shares a word with it (the others
+    cannot reach NAME_COVERAGE); an indicator scores as its best form."""
 
     def __init__(self, catalog: list[Indicator]):
         self.catalog = catalog
-        self._names = [words(i.name_vi) for i in catalog]
-        self._vocab = frozenset(w for name in self._names for w in name)
+        self._forms = [(i, form) for i, ind in enumerate(catalog)
+                       for form in dict.fromkeys(words(t) for t in (ind.name_vi, *ind.aliases)) if form]
+        self._words = [set() for _ in catalog]                      # every word of each indicator's forms
+        self._by_word: dict[str, set[int]] = {}                     # accent-blind word -> forms using it
+        for k, (i, form) in enumerate(self._forms):
+            self._words[i].update(form)
+            for w in form:
+                self._by_word.setdefault(_plain(w), set()).add(k)
+        self._vocab = frozenset(w for ws in self._words for w in ws)
         owners: dict[str, set[int]] = {}
-        for i, name in enumerate(self._names):
-            for w in name:
+        for i, ind in enumerate(catalog):
+            for w in words(ind.name_vi):
                 owners.setdefault(w, set()).add(i)
         self._own = {w: next(iter(o)) for w, o in owners.items() if len(o) == 1}   # words of one indicator only
         self._cache: dict[str, tuple[str | None, float]] = {}
@@ -121,23 +157,28 @@ class IndicatorMatcher:
 
     def _match(self, text: str) -> tuple[str | None, float]:
         mine = words(text)
-        if not mine:
+        candidates = {k for w in mine for k in self._by_word.get(_plain(w), ())}
+        if not candidates:
             return None, 0.0
-        vocab = self._vocab
-        scored = sorted(((self._score(mine, name), i) for i, name in enumerate(self._names)), reverse=True)
-        (best, i), (second, _) = scored[0], scored[1]
-        name = self._names[i]
-        if _coverage(name, mine, vocab) >= NAME_COVERAGE and _coverage(mine, name, vocab) >= TEXT_COVERAGE \
-                and _tech(mine) == _tech(name) and not _substituted(name, mine, vocab) and not self._names_another(i, mine) \
-                and best - second >= MARGIN:
+        scored = sorted(((self._score(mine, self._forms[k][1]), k) for k in candidates), reverse=True)
+        best, i = scored[0][0], self._forms[scored[0][1]][0]
+        second = next((score for score, k in scored if self._forms[k][0] != i), 0.0)
+        if best - second >= MARGIN and not self._names_another(i, mine) \
+                and any(self._states(self._forms[k][1], mine) for _, k in scored if self._forms[k][0] == i):
             return self.catalog[i].code, round(best, 1)
         return None, round(best, 1)
 
+    def _states(self, form: tuple[str, ...], mine: tuple[str, ...]) -> bool:
+        """The text says what this form says, and not much more or otherwise."""
+        vocab = self._vocab
+        return _coverage(form, mine, vocab) >= NAME_COVERAGE and _coverage(mine, form, vocab) >= TEXT_COVERAGE \
+            and _tech(mine) == _tech(form) and not _substituted(form, mine, vocab)
+
     def _names_another(self, i: int, mine: tuple[str, ...]) -> bool:
         """The text, beyond indicator i's words, has two or more words only one
-        other indicator has ("Mức độ hài lòng … khi sử dụng DVCTT" is about
-        satisfaction, not about usage)."""
-        others = [self._own[w] for w in set(mine) - set(self._names[i]) if self._own.get(w, i) != i]
+        other indicator's name has ("Mức độ hài lòng … khi sử dụng DVCTT" is
+        about satisfaction, not about usage)."""
+        others = [self._own[w] for w in set(mine) - self._words[i] if self._own.get(w, i) != i]
         return any(others.count(o) >= 2 for o in others)
 
     def _score(self, mine: tuple[str, ...], name: tuple[str, ...]) -> float:
@@ -170,18 +211,20 @@ def _substituted(name: tuple[str, ...], mine: tuple[str, ...], vocab: frozenset[
     """The text has another word where the name has one it lacks, next to the
     same neighbour ("trực tiếp" for "trực tuyến", "5 năm" for "hằng năm", "địa
     chỉ thường trú" for "địa chỉ số"): it states another indicator. Level words
-    ("công chức xã" for "công chức, viên chức") are no such swap."""
+    ("công chức xã" for "công chức, viên chức") are no such swap, nor is a
+    neighbour that the text also has next to a word of the name (it merely
+    leaves the word out there: "triển khai kiến trúc" for "triển khai tuân thủ
+    kiến trúc", whatever follows another "kiến trúc" later on)."""
     for i, word in enumerate(name):
         if _found(word, mine, vocab):
             continue
         for step in (-1, 1):                         # the neighbour before, then after
             if not 0 <= i + step < len(name):
                 continue
-            for j, other in enumerate(mine):
-                k = j - step                         # the missing word's place in the text
-                if other == name[i + step] and 0 <= k < len(mine) and mine[k] not in _LEVEL_WORDS \
-                        and not _found(mine[k], name, vocab):
-                    return True
+            slots = [mine[j - step] for j, other in enumerate(mine)   # the missing word's places in the text
+                     if other == name[i + step] and 0 <= j - step < len(mine)]
+            if slots and all(w not in _LEVEL_WORDS and not _found(w, name, vocab) for w in slots):
+                return True
     return False
 
 
