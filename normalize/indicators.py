@@ -72,6 +72,12 @@ _SYNONYMS = [
     (r"chữ ký (?:số|điện tử)(?: hoặc chữ ký (?:số|điện tử))?(?: cá nhân)?", "chữ ký số"),
     (r"máy trạm", "máy tính"), (r"chuyên mục riêng", "chuyên mục"),
     (r"(?:người dân|người)(?= từ \d+ tuổi)", "dân số"),
+    (r"phủ sóng(?: mạng)?(?: (?:thông tin )?di động)?", "phủ sóng"),
+    (r"(?:đào tạo|tập huấn|bồi dưỡng)(?:,? (?:và )?(?:đào tạo|tập huấn|bồi dưỡng|hướng dẫn|phổ cập))*", "bồi dưỡng"),
+    (r"(?:làm|tham gia) công tác", "thực hiện công tác"),
+    (r"tài khoản định danh điện tử(?: \(?vneid\)?)?|tài khoản vneid|vneid", "tài khoản định danh điện tử"),
+    (r"tài khoản thanh toán", "tài khoản giao dịch"),
+    (r"phương án bảo (?:vệ|đảm an toàn)(?: hệ thống)?(?: thông tin)?", "phương án bảo đảm an toàn thông tin"),
 ]
 # Patterns see folded text, so their tones are placed as `fold` places them.
 _ABBREVIATION_RES = [(re.compile(rf"(?<!\w)(?:{new_tone_placement(p)})(?!\w)"), r) for p, r in _ABBREVIATIONS + _SYNONYMS]
@@ -162,7 +168,9 @@ class IndicatorMatcher:
             return None, 0.0
         scored = sorted(((self._score(mine, self._forms[k][1]), k) for k in candidates), reverse=True)
         best, i = scored[0][0], self._forms[scored[0][1]][0]
-        second = next((score for score, k in scored if self._forms[k][0] != i), 0.0)
+        # The runner-up is no rival when the text has words only another indicator uses.
+        second = next((score for score, k in scored if self._forms[k][0] != i
+                       and not self._names_another(self._forms[k][0], mine)), 0.0)
         if best - second >= MARGIN and not self._names_another(i, mine) \
                 and any(self._states(self._forms[k][1], mine) for _, k in scored if self._forms[k][0] == i):
             return self.catalog[i].code, round(best, 1)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest import extract
-from normalize.indicators import IndicatorMatcher, load_catalog, strip_target_words
+from normalize.indicators import IndicatorMatcher, load_catalog, strip_target_words, words
 
 HERE = Path(__file__).parent
 SAMPLES = HERE.parent / "samples" / "tsv"
@@ -17,7 +17,8 @@ SEED_OF = {"xuan-hung-phan-cong-chi-tieu-2026.tsv": "000_ef934199abc40a15",
            "xuan-loc-ke-hoach-cds-2026.tsv": "002_30fb5b30dc958fc8",
            "dang-uy-nq57-muc-tieu-2026.tsv": "003_c763afa3aa0013af",
            "xuan-son-dti-2023.tsv": "004_b22ddc6799aeb321"}
-RECALL_FLOOR = 0.70  # measured 0.727 (109 right, 0 wrong, 41 missed)
+RECALL_FLOOR = 0.95  # measured 0.987 (148 right, 0 wrong, 2 missed)
+HELD_OUT_FLOOR = 0.75  # measured 0.814 on HELD_OUT (61 right of 75, 0 wrong)
 
 # The code each row of the seeds states, read by hand: (file, source line) -> code.
 # Rows not listed state no catalog indicator. A set lists the readings that are
@@ -204,7 +205,17 @@ _label("xuan-son-dti-2023.tsv", """
 142 society.adult_digital_signature
 143 society.digital_address
 144 society.basic_digital_skills|-
+145 hr.budget_share_digital_society|-
+146 hr.budget_share_digital_society|-
 """)
+
+# (code, seed) pairs of indicators.csv's seen_in that no row of the seed can link:
+# the one row states two indicators, or is cut short in the source.
+UNLINKABLE = {
+    ("hr.teachers_digital_training", "003_c763afa3aa0013af"),    # "100% giáo viên và ≥ 65% học sinh …": both
+    ("hr.students_digital_training", "003_c763afa3aa0013af"),
+    ("data.tthc_records_digitized", "000_ef934199abc40a15"),     # "… hồ sơ, kết quả giải quyết TTHC" (no "số hóa")
+}
 
 TRAPS = [
     "Tỷ lệ phủ sóng 4G trên dân số đạt 95%",
@@ -223,6 +234,131 @@ TRAPS = [
     "Tỷ lệ số dịch vụ dữ liệu có trên Nền tảng tích hợp, chia sẻ dữ liệu quốc gia (NDXP)",
     "Tỷ lệ giao dịch thanh toán bằng tiền mặt",
     "Tỷ lệ hộ gia đình có địa chỉ thường trú",
+    "Tỷ lệ phủ sóng 4G",
+    "Tỷ lệ phủ sóng 4G trên địa bàn",
+    "Tỷ lệ hộ gia đình có kết nối Internet đạt 80%",
+    "Tỷ lệ cán bộ, công chức được bồi dưỡng kỹ năng số nâng cao",
+    "Tỷ lệ hồ sơ TTHC được giải quyết đúng hạn",
+    "Tỷ lệ dịch vụ công trực tuyến một phần",
+    "Kế hoạch chuyển đổi số giai đoạn 2026 - 2030",
+]
+
+# Wordings of catalog indicators as other communes phrase them, written by hand
+# and kept out of the aliases (test_held_out_wordings_are_not_aliases). The first
+# 42 guided the general synonym rules in normalize/indicators.py; the last 33 were
+# written afterwards and measured before any further change (25 right, 0 wrong).
+HELD_OUT = [
+    ("Tỷ lệ dân số được phủ sóng mạng di động 5G", "infra.5g_coverage"),
+    ("Tỷ lệ phủ sóng mạng 5G trên địa bàn xã đạt 90%", "infra.5g_coverage"),
+    ("Tỷ lệ người dân truy cập được Internet băng rộng cố định tốc độ 1 Gbps", "infra.fixed_broadband_1gbps"),
+    ("Tỷ lệ hệ thống thông tin của xã vận hành trên nền tảng điện toán đám mây", "infra.cloud_systems"),
+    ("Tỷ lệ hộ gia đình được kết nối Internet cáp quang băng rộng", "infra.household_fibre"),
+    ("Tỷ lệ người trưởng thành sở hữu điện thoại thông minh", "infra.smartphone_ownership"),
+    ("Cổng thông tin điện tử xã duy trì chuyên mục chuyển đổi số", "awareness.portal_dx_section"),
+    ("Tổ chức các hoạt động hưởng ứng Ngày Chuyển đổi số quốc gia năm 2026", "awareness.dx_day_activities"),
+    ("Ban hành Kế hoạch chuyển đổi số năm 2026 của UBND xã", "institution.dx_annual_plan"),
+    ("Tỉ lệ chi ngân sách cho khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số", "hr.budget_share_digital"),
+    ("Tỷ lệ chi ngân sách cho an toàn thông tin", "hr.budget_share_cybersecurity"),
+    ("Tỷ lệ cán bộ, công chức, viên chức được đào tạo, bồi dưỡng kỹ năng số cơ bản", "hr.officials_basic_digital_skills"),
+    ("Tỷ lệ cán bộ, công chức làm chủ kỹ năng số và ứng dụng công nghệ số trong quản lý, điều hành",
+     "hr.officials_digital_mastery"),
+    ("Tỷ lệ thành viên Tổ công nghệ số cộng đồng được tập huấn kỹ năng hướng dẫn người dân sử dụng dịch vụ số",
+     "hr.community_team_trained"),
+    ("Tỷ lệ giáo viên được bồi dưỡng kỹ năng dạy học trên nền tảng số", "hr.teachers_digital_training"),
+    ("Tỷ lệ học sinh được tập huấn kỹ năng học tập trên nền tảng số", "hr.students_digital_training"),
+    ("Số người làm công tác nghiên cứu khoa học, phát triển công nghệ và đổi mới sáng tạo trên một vạn dân",
+     "sci.researchers_per_10k"),
+    ("Số hóa hồ sơ, kết quả giải quyết TTHC đạt 100%", "data.tthc_records_digitized"),
+    ("Tỷ lệ dữ liệu được tích hợp, chia sẻ qua Nền tảng tích hợp, chia sẻ dữ liệu cấp tỉnh (LGSP)", "data.lgsp_integration"),
+    ("Tỷ lệ học liệu được số hóa trong chương trình giáo dục phổ thông", "data.learning_materials_digitized"),
+    ("Tỷ lệ nhiệm vụ được giao được theo dõi, đánh giá trên môi trường điện tử", "gov.tasks_monitored_online"),
+    ("Tỷ lệ TTHC được tiếp nhận và giải quyết không phụ thuộc vào địa giới hành chính", "gov.tthc_borderless"),
+    ("Tỷ lệ giao dịch hành chính phi tiếp xúc", "gov.contactless_transactions"),
+    ("Tỷ lệ DVCTT toàn trình trên tổng số TTHC đủ điều kiện", "gov.full_online_services"),
+    ("Tỷ lệ hồ sơ TTHC được giải quyết trực tuyến", "gov.online_applications_rate"),
+    ("Tỷ lệ người dân, doanh nghiệp sử dụng dịch vụ công trực tuyến", "gov.online_service_usage"),
+    ("Tỷ lệ kết quả giải quyết TTHC được cấp dưới dạng điện tử", "gov.electronic_results"),
+    ("Tỷ lệ thanh toán trực tuyến phí, lệ phí TTHC", "gov.online_payment_rate"),
+    ("Mức độ hài lòng của người dân, doanh nghiệp đối với việc giải quyết thủ tục hành chính", "gov.citizen_satisfaction"),
+    ("Tỷ lệ thông tin, giấy tờ trong TTHC liên quan đến sản xuất, kinh doanh chỉ phải cung cấp một lần",
+     "gov.once_only_submission"),
+    ("Tỷ lệ văn bản, hồ sơ công việc được xử lý trên môi trường mạng", "gov.e_document_processing"),
+    ("Tỷ lệ cán bộ, công chức, viên chức được cấp chữ ký số chuyên dùng công vụ", "gov.official_digital_signature"),
+    ("Tỷ lệ doanh nghiệp nhỏ và vừa ứng dụng công nghệ số", "econ.sme_digital_adoption"),
+    ("Tỷ trọng kinh tế số trong tổng sản phẩm trên địa bàn (GRDP)", "econ.digital_economy_grdp_share"),
+    ("Tỷ lệ giao dịch thanh toán không dùng tiền mặt", "econ.cashless_transaction_rate"),
+    ("Tỷ lệ người dân được cấp tài khoản định danh điện tử mức độ 2", "society.vneid_accounts"),
+    ("Tỷ lệ người dân trưởng thành có chữ ký điện tử cá nhân", "society.adult_digital_signature"),
+    ("Tỷ lệ người dân được cấp Sổ sức khỏe điện tử", "society.e_health_records"),
+    ("Tỷ lệ người dân từ 15 tuổi trở lên có tài khoản thanh toán tại ngân hàng", "society.bank_account_ownership"),
+    ("Tỷ lệ hộ gia đình được gắn địa chỉ số", "society.digital_address"),
+    ("Tỷ lệ hệ thống thông tin được phê duyệt cấp độ an toàn thông tin và triển khai phương án bảo vệ theo cấp độ",
+     "security.level_based_protection"),
+    ("Tỷ lệ máy tính được cài đặt phần mềm phòng, chống mã độc", "security.anti_malware"),
+    # written after the rules
+    ("Tỷ lệ dân cư được phủ sóng 5G", "infra.5g_coverage"),
+    ("Tỷ lệ người dân có thể truy cập Internet băng rộng cố định với tốc độ 1Gb/s", "infra.fixed_broadband_1gbps"),
+    ("Tỷ lệ các hệ thống thông tin vận hành trên nền tảng điện toán đám mây", "infra.cloud_systems"),
+    ("Tỷ lệ hộ gia đình có kết nối Internet cáp quang", "infra.household_fibre"),
+    ("Tỷ lệ hộ gia đình sở hữu điện thoại thông minh", "infra.smartphone_ownership"),
+    ("Trang thông tin điện tử xã có chuyên mục tuyên truyền về chuyển đổi số", "awareness.portal_dx_section"),
+    ("Ban hành Kế hoạch chuyển đổi số hằng năm của UBND xã", "institution.dx_annual_plan"),
+    ("Tỷ lệ chi ngân sách nhà nước cho chính quyền số", "hr.budget_share_digital_gov"),
+    ("Tỷ lệ cán bộ, công chức cấp xã được tập huấn kỹ năng số cơ bản", "hr.officials_basic_digital_skills"),
+    ("Tỷ lệ cán bộ chuyên trách CNTT, CĐS được đào tạo đạt chứng chỉ quản trị dữ liệu cơ bản", "hr.it_staff_data_certificate"),
+    ("Tỷ lệ công chức chuyên trách, kiêm nhiệm chuyển đổi số", "hr.dx_staff_share"),
+    ("Tỷ lệ thành viên Tổ công nghệ số cộng đồng được bồi dưỡng kỹ năng sử dụng dịch vụ số", "hr.community_team_trained"),
+    ("Tỷ lệ kết quả nghiên cứu khoa học và công nghệ được ứng dụng vào thực tiễn", "sci.rd_results_applied"),
+    ("Tỷ lệ thông tin, dữ liệu đã số hóa được khai thác, sử dụng lại trong giải quyết TTHC", "data.digitized_data_reuse"),
+    ("Tỷ lệ hồ sơ, kết quả giải quyết thủ tục hành chính đã được số hóa", "data.tthc_records_digitized"),
+    ("Tỷ lệ dữ liệu của xã được số hóa, kết nối liên thông với cấp trên", "data.commune_data_connected"),
+    ("Tỷ lệ hoạt động chỉ đạo, điều hành được thực hiện trên môi trường số", "gov.leadership_on_digital_env"),
+    ("Tỷ lệ thủ tục hành chính liên quan đến sản xuất, kinh doanh được thực hiện trực tuyến", "gov.tthc_business_online"),
+    ("Tỷ lệ DVC trực tuyến toàn trình trên tổng số TTHC đủ điều kiện", "gov.full_online_services"),
+    ("Tỷ lệ hồ sơ TTHC được tiếp nhận, xử lý trực tuyến", "gov.online_applications_rate"),
+    ("Tỷ lệ người dân và doanh nghiệp sử dụng DVCTT", "gov.online_service_usage"),
+    ("Tỷ lệ hồ sơ TTHC được cấp kết quả giải quyết điện tử", "gov.electronic_results"),
+    ("Tỷ lệ người dân, doanh nghiệp hài lòng khi thực hiện thủ tục hành chính", "gov.citizen_satisfaction"),
+    ("Tỷ lệ văn bản được xử lý trên môi trường điện tử", "gov.e_document_processing"),
+    ("Tỷ lệ DVCTT được cá thể hóa theo người dùng", "gov.personalized_online_services"),
+    ("Tỷ lệ doanh nghiệp nhỏ và vừa trên địa bàn ứng dụng công nghệ số", "econ.sme_digital_adoption"),
+    ("Tỷ lệ kinh tế số trong GRDP của xã", "econ.digital_economy_grdp_share"),
+    ("Tỷ lệ người dân có tài khoản VNeID", "society.vneid_accounts"),
+    ("Tỷ lệ người trưởng thành có chữ ký số", "society.adult_digital_signature"),
+    ("Tỷ lệ người dân sử dụng Sổ sức khỏe điện tử", "society.e_health_records"),
+    ("Tỷ lệ dân số trưởng thành sử dụng dịch vụ số trong y tế, giáo dục, bảo hiểm, giao thông",
+     "society.adult_digital_services_access"),
+    ("Tỷ lệ người dân được phổ cập kỹ năng số", "society.basic_digital_skills"),
+    ("Tỷ lệ hộ gia đình được cấp địa chỉ số", "society.digital_address"),
+]
+# Other indicators worded much like catalog ones, written with HELD_OUT.
+HELD_OUT_TRAPS = [
+    "Tỷ lệ hộ gia đình có điện thoại cố định",
+    "Tỷ lệ trường học có kết nối Internet băng rộng cáp quang",
+    "Tỷ lệ giáo viên đạt chuẩn trình độ đào tạo",
+    "Tỷ lệ doanh nghiệp sử dụng hóa đơn điện tử",
+    "Tỷ lệ người dân có tài khoản mạng xã hội",
+    "Tỷ lệ phản ánh, kiến nghị được xử lý đúng hạn",
+    "Kế hoạch ứng dụng công nghệ thông tin năm 2026",
+    "Tỷ lệ giao dịch hành chính thực hiện trực tiếp tại Bộ phận một cửa",
+    "Tỷ lệ người dân có thẻ căn cước",
+    "Tỷ lệ chi ngân sách nhà nước cho y tế",
+    "Tỷ lệ hồ sơ TTHC được tiếp nhận trực tiếp",
+    "Tỷ lệ hệ thống thông tin được giám sát bởi SOC",
+    "Tỷ lệ học sinh được học ngoại ngữ trên nền tảng số",
+    "Số nhiệm vụ khoa học và công nghệ cấp tỉnh được nghiệm thu",
+    "Tỷ lệ phủ sóng Internet đến thôn, xóm",
+    "Tỷ lệ người dân có thẻ bảo hiểm y tế điện tử",
+    "Tỷ lệ hộ gia đình có máy tính",
+    "Tỷ lệ thủ tục hành chính được công khai đầy đủ",
+    "Tỷ lệ văn bản đến được số hóa",
+    "Tỷ lệ chi ngân sách nhà nước cho giáo dục và đào tạo",
+    "Tỷ lệ doanh nghiệp có website",
+    "Tỷ lệ giáo viên có trình độ trên chuẩn",
+    "Tỷ lệ hồ sơ TTHC quá hạn",
+    "Số lượng camera giám sát an ninh được lắp đặt",
+    "Tỷ lệ người dân tham gia bảo hiểm xã hội",
+    "Tỷ lệ cán bộ, công chức được cấp máy tính",
 ]
 
 
@@ -280,13 +416,53 @@ def test_seen_in_column_agrees_with_the_labels():
     assert seen - labelled == set()
 
 
-@pytest.mark.parametrize("text", TRAPS)
+def test_seen_in_pairs_are_linked(matcher):
+    """Each indicator a careful reader finds in a seed (seen_in) is linked by a row of that seed."""
+    linked = {(matcher.match(row.indicator)[0], SEED_OF[file]) for file, row in _seed_rows()}
+    with open(HERE.parent / "normalize" / "data" / "indicators.csv", encoding="utf-8") as f:
+        seen = {(r["code"], s) for r in csv.DictReader(f) for s in r["seen_in"].split("|") if s}
+    assert seen - linked == UNLINKABLE
+    assert {p for p in linked if p[0]} <= seen
+
+
+@pytest.mark.parametrize("text", TRAPS + HELD_OUT_TRAPS)
 def test_traps_stay_unlinked(matcher, text):
     assert matcher.match(text)[0] is None
 
 
+def test_held_out_wordings(matcher):
+    """New wordings, none an alias: never a wrong code, most linked."""
+    wrong = [(text, code, matcher.match(text)) for text, code in HELD_OUT if matcher.match(text)[0] not in (None, code)]
+    right = sum(matcher.match(text)[0] == code for text, code in HELD_OUT)
+    missed = [text for text, code in HELD_OUT if matcher.match(text)[0] is None]
+    print(f"\nheld-out wordings: recall {right / len(HELD_OUT):.1%} ({right} right, {len(wrong)} wrong, "
+          f"{len(missed)} missed)\n" + "\n".join(missed))
+    assert wrong == []
+    assert right / len(HELD_OUT) >= HELD_OUT_FLOOR
+
+
+def test_held_out_wordings_are_not_aliases():
+    aliases = {words(a) for i in load_catalog() for a in i.aliases}
+    assert [t for t, _ in HELD_OUT if words(t) in aliases] == []
+
+
 @pytest.mark.parametrize("text, code", [
     ("Tỷ lệ phủ sóng 5G trên dân số đạt 95%", "infra.5g_coverage"),
+    ("Tỷ lệ phủ sóng 5G trên địa bàn", "infra.5g_coverage"),
+    ("Tỷ lệ DVCTT mức độ 4 hoặc toàn trình", "gov.full_online_services"),
+    ("75% dữ liệu các ngành được tích hợp với trực liên thông dữ liệu cấp tỉnh (LGSP)", "data.lgsp_integration"),
+    ("Trên 40% người dân có Số sức khỏe điện tử", "society.e_health_records"),
+    ("Tỉ lệ cấp kết quả giải quyết thủ tục hành chính điện tử", "gov.electronic_results"),
+    ("Trên 95% hồ sơ giải quyết thủ tục hành chính được cấp kết quả điện tử", "gov.electronic_results"),
+    ("Quy mô kinh tế số trong tổng GRDP đạt tối thiểu 15%", "econ.digital_economy_grdp_share"),
+    ("Tỷ lệ thủ tục hành chính được tiếp nhận, giải quyết phi địa giới hành chính", "gov.tthc_borderless"),
+    ("Có ≥ 30 nhiệm vụ khoa học và công nghệ triển khai", "sci.rd_tasks"),
+    ("Kế hoạch Chuyển đổi số xã Xuân Hưng năm 2027", "institution.dx_annual_plan"),
+    ("Tỷ lệ chi ngân sách cho an toàn thông tin", "hr.budget_share_cybersecurity"),
+    ("Tỷ lệ chi ngân sách nhà nước cho chính quyền số", "hr.budget_share_digital_gov"),
+    ("100% cán bộ, công chức được bồi dưỡng kỹ năng số cơ bản", "hr.officials_basic_digital_skills"),
+    ("90% cán bộ, công chức làm chủ kỹ năng số, ứng dụng công nghệ trong quản lý, điều hành",
+     "hr.officials_digital_mastery"),
     ("Tỷ lệ hộ gia đình có kết nối Internet băng rộng cáp quang", "infra.household_fibre"),
     ("Tỉ lệ hồ sơ TTHC xử lý trực tuyến ≥ 90%", "gov.online_applications_rate"),
     ("Tỷ lệ giao dịch không dùng tiền mặt", "econ.cashless_transaction_rate"),
@@ -307,6 +483,8 @@ def test_links(matcher, text, code):
     ("Tỷ lệ chi ngân sách cho chuyển đổi số đạt tối thiểu 1%", "Tỷ lệ chi ngân sách cho chuyển đổi số"),
     ("Tỷ lệ phủ sóng 5G trên dân số ≥ 95%", "Tỷ lệ phủ sóng 5G trên dân số"),
     ("Truy cập băng thông rộng với tốc độ từ 1 Gb/s trở lên", "Truy cập băng thông rộng với tốc độ từ 1 Gb/s trở lên"),
+    ("Có từ 08 người thực hiện nghiên cứu", "người thực hiện nghiên cứu"),
+    ("Có ≥ 30 nhiệm vụ khoa học và công nghệ triển khai", "nhiệm vụ khoa học và công nghệ triển khai"),
 ])
 def test_strip_target_words(text, stripped):
     assert strip_target_words(text) == stripped
@@ -314,7 +492,10 @@ def test_strip_target_words(text, stripped):
 
 def test_load_catalog_and_pickle(matcher):
     catalog = load_catalog()
-    assert len(catalog) == 59 and catalog[0].code == "infra.5g_coverage"
+    assert len(catalog) == 60 and catalog[0].code == "infra.5g_coverage"
     assert catalog[0].name_en == "5G mobile coverage (share of population)"
+    smartphones = next(i for i in catalog if i.code == "infra.smartphone_ownership")
+    assert smartphones.aliases == ["Tỷ lệ hộ gia đình có người có điện thoại thông minh",
+                                   "Tỷ lệ dân số trưởng thành có điện thoại thông minh"]
     clone = pickle.loads(pickle.dumps(matcher))
     assert clone.match("Tỷ lệ phủ sóng 5G trên dân số")[0] == "infra.5g_coverage"
