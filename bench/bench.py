@@ -10,8 +10,8 @@ PDF, from the seed appendices with other commune names and targets; the PDFs
   against pdfplumber's, with and without the fixed start-up cost;
 - `chitieu ingest` of everything into a fresh SQLite file and a fresh
   PostgreSQL database, with --jobs 1 and --jobs os.cpu_count();
-with rows/s and the peak resident memory of the main process and of the
-largest worker (getrusage of the process and of its waited-for children).
+with rows/s and the peak resident memory (VmHWM, Linux /proc) of the main
+process and of the largest worker.
 Prints a table and writes OUT/results.json.
 """
 from __future__ import annotations
@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,18 +45,17 @@ ROWS_PER_PAGE = {"dang-uy-nq57-muc-tieu-2026": 7, "nghia-son-muc-tieu-2026": 4.5
                  "xuan-hung-phan-cong-chi-tieu-2026": 5, "xuan-loc-ke-hoach-cds-2026": 4.5,
                  "xuan-son-dti-2023": 12}
 
-# Runs the CLI exactly as `chitieu` does, then reports its peak memory and that of its workers.
+# Runs the CLI exactly as `chitieu` does, then reports its own peak memory
+# (VmHWM: the peak since exec, not inherited from the process that forked it).
 MEASURED = """
-import json, resource, sys
+import re, sys
 from cli import main
 try:
     main(sys.argv[2:], prog_name="chitieu")
 except SystemExit as e:
     code = e.code
-usage = resource.getrusage
-with open(sys.argv[1], "w") as f:
-    json.dump({"self_kb": usage(resource.RUSAGE_SELF).ru_maxrss,
-               "children_kb": usage(resource.RUSAGE_CHILDREN).ru_maxrss}, f)
+with open("/proc/self/status") as status, open(sys.argv[1], "w") as out:
+    out.write(re.search(r"VmHWM:\\s*(\\d+)", status.read()).group(1))
 sys.exit(code)
 """
 
@@ -177,24 +177,54 @@ def pdfplumber_parse(pdfs: list[Path]) -> dict:
     return {"files": len(pdfs), "pages": pages, "tables": tables, "seconds": time.perf_counter() - start}
 
 
+def _proc(pid: int, name: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/{name}").read_text()
+    except OSError:   # the process has just ended
+        return ""
+
+
+def _workers(pid: int) -> list[int]:
+    """Worker processes (multiprocessing spawn) among the descendants of pid."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        kids = [int(k) for k in _proc(parent, f"task/{parent}/children").split()]
+        todo += kids
+        found += [k for k in kids if "spawn_main" in _proc(k, "cmdline")]
+    return found
+
+
 def ingest(paths: list[Path], db: str, jobs: int) -> dict:
-    """One `chitieu ingest` run: wall time, its summary and peak memory."""
+    """One `chitieu ingest` run: wall time, its summary, the peak memory of
+    the main process and of the largest worker (sampled every 50 ms)."""
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        stats = Path(tmp) / "stats.json"
+        stats = Path(tmp) / "peak_kb"
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", MEASURED, str(stats), "ingest", *map(str, paths),
-                               "--db", db, "--jobs", str(jobs)], cwd=ROOT, capture_output=True, text=True)
+        proc = subprocess.Popen([sys.executable, "-c", MEASURED, str(stats), "ingest", *map(str, paths),
+                                 "--db", db, "--jobs", str(jobs)], cwd=ROOT, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        worker_kb = 0
+        with ThreadPoolExecutor(1) as reader:
+            output = reader.submit(proc.communicate)
+            while proc.poll() is None:
+                for pid in _workers(proc.pid):
+                    found = re.search(r"VmHWM:\s*(\d+)", _proc(pid, "status"))
+                    worker_kb = max(worker_kb, int(found.group(1)) if found else 0)
+                time.sleep(0.05)
+            stdout, stderr = output.result()
         seconds = time.perf_counter() - start
-        memory = json.loads(stats.read_text()) if stats.exists() else {}
-    found = re.match(r"(\d+) loaded \((\d+) rows\), (\d+) skipped as already loaded, (\d+) failed", done.stdout)
+        main_kb = int(stats.read_text()) if stats.exists() else 0
+    found = re.match(r"(\d+) loaded \((\d+) rows\), (\d+) skipped as already loaded, (\d+) failed", stdout)
     if not found:
-        sys.exit(f"chitieu ingest failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
+        sys.exit(f"chitieu ingest failed (exit {proc.returncode}):\n{stderr[-2000:]}")
     loaded, rows, skipped, failed = map(int, found.groups())
     return {"jobs": jobs, "seconds": seconds, "files": loaded + skipped + failed, "loaded": loaded, "rows": rows,
-            "failed": failed, "errors": [l for l in done.stderr.splitlines() if l.startswith("error: ")][:5],
+            "failed": failed, "errors": [l for l in stderr.splitlines() if l.startswith("error: ")][:5],
             "rows_per_s": rows / seconds, "files_per_s": (loaded + skipped + failed) / seconds,
-            "main_peak_mb": memory.get("self_kb", 0) / 1024,
-            "worker_peak_mb": memory.get("children_kb", 0) / 1024 if jobs > 1 else None}
+            "main_peak_mb": main_kb / 1024, "worker_peak_mb": worker_kb / 1024 if jobs > 1 else None,
+            "load_average_before": load}
 
 
 class Databases:
@@ -285,9 +315,10 @@ def report(r: dict) -> None:
     print(f"machine: {m['cpus']} x {m['cpu_model']}, Python {m['python']}")
     print(f"pdfplumber alone: {raw['files']} PDFs, {raw['pages']} pages, {raw['tables']} tables in "
           f"{raw['seconds']:.1f} s ({raw['pages'] / raw['seconds']:.1f} pages/s)")
-    print(f"start-up (one small TSV, fresh SQLite): {r['startup']['seconds']:.2f} s")
+    print(f"start-up (one small TSV, fresh SQLite): {r['startup']['seconds']:.2f} s; "
+          "load = 1-minute load average before the run (other work on the machine)")
     head = f"{'run':<24}{'files':>6}{'rows':>8}{'failed':>7}{'seconds':>9}{'rows/s':>9}{'files/s':>8}" \
-           f"{'main MB':>9}{'worker MB':>10}"
+           f"{'main MB':>9}{'worker MB':>10}{'load':>6}"
     print(head)
     print("-" * len(head))
     lines = [(f"{fmt} only, sqlite, -j1", x) for fmt, x in r["per_format"].items()]
@@ -295,7 +326,7 @@ def report(r: dict) -> None:
     for name, x in lines:
         worker = f"{x['worker_peak_mb']:.0f}" if x["worker_peak_mb"] else "-"
         print(f"{name:<24}{x['files']:>6}{x['rows']:>8}{x['failed']:>7}{x['seconds']:>9.1f}{x['rows_per_s']:>9.0f}"
-              f"{x['files_per_s']:>8.2f}{x['main_peak_mb']:>9.0f}{worker:>10}")
+              f"{x['files_per_s']:>8.2f}{x['main_peak_mb']:>9.0f}{worker:>10}{x['load_average_before']:>6.1f}")
     if "pdf_vs_pdfplumber" in r:
         print(f"chitieu PDF ingest / pdfplumber parse of the same pages: {r['pdf_vs_pdfplumber']:.2f}x "
               f"({r['pdf_vs_pdfplumber_net']:.2f}x without start-up)")

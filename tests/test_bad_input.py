@@ -87,7 +87,7 @@ def folder(tmp_path):
 def assert_one_failure(result, db_url, path: Path, line: str):
     assert result.exit_code == 1
     assert result.stdout == "1 loaded (1 rows), 0 skipped as already loaded, 1 failed\n"
-    assert errors(result) == [f"error: {path}: {line}"]
+    assert sorted(result.stderr.splitlines()) == [f"error: {path}: {line}", "loaded: good.tsv (1 rows)"]
     assert stored(db_url) == [GOOD_ROW]
 
 
