@@ -1,21 +1,25 @@
 """Link a row's indicator text to one canonical indicator (indicators.csv).
 
-The text is reduced to its content words: folded, target figures removed
-(`strip_target_words`), abbreviations expanded ("TTHC"), denominators
-("/Tổng dân số") and words every indicator shares ("tỷ lệ", "được", "các")
-dropped. A catalog indicator is linked only when
+The text is reduced to its content words: folded, target figures and counts
+removed (`strip_target_words`), abbreviations expanded ("TTHC"), phrases plans
+use interchangeably written one way ("trục liên thông"/"LGSP", "không phụ
+thuộc"/"phi" địa giới, "môi trường điện tử"/"số"), denominators ("/Tổng dân
+số", "trên dân số") and words every indicator shares ("tỷ lệ", "được", "các")
+dropped. Each indicator is compared in its name and in its aliases (wordings
+plans use for it, the `aliases` column); it is linked only when, for one of them,
 
 * its words are nearly all in the text (NAME_COVERAGE): the text must say all
   the indicator says — "hộ gia đình có kết nối Internet" lacks "băng rộng cáp
   quang" and is not the fibre indicator;
-* a good share of the text's words are in its name (TEXT_COVERAGE), so a long
+* a good share of the text's words are in it (TEXT_COVERAGE), so a long
   row that merely mentions the same things is not taken for it;
 * technology tokens with digits agree ("4G" is not "5G");
 * the text puts no other word where the name has one it lacks ("xử lý trực
   tiếp" is not "xử lý trực tuyến", "địa chỉ thường trú" not "địa chỉ số");
 * the text has no two words that only one other indicator uses ("Mức độ hài
   lòng … khi sử dụng DVCTT" is about satisfaction, not usage);
-* its score leads the next indicator's by MARGIN.
+* its score leads the next indicator's by MARGIN (an indicator the text has
+  two words against, as above, is no rival).
 
 Anything else is left unlinked (None): a wrong link is worse than none.
 """
@@ -41,7 +45,8 @@ _NUMBER = r"\d+(?:[.,]\d+)?"
 _TARGET = re.compile(
     rf"(?:\(?\s*(?:có|đạt|đạt tỷ lệ|đạt tỉ lệ|tối thiểu|ít nhất|trên|từ|dưới|tối đa)\s+)*"
     rf"(?:[≥≤><=]=?\s*)?{_NUMBER}\s*(?:%|phần trăm)(?:\s*/\s*năm)?(?:\s+trở\s+lên)?\)?"
-    rf"|^\s*(?:có\s+)?(?:(?:từ|tối thiểu|ít nhất|trên)\s+|[≥≤><=]=?\s*)?{_NUMBER}\s+(?=[^\W\d_])"   # a count: "Có ≥ 30 nhiệm vụ"
+    # a count before the words: "Có ≥ 30 nhiệm vụ", "Có từ 08 người"
+    rf"|^\s*(?:có\s+)?(?:(?:từ|tối thiểu|ít nhất|trên)\s+|[≥≤><=]=?\s*)?{_NUMBER}\s+(?=[^\W\d_])"
     rf"|^\s*(?:có\s+)?(?:[≥≤><=]=?\s*)(?={_NUMBER})",
     re.IGNORECASE)
 _DANGLING = re.compile(r"[\s:,;]*(?:(?<!\w)(?:có|đạt|tối thiểu|ít nhất|trên|từ)(?!\w)[\s:,;]*)*$|^[\s:,;]+", re.IGNORECASE)
@@ -140,6 +145,7 @@ class IndicatorMatcher:
         self.catalog = catalog
         self._forms = [(i, form) for i, ind in enumerate(catalog)
                        for form in dict.fromkeys(words(t) for t in (ind.name_vi, *ind.aliases)) if form]
+        self._indexes = [_index(form) for _, form in self._forms]
         self._words = [set() for _ in catalog]                      # every word of each indicator's forms
         self._by_word: dict[str, set[int]] = {}                     # accent-blind word -> forms using it
         for k, (i, form) in enumerate(self._forms):
@@ -166,21 +172,23 @@ class IndicatorMatcher:
         candidates = {k for w in mine for k in self._by_word.get(_plain(w), ())}
         if not candidates:
             return None, 0.0
-        scored = sorted(((self._score(mine, self._forms[k][1]), k) for k in candidates), reverse=True)
+        index = _index(mine)
+        scored = sorted(((self._score(mine, index, k), k) for k in candidates), reverse=True)
         best, i = scored[0][0], self._forms[scored[0][1]][0]
         # The runner-up is no rival when the text has words only another indicator uses.
         second = next((score for score, k in scored if self._forms[k][0] != i
                        and not self._names_another(self._forms[k][0], mine)), 0.0)
         if best - second >= MARGIN and not self._names_another(i, mine) \
-                and any(self._states(self._forms[k][1], mine) for _, k in scored if self._forms[k][0] == i):
+                and any(self._states(k, mine, index) for _, k in scored if self._forms[k][0] == i):
             return self.catalog[i].code, round(best, 1)
         return None, round(best, 1)
 
-    def _states(self, form: tuple[str, ...], mine: tuple[str, ...]) -> bool:
-        """The text says what this form says, and not much more or otherwise."""
-        vocab = self._vocab
-        return _coverage(form, mine, vocab) >= NAME_COVERAGE and _coverage(mine, form, vocab) >= TEXT_COVERAGE \
-            and _tech(mine) == _tech(form) and not _substituted(form, mine, vocab)
+    def _states(self, k: int, mine: tuple[str, ...], index: dict[str, tuple[str, ...]]) -> bool:
+        """The text says what form k says, and not much more or otherwise."""
+        form, vocab = self._forms[k][1], self._vocab
+        return _coverage(form, index, vocab) >= NAME_COVERAGE \
+            and _coverage(mine, self._indexes[k], vocab) >= TEXT_COVERAGE \
+            and _tech(mine) == _tech(form) and not _substituted(form, self._indexes[k], mine, index, vocab)
 
     def _names_another(self, i: int, mine: tuple[str, ...]) -> bool:
         """The text, beyond indicator i's words, has two or more words only one
@@ -189,33 +197,42 @@ class IndicatorMatcher:
         others = [self._own[w] for w in set(mine) - self._words[i] if self._own.get(w, i) != i]
         return any(others.count(o) >= 2 for o in others)
 
-    def _score(self, mine: tuple[str, ...], name: tuple[str, ...]) -> float:
+    def _score(self, mine: tuple[str, ...], index: dict[str, tuple[str, ...]], k: int) -> float:
         # Coverage of the name's words weighs most (the text must say what the
         # indicator says); token_sort_ratio on the word strings adds how closely
         # the whole wording agrees, so of two indicators the text covers, the
         # one that says no more and no less than the text wins. Not token_set
         # or partial ratios: they rate a name inside a longer one at 100, the
         # very confusion (Internet vs fibre Internet) to avoid.
-        return 70 * _coverage(name, mine, self._vocab) + 30 * fuzz.token_sort_ratio(" ".join(mine), " ".join(name)) / 100
+        name = self._forms[k][1]
+        return 70 * _coverage(name, index, self._vocab) + 30 * fuzz.token_sort_ratio(" ".join(mine), " ".join(name)) / 100
 
 
-def _coverage(these: tuple[str, ...], within: tuple[str, ...], vocab: frozenset[str]) -> float:
-    """Share of `these` words found in `within`."""
+def _index(ws: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Words by their spelling without diacritics, for `_found`."""
+    index: dict[str, tuple[str, ...]] = {}
+    for w in dict.fromkeys(ws):
+        index[_plain(w)] = index.get(_plain(w), ()) + (w,)
+    return index
+
+
+def _coverage(these: tuple[str, ...], within: dict[str, tuple[str, ...]], vocab: frozenset[str]) -> float:
+    """Share of `these` words found in the words indexed by `within`."""
     if not these:
         return 0.0
     return sum(_found(w, within, vocab) for w in these) / len(these)
 
 
-def _found(word: str, within: tuple[str, ...], vocab: frozenset[str]) -> bool:
-    """`word` is in `within`, or a misspelling of one of its words: equal without
-    diacritics, unless both are words of the catalog ("chuyên" is not "chuyển")."""
-    if word in within:
-        return True
-    plain = _plain(word)
-    return any(_plain(w) == plain and not (word in vocab and w in vocab) for w in within)
+def _found(word: str, within: dict[str, tuple[str, ...]], vocab: frozenset[str]) -> bool:
+    """`word` is among the words indexed by `within`, or a misspelling of one:
+    equal without diacritics, unless both are words of the catalog ("chuyên"
+    is not "chuyển")."""
+    alike = within.get(_plain(word), ())
+    return word in alike or any(not (word in vocab and w in vocab) for w in alike)
 
 
-def _substituted(name: tuple[str, ...], mine: tuple[str, ...], vocab: frozenset[str]) -> bool:
+def _substituted(name: tuple[str, ...], name_index: dict[str, tuple[str, ...]],
+                 mine: tuple[str, ...], index: dict[str, tuple[str, ...]], vocab: frozenset[str]) -> bool:
     """The text has another word where the name has one it lacks, next to the
     same neighbour ("trực tiếp" for "trực tuyến", "5 năm" for "hằng năm", "địa
     chỉ thường trú" for "địa chỉ số"): it states another indicator. Level words
@@ -224,14 +241,14 @@ def _substituted(name: tuple[str, ...], mine: tuple[str, ...], vocab: frozenset[
     leaves the word out there: "triển khai kiến trúc" for "triển khai tuân thủ
     kiến trúc", whatever follows another "kiến trúc" later on)."""
     for i, word in enumerate(name):
-        if _found(word, mine, vocab):
+        if _found(word, index, vocab):
             continue
         for step in (-1, 1):                         # the neighbour before, then after
             if not 0 <= i + step < len(name):
                 continue
             slots = [mine[j - step] for j, other in enumerate(mine)   # the missing word's places in the text
                      if other == name[i + step] and 0 <= j - step < len(mine)]
-            if slots and all(w not in _LEVEL_WORDS and not _found(w, name, vocab) for w in slots):
+            if slots and all(w not in _LEVEL_WORDS and not _found(w, name_index, vocab) for w in slots):
                 return True
     return False
 
