@@ -7,6 +7,7 @@ rerun skips every file whose sha256 is already stored.
 from __future__ import annotations
 
 import hashlib
+import logging
 import multiprocessing
 import os
 import stat
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest import ExtractError, ExtractSettings, extract
+from ingest.exceptions import TooLarge
 from normalize.pipeline import Normalizer
 from normalize.indicators import load_catalog
 from normalize.registry import Registry, load_registry
@@ -44,7 +46,7 @@ def collect(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[FileRe
     missing: list[FileResult] = []
     for p in map(Path, paths):
         if p.is_dir():
-            files += sorted(f for f in p.rglob("*") if f.suffix.lower() in SUFFIXES
+            files += sorted(f for f in p.rglob("*") if f.suffix.lower() in SUFFIXES and not f.is_dir()
                             and not any(part.startswith(".") for part in f.relative_to(p).parts))
         elif p.exists() or p.is_symlink():
             files.append(p)
@@ -72,6 +74,7 @@ _worker: tuple[Normalizer, ExtractSettings, str | None] | None = None
 
 def _init(registry: Registry, settings: ExtractSettings, commune: str | None) -> None:
     global _worker
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)   # its warnings are noise beside our one-line errors
     _worker = (Normalizer.build(registry), settings, commune)
 
 
@@ -106,11 +109,13 @@ def _pending(files: list[Path], known: set[str], settings: ExtractSettings) -> I
                 yield FileResult(str(f), "failed", reason="not a regular file (a pipe, device or socket)")
                 continue
             if info.st_size > limit:
-                yield FileResult(str(f), "failed", reason=f"file is over the {settings.max_mb:g} MB limit (raise --max-mb)")
+                yield FileResult(str(f), "failed", reason=str(TooLarge.file(info.st_size, settings.max_mb)))
                 continue
             digest = sha256_of(f)
         except OSError as e:
-            yield FileResult(str(f), "failed", reason=f"cannot read: {e.strerror or e}")
+            broken = f.is_symlink() and not f.exists()
+            yield FileResult(str(f), "failed", reason="broken link: its target is missing" if broken
+                             else f"cannot read: {e.strerror or e}")
             continue
         if digest in known:
             yield FileResult(str(f), "skipped", reason="already loaded", sha256=digest)

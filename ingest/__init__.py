@@ -33,7 +33,7 @@ def extract(path: str | os.PathLike, settings: ExtractSettings | dict | None = N
     try:
         size = path.stat().st_size
         if size > settings.max_mb * 1024 * 1024:
-            raise TooLarge(f"file is {size / 1048576:.1f} MB, over the {settings.max_mb:g} MB limit", "raise --max-mb")
+            raise TooLarge.file(size, settings.max_mb)
         data = path.read_bytes()
     except PermissionError:
         raise ExtractError("permission denied", "check the file's permissions") from None
@@ -44,7 +44,7 @@ def extract(path: str | os.PathLike, settings: ExtractSettings | dict | None = N
     except OSError as e:
         raise ExtractError(f"cannot read file: {e.strerror or e}") from None
     if not data.strip():
-        raise NoTables("empty file")
+        raise NoTables("empty file", "the file has no content; export or download it again")
     fmt = sniff(data, path.name)
     extraction = _reader(fmt)(data, settings)
     tables, warnings = assemble(extraction.blocks)

@@ -41,6 +41,10 @@ class NoTables(ExtractError):
 class TooLarge(ExtractError):
     """The file (or its uncompressed content) is over the size limit."""
 
+    @classmethod
+    def file(cls, size: int, max_mb: float) -> "TooLarge":
+        return cls(f"file is {size / 1048576:.3g} MB, over the {max_mb:g} MB limit", "raise --max-mb")
+
 
 class DamagedFile(ExtractError):
     """A truncated or corrupt file."""

@@ -28,7 +28,7 @@ def sniff(data: bytes, name: str) -> str:
         raise UnsupportedFormat("old binary Word (.doc) or Excel file", "open it in Word or LibreOffice and save as .docx")
     lowered = head.lstrip().lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered[:200]:
-        raise UnsupportedFormat("an HTML/XML page, not a plan document", "download the real file (PDF, DOCX or TSV)")
+        raise UnsupportedFormat("an HTML/XML page, not a plan document", "download the real file: PDF, DOCX or TSV")
     if name.lower().endswith(".pdf"):
         raise UnsupportedFormat("named .pdf but not a PDF file", "check the file; it may be an error page or truncated")
     if name.lower().endswith(".docx"):

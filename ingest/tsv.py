@@ -27,7 +27,8 @@ def decode(data: bytes, encoding: str | None = None) -> str:
                 return unicodedata.normalize("NFC", data.decode(enc))
             except UnicodeDecodeError:
                 raise EncodingError(f"damaged {enc} text", "re-save the file as UTF-8") from None
-    if b"\x00" in data[:4096]:
+    head = data[:4096]
+    if b"\x00" in head or sum(b < 32 and b not in b"\t\n\r\f" for b in head) > 8:
         raise UnsupportedFormat("binary data, not a text table", "give a TSV, DOCX or PDF file")
     try:
         text = data.decode("utf-8")
@@ -36,9 +37,6 @@ def decode(data: bytes, encoding: str | None = None) -> str:
             text = data.decode("cp1258")
         except UnicodeDecodeError:
             raise EncodingError("not UTF-8 nor Windows-1258 text", "use --encoding, or re-save as UTF-8") from None
-    controls = sum(1 for c in text[:4096] if unicodedata.category(c) == "Cc" and c not in "\t\r\n\f")
-    if controls > 8:
-        raise UnsupportedFormat("binary data, not a text table", "give a TSV, DOCX or PDF file")
     return unicodedata.normalize("NFC", text)
 
 

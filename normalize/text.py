@@ -29,7 +29,7 @@ _SPACE = re.compile(r"\s+")
 # Old-style tone placement ("hoá", "thuỷ", "khoẻ") -> new style ("hóa", "thủy", "khỏe")
 # when the pair ends the syllable. Not after "q" ("quý" is already right).
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
-_OLD_TONE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([" + _TONES + r"])(?![^\W\d_])")
+_OLD_TONE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([" + _TONES + r"])(?![^\W\d_]|[\u0300-\u036f])")
 
 
 def _math(match: re.Match) -> str:

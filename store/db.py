@@ -27,12 +27,24 @@ def database_url(url: str | None) -> str:
 
 
 def _sqlite_pragmas(dbapi_conn, _record):
+    dbapi_conn.isolation_level = None   # SQLAlchemy's "begin" event below issues BEGIN itself
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=60000")
     cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    """Writers take SQLite's write lock up front (BEGIN IMMEDIATE), so concurrent
+    loaders wait for each other (busy_timeout) instead of failing on a lock upgrade."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("writer") else "BEGIN")
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine for a transaction that writes."""
+    return engine.execution_options(writer=True)
 
 
 def connect(url: str | None = None) -> Engine:
@@ -44,6 +56,7 @@ def connect(url: str | None = None) -> Engine:
         raise StoreError(f"bad database URL {url!r}: {e}", "use sqlite:///file.db or postgresql+psycopg://user@host/db") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     try:
         migrate(engine)
     except SQLAlchemyError as e:
@@ -57,7 +70,7 @@ def migrate(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision (safe with concurrent loaders)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
-    with engine.begin() as conn:
+    with writer(engine).begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
         cfg.attributes["connection"] = conn

@@ -9,6 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from normalize.model import NormalizedDocument, TargetRow
 from normalize.text import fold
 
+from .db import writer
 from .models import AssignmentT, DocumentT, TargetRowT, UnitT
 
 
@@ -62,7 +63,7 @@ def unit_ids(conn) -> dict[str, int]:
 
 def save_document(engine: Engine, doc: NormalizedDocument) -> LoadResult:
     """Store a document, its rows and assignments in one transaction."""
-    with engine.begin() as conn:
+    with writer(engine).begin() as conn:
         document_id = _insert_document(conn, doc)
         if document_id is None:
             return LoadResult("skipped", None, 0)

@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from normalize.indicators import Indicator
 from normalize.registry import Registry, Unit
 
+from .db import writer
 from .models import AliasT, DecisionT, IndicatorT, UnitT
 
 
@@ -22,7 +23,7 @@ def _insert_ignore(conn, table, rows: list[dict], keys: list[str]) -> None:
 
 def sync(engine: Engine, registry: Registry, catalog: list[Indicator]) -> None:
     """Add the units, aliases and indicators the database does not have yet."""
-    with engine.begin() as conn:
+    with writer(engine).begin() as conn:
         have = set(conn.scalars(select(UnitT.name)))
         _insert_ignore(conn, UnitT, [dict(name=u.name, kind=u.kind, level=u.level, origin="registry")
                                      for u in registry.units if u.name not in have], ["name"])

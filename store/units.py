@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from normalize.text import fold
 
+from .db import writer
 from .exceptions import StoreError, UnknownUnit
 from .models import AliasT, AssignmentT, DecisionT, TargetRowT, UnitT, utcnow
 
@@ -63,7 +64,7 @@ def resolve(engine: Engine, mention: str, to: str | None, *, new: bool = False, 
     key = fold(mention)
     if not key:
         raise StoreError("empty mention")
-    with Session(engine) as s, s.begin():
+    with Session(writer(engine)) as s, s.begin():
         if new:
             name = to or mention
             if s.scalar(select(UnitT.id).where(UnitT.name == name)) is not None:
@@ -123,7 +124,7 @@ def import_csv(engine: Engine, folder: Path, by: str) -> tuple[int, int]:
     with open(folder / "units.csv", encoding="utf-8-sig", newline="") as f:
         units = list(csv.DictReader(f))
     known = set(unit_names(engine))
-    with Session(engine) as s, s.begin():
+    with Session(writer(engine)) as s, s.begin():
         for u in units:
             if u["canonical_name"] not in known:
                 s.add(UnitT(name=u["canonical_name"], kind=u.get("kind", ""), level=u.get("level") or "commune",

@@ -145,6 +145,8 @@ def test_decomposed_text_is_stored_nfc(tmp_path):
 def test_bad_text_files(tmp_path):
     with pytest.raises(UnsupportedFormat):
         extract(_write(tmp_path, "b.tsv", bytes(range(256)) * 20))
+    with pytest.raises(UnsupportedFormat, match="binary data"):   # no NUL byte, still binary
+        extract(_write(tmp_path, "c.tsv", bytes(range(1, 256)) * 8))
     with pytest.raises(NoTables):
         extract(_write(tmp_path, "e.tsv", b""))
     with pytest.raises(NoTables):
