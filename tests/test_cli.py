@@ -71,3 +71,18 @@ def test_export_csv_has_bom_and_one_row_per_target(db_url, tmp_path):
     r = next(r for r in rows if r["source"] == "xuan-hung-phan-cong-chi-tieu-2026.tsv" and r["row_no"] == "2.1")
     assert (r["commune"], r["target_op"], r["target_value"], r["lead"]) == ("Xuân Hưng", ">=", "95.0",
                                                                           "Phòng Văn hóa - Xã hội")
+
+
+def test_targets_for_one_indicator_across_communes(db_url):
+    run("ingest", SEEDS, "--db", db_url, "--jobs", 1)
+    table = run("targets", "--indicator", "infra.5g_coverage", "--db", db_url)
+    assert table.stdout.splitlines() == [
+        "Commune    Target  Lead agency                  Source",
+        "?          ≥ 95%   Các doanh nghiệp viễn thông  dang-uy-nq57-muc-tieu-2026.tsv #1",
+        "Nghĩa Sơn  ≥ 70%   Các doanh nghiệp viễn thông  nghia-son-muc-tieu-2026.tsv #1",
+        "Xuân Hưng  ≥ 95%   Phòng Văn hóa - Xã hội       xuan-hung-phan-cong-chi-tieu-2026.tsv #2.1",
+        "Xuân Lộc   ≥ 50%   -                            xuan-loc-ke-hoach-cds-2026.tsv #1",
+    ]
+    below = run("targets", "--indicator", "infra.5g_coverage", "--below", 70, "--format", "csv", "--db", db_url)
+    assert below.stdout.splitlines() == ["commune,target,lead,source,row_no,target_op,target_value,target_unit",
+                                         "Xuân Lộc,≥ 50%,,xuan-loc-ke-hoach-cds-2026.tsv,1,>=,50.0,%"]
