@@ -13,9 +13,9 @@ What happens here:
   furniture; a table that only furniture separates from the previous one
   `joins_previous`, and its first row is `after_break`;
 - text above the first table is the title (for plan metadata);
-- scanned pages raise NeedsOCR (also with settings.ocr: Tesseract read the
-  ruled sample's cells too poorly to load them); text in a font with no
-  Unicode map raises UnreadableText.
+- scanned pages raise NeedsOCR, or with settings.ocr are read by
+  `ingest.ocr` (ruled tables cell by cell; refused when Tesseract is unsure);
+  text in a font with no Unicode map raises UnreadableText.
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from normalize.text import fold
 
+from . import ocr
 from .columns import is_column_number_row, is_header_row, is_sub_header_row
 from .exceptions import DamagedFile, EncryptedFile, ExtractError, NeedsOCR, UnreadableText
 from .model import Block, Extraction, SourceRow
@@ -84,11 +85,10 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
         raise DamagedFile(f"damaged PDF: {_reason(cause)}", "open and re-save it, or export it again") from None
     except Exception as e:  # pdfminer raises assorted errors on malformed objects
         raise DamagedFile(f"damaged PDF: {_reason(e)}", "open and re-save it, or export it again") from None
+    if settings.ocr:
+        ocr.repeat_headers([t.rows for p in pages for t in p.items if isinstance(t, FoundTable)])
     if scanned:
         listed = ", ".join(map(str, scanned[:10])) + (" …" if len(scanned) > 10 else "")
-        if settings.ocr:
-            raise NeedsOCR(f"scanned PDF: page(s) {listed} are images; OCR of scanned tables is not reliable yet",
-                           "get the plan as a text PDF or DOCX")
         raise NeedsOCR(f"scanned PDF: page(s) {listed} are images with no text layer; it needs OCR",
                        "run with --ocr to read it with Tesseract")
     return _extraction(pages)
@@ -104,7 +104,12 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
     if _has_doubled_chars(page.chars):
         page = page.dedupe_chars()
     if not page.chars:
-        return None if page.images else _Page(number)
+        if not page.images or not settings.ocr:
+            return None if page.images else _Page(number)
+        scan = ocr.read_page(page, number)
+        found = [FoundTable(t.top, t.bottom, t.x0, t.x1, [[cell_text(c) for c in row] for row in t.rows])
+                 for t in scan.tables]
+        return _Page(number, _outside_text(scan.words, found, page.height) + found)
     _check_unicode(page.chars, number)
     if settings.pdf_table:
         found = [_plumber_table(t) for t in page.find_tables(settings.pdf_table)]

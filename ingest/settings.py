@@ -15,8 +15,8 @@ class ExtractSettings:
     encoding: force a text encoding for TSV files instead of detecting one.
     pdf_table: pdfplumber table settings that override the per-page choice
         (e.g. {"vertical_strategy": "text"}) for a hard file.
-    ocr: asked to OCR scanned PDF pages; not reliable yet, so they are still
-        refused (with a different reason).
+    ocr: read scanned PDF pages with Tesseract (ruled tables only; a page
+        Tesseract is unsure of is still refused) instead of refusing them.
     """
 
     max_mb: float = 50.0

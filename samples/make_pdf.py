@@ -17,7 +17,9 @@ Samples:
   /Rotate 90 and its content turned (as some PDF printers write landscape);
 - xuan-son-dti-2023.pdf: portrait, three borderless tables with headings
   between them;
-- xuan-hung-scan.pdf: page 1 of xuan-hung-2026.pdf as an image only (a scan);
+- xuan-hung-scan.pdf: page 1 of xuan-hung-2026.pdf as an image only (a scan,
+  150 dpi); xuan-hung-scan-200dpi.pdf: pages 1-2 at 200 dpi;
+  xuan-hung-scan-tilted.pdf: page 3 at 200 dpi turned 1° (fed askew);
 - xuan-hung-locked.pdf: xuan-hung-2026.pdf with the open password "chitieu";
 - no-unicode-map.pdf: text in a font with no Unicode map (comes out as cids).
 """
@@ -304,14 +306,26 @@ def _dictionary(data: bytes, at: int) -> bytes:
     return b""
 
 
-def scanned(source: Path, out: Path) -> Path:
+SCANS = [  # name, first and last page of xuan-hung-2026.pdf, dpi, degrees turned anticlockwise
+    ("xuan-hung-scan.pdf", 1, 1, 150, 0.0),
+    ("xuan-hung-scan-200dpi.pdf", 1, 2, 200, 0.0),
+    ("xuan-hung-scan-tilted.pdf", 3, 3, 200, 1.0),
+]
+
+
+def scanned(source: Path, out: Path, name: str, first: int, last: int, dpi: int, angle: float) -> Path:
+    """Pages of `source` as grey images only (JPEG, as a scanner stores them),
+    turned by `angle` degrees on a white ground like a sheet fed askew."""
     from PIL import Image
 
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(source), f"{tmp}/page"], check=True)
-        image = Image.open(next(Path(tmp).glob("page*.png"))).convert("L")
-        path = out / "xuan-hung-scan.pdf"
-        image.save(path, "PDF", resolution=150.0)
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", str(first), "-l", str(last), str(source),
+                        f"{tmp}/page"], check=True)
+        images = [Image.open(p).convert("L") for p in sorted(Path(tmp).glob("page*.png"))]
+        if angle:
+            images = [i.rotate(angle, resample=Image.BICUBIC, fillcolor=255) for i in images]
+        path = out / name
+        images[0].save(path, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])
     return path
 
 
@@ -354,7 +368,7 @@ def no_unicode_map(out: Path) -> Path:
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     made = [xuan_hung(OUT), nghia_son(OUT), xuan_son(OUT)]
-    made.append(scanned(made[0], OUT))
+    made += [scanned(made[0], OUT, *scan) for scan in SCANS]
     made.append(locked(OUT / "xuan-hung-2026.docx", OUT))
     made.append(no_unicode_map(OUT))
     for path in made:

@@ -148,8 +148,7 @@ def test_table_settings_override_for_a_hard_file():
 def test_scanned_pdf_needs_ocr():
     with pytest.raises(NeedsOCR, match="page.s. 1 are images with no text layer; it needs OCR"):
         extract(SAMPLES / "xuan-hung-scan.pdf")
-    with pytest.raises(NeedsOCR, match="not reliable yet"):      # refused rather than loaded as garbage
-        extract(SAMPLES / "xuan-hung-scan.pdf", {"ocr": True})
+    # with {"ocr": True} it is read by Tesseract: tests/test_ocr.py
 
 
 def test_font_without_unicode_map_is_refused():

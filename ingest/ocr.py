@@ -1,0 +1,433 @@
+"""Scanned (image-only) PDF pages -> ruled tables and text lines, with Tesseract.
+
+What happens here:
+- the page is rendered at DPI, binarised (Otsu), and turned straight by the
+  angle (within MAX_SKEW) at which its row sums are sharpest: the ruling
+  lines of a table scanned a little askew;
+- ruling lines are runs of dark pixels at least RULE_LENGTH long; a table is a
+  set of horizontal and vertical rules that cross one another. Its rows lie
+  between the horizontal rules and, in each row, its cells between the
+  vertical rules that cross that row (a merged section row has none inside,
+  so its text lands in the first column, as pdfplumber gives it);
+- each cell is cropped inside its rules (the rules whitened) and all cells
+  of a page go to one Tesseract call, as the pages of one multi-page TIFF
+  read as single text blocks (`--psm 6`, Vietnamese); the text outside the
+  tables is read in a second call;
+- a page is refused (NeedsOCR) when the mean word confidence is under
+  MIN_CONFIDENCE or a cell's is under MIN_CELL_CONFIDENCE: loading nothing
+  with a reason beats loading misread rows.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from io import BytesIO
+
+import numpy as np
+from PIL import Image, ImageOps
+from rapidfuzz.distance import Levenshtein
+
+from .columns import assign_roles, is_header_row
+from .exceptions import NeedsOCR
+from .model import NUMBER
+
+DPI = 300                       # rendering for finding the rules
+OCR_DPI = 225                   # cells are scaled to this for Tesseract
+MAX_SKEW = 5.0                  # degrees a scan may be askew and still be turned straight
+RULE_LENGTH = DPI // 4          # shortest dark run taken for a ruling line (pixels)
+MIN_CONFIDENCE = 80.0           # mean word confidence of a page, 0-100
+MIN_CELL_CONFIDENCE = 50.0      # mean word confidence of one cell
+HEADER_EDITS = 0.1              # share of a header cell's letters a repeat may read differently
+TESSERACT = ["tesseract", "stdin", "stdout"]
+_TEXT = ("-l", "vie")
+_NUMBER_CHARS = ("-l", "eng", "-c", "tessedit_char_whitelist=0123456789ABCDEFGHIVXL()")
+_TOL = DPI // 50                # pixels within which two rules are the same
+OUTLINE = re.compile(r"\d+(\.\d+)*\.?|[IVXL]+\.?|[A-H]\.?|\(\d+\)")
+_ENV = dict(os.environ, OMP_THREAD_LIMIT="1")   # Tesseract's threads only slow small images down
+
+
+@dataclass
+class Table:
+    """A ruled table on the page: its box in PDF points and its rows of cell texts."""
+
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    rows: list[list[str]]
+
+
+@dataclass
+class Scan:
+    """What OCR read on one page: words outside the tables (pdfplumber-style
+    dicts in PDF points), the tables, and the mean word confidence."""
+
+    words: list[dict]
+    tables: list[Table]
+    confidence: float
+    skew: float                 # degrees the page was turned to straighten it
+
+
+def read_page(page, number: int) -> Scan:
+    """OCR one pdfplumber page; raises NeedsOCR when it cannot be read reliably."""
+    image = page.to_image(resolution=DPI).original.convert("L")
+    return read_image(image, number, 72 / DPI)
+
+
+def read_image(image: Image.Image, number: int, scale: float) -> Scan:
+    """OCR a page image (grey, DPI dots per inch); `scale` turns pixels into points."""
+    turn = skew(image)
+    if turn:
+        image = image.rotate(turn, resample=Image.BICUBIC, expand=False, fillcolor=255)
+    grey = np.asarray(image)
+    dark = _dark(grey)
+    across, down = _runs(dark, RULE_LENGTH), _runs(dark.T, RULE_LENGTH).T
+    clean = grey.copy()
+    clean[_grow(across | down, 2)] = 255
+    grids = _grids(_segments(across), _segments(down.T))
+    cells = [(t, r, c, crop) for t, (ys, xs, rows) in enumerate(grids) for r, row in enumerate(rows)
+             for c, (x0, x1) in row if (crop := _content(clean, x0, ys[r], x1, ys[r + 1])) is not None]
+    outside = clean.copy()
+    for ys, xs, _ in grids:
+        outside[max(ys[0] - _TOL, 0):ys[-1] + _TOL, max(xs[0] - _TOL, 0):xs[-1] + _TOL] = 255
+    with ThreadPoolExecutor(1) as pool:
+        reading = pool.submit(_ocr_words, outside, scale)
+        texts, confidences = _ocr_cells([_for_ocr(crop) for *_, crop in cells])
+        words = reading.result()
+    tables = [Table(ys[0] * scale, ys[-1] * scale, xs[0] * scale, xs[-1] * scale,
+                    [[""] * (len(xs) - 1) for _ in rows]) for ys, xs, rows in grids]
+    for (t, r, c, _), text in zip(cells, texts):
+        tables[t].rows[r][c] = text
+    numbered = [k for k, (t, r, c, _) in enumerate(cells) if _is_number_cell(tables[t].rows, grids[t], r, c)]
+    for k, text in zip(numbered, _outline_numbers([cells[k][3] for k in numbered])):
+        t, r, c, _ = cells[k]
+        if text is None:
+            raise NeedsOCR(f"OCR cannot read the row number in table row {r + 1} on page {number}",
+                           "rescan at 300 dpi or type the table in")
+        tables[t].rows[r][c] = text
+        confidences[k] = []             # Tesseract's doubt about its own reading no longer counts
+    for t, table in enumerate(tables):
+        _check_sequence([(r, table.rows[r][c]) for k in numbered if cells[k][0] == t
+                         for _, r, c, _ in [cells[k]]], number)
+    for (t, r, c, _), confs in zip(cells, confidences):
+        if confs and sum(confs) / len(confs) < MIN_CELL_CONFIDENCE:
+            raise NeedsOCR(f"OCR confidence {sum(confs) / len(confs):.0f}% in table row {r + 1}, column {c + 1} "
+                           f"on page {number} is too low to load", "rescan at 300 dpi or type the table in")
+    every = [w for confs in confidences for w in confs] + [w["confidence"] for w in words]
+    confidence = sum(every) / len(every) if every else 0.0
+    if confidence < MIN_CONFIDENCE:
+        raise NeedsOCR(f"OCR confidence {confidence:.0f}% on page {number} is too low to load",
+                       "rescan at 300 dpi or type the table in")
+    return Scan(words, tables, confidence, turn)
+
+
+def repeat_headers(tables: list[list[list[str]]]) -> None:
+    """A header row repeated on a later page is read again, and may come out a
+    letter or two different: when each of its cells is within HEADER_EDITS of
+    the first header's, it gets the first header's text, so that the table
+    goes on across the page break."""
+    first = None
+    for rows in tables:
+        if not rows or not is_header_row(rows[0]):
+            continue
+        if first is None:
+            first = rows[0]
+        elif len(rows[0]) == len(first) and all(
+                Levenshtein.normalized_distance(a, b) <= HEADER_EDITS for a, b in zip(rows[0], first)):
+            rows[0] = list(first)
+
+
+def _is_number_cell(rows: list[list[str]], grid, r: int, c: int) -> bool:
+    """Whether cell (r, c) is a one-column cell of the numbering column under
+    the header (the column the header names "Stt", else the first)."""
+    header = next((k for k, cells in enumerate(rows) if is_header_row(cells)), None)
+    column = 0
+    if header is not None:
+        roles = assign_roles(rows[header])
+        if NUMBER not in roles:
+            return False
+        column = roles.index(NUMBER)
+    ys, xs, cells = grid
+    spans = dict(cells[r])
+    return c == column and r > (header if header is not None else -1) and \
+        abs(spans[c][1] - xs[c + 1]) <= _TOL and bool(rows[r][c])
+
+
+def _dark(grey: np.ndarray) -> np.ndarray:
+    """Ink pixels, by Otsu's threshold."""
+    hist = np.bincount(grey.ravel(), minlength=256).astype(float)
+    levels = np.arange(256)
+    w0 = np.cumsum(hist)
+    w1 = w0[-1] - w0
+    m0 = np.cumsum(hist * levels)
+    mean0 = m0 / np.maximum(w0, 1)
+    mean1 = (m0[-1] - m0) / np.maximum(w1, 1)
+    threshold = int(np.argmax(w0 * w1 * (mean0 - mean1) ** 2))
+    return grey <= threshold
+
+
+def skew(image: Image.Image) -> float:
+    """The turn (degrees, anticlockwise, within MAX_SKEW) that makes the pixel
+    rows of a grey page image sharpest; 0.0 under a tenth of a degree."""
+    small = Image.fromarray(_dark(np.asarray(image))[::3, ::3].astype(np.uint8) * 255)
+
+    def sharpness(angle: float) -> float:
+        rows = np.asarray(small.rotate(angle, resample=Image.NEAREST), dtype=np.float64).sum(axis=1)
+        return float((np.diff(rows) ** 2).sum())
+
+    best = max(np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.5), key=sharpness)
+    best = max(np.arange(best - 0.5, best + 0.51, 0.05), key=sharpness)
+    return round(float(best), 2) if abs(best) >= 0.1 else 0.0
+
+
+def _runs(dark: np.ndarray, length: int) -> np.ndarray:
+    """Pixels in a left-to-right run of at least `length` dark pixels."""
+    height, width = dark.shape
+    if width < length:
+        return np.zeros_like(dark)
+    sums = np.zeros((height, width + 1), dtype=np.int32)
+    np.cumsum(dark, axis=1, out=sums[:, 1:])
+    full = (sums[:, length:] - sums[:, :-length]) == length          # run of `length` starting here
+    starts = np.zeros((height, full.shape[1] + 1), dtype=np.int32)
+    np.cumsum(full, axis=1, out=starts[:, 1:])
+    j = np.arange(width)
+    last = np.minimum(j, width - length) + 1
+    first = np.maximum(j - length + 1, 0)
+    return (starts[:, last] - starts[:, first]) > 0
+
+
+def _grow(mask: np.ndarray, by: int) -> np.ndarray:
+    out = mask.copy()
+    for d in range(1, by + 1):
+        out[d:] |= mask[:-d]
+        out[:-d] |= mask[d:]
+        out[:, d:] |= mask[:, :-d]
+        out[:, :-d] |= mask[:, d:]
+    return out
+
+
+def _segments(mask: np.ndarray) -> list[tuple[int, int, int]]:
+    """Horizontal rules in a run mask as (y, x0, x1): bands of neighbouring
+    pixel rows, split where the band has a gap."""
+    ys = np.flatnonzero(mask.any(axis=1))
+    out = []
+    if not len(ys):
+        return out
+    bands = np.split(ys, np.flatnonzero(np.diff(ys) > _TOL) + 1)
+    for band in bands:
+        cols = np.flatnonzero(mask[band[0]:band[-1] + 1].any(axis=0))
+        for part in np.split(cols, np.flatnonzero(np.diff(cols) > _TOL) + 1):
+            out.append((int(band.mean()), int(part[0]), int(part[-1])))
+    return out
+
+
+def _merge(values: list[int]) -> list[int]:
+    out: list[list[int]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= _TOL:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [round(sum(g) / len(g)) for g in out]
+
+
+def _grids(across: list[tuple], down: list[tuple]):
+    """Tables as (row rules ys, column rules xs, rows of (x0, x1, column) cells)."""
+    parent = list(range(len(across) + len(down)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (y, x0, x1) in enumerate(across):
+        for j, (x, y0, y1) in enumerate(down):
+            if x0 - _TOL <= x <= x1 + _TOL and y0 - _TOL <= y <= y1 + _TOL:
+                parent[root(i)] = root(len(across) + j)
+    groups: dict[int, tuple[list, list]] = {}
+    for i, line in enumerate(across):
+        groups.setdefault(root(i), ([], []))[0].append(line)
+    for j, line in enumerate(down):
+        groups.setdefault(root(len(across) + j), ([], []))[1].append(line)
+    grids = []
+    for hs, vs in sorted(groups.values(), key=lambda g: min(h[0] for h in g[0]) if g[0] else 0):
+        ys, xs = _merge([h[0] for h in hs]), _merge([v[0] for v in vs])
+        if len(ys) < 2 or len(xs) < 2:
+            continue
+        rows = []
+        for top, bottom in zip(ys, ys[1:]):
+            middle = (top + bottom) / 2
+            crossing = _merge([x for x, y0, y1 in vs if y0 - _TOL <= middle <= y1 + _TOL])
+            cells = []
+            for left, right in zip(crossing, crossing[1:]):
+                column = min(range(len(xs)), key=lambda k: abs(xs[k] - left))
+                cells.append((column, (left, right)))
+            rows.append(cells)
+        grids.append((ys, xs, rows))
+    return grids
+
+
+def _content(clean: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarray | None:
+    """The inked part of a cell inside its rules; None when blank."""
+    box = clean[y0 + _TOL:y1 - _TOL, x0 + _TOL:x1 - _TOL]
+    ink = box < 128
+    if ink.sum() < DPI // 30:
+        return None
+    ys, xs = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    return np.ascontiguousarray(box[ys[0]:ys[-1] + 1, xs[0]:xs[-1] + 1])
+
+
+def _for_ocr(pixels: np.ndarray, dpi: int | None = None) -> Image.Image:
+    """A crop scaled from DPI to `dpi` (OCR_DPI), on a white margin."""
+    dpi = dpi or OCR_DPI
+    image = Image.fromarray(pixels)
+    if dpi != DPI:
+        size = (max(1, round(image.width * dpi / DPI)), max(1, round(image.height * dpi / DPI)))
+        image = image.resize(size, Image.LANCZOS)
+    return ImageOps.expand(image, dpi // 10, fill=255)
+
+
+def _tesseract(image_bytes: bytes, psm: int, options: tuple) -> list[list[str]]:
+    """Tesseract's TSV word rows for an image file's bytes."""
+    try:
+        result = subprocess.run(TESSERACT + ["--psm", str(psm), *options, "tsv"], input=image_bytes, env=_ENV,
+                                capture_output=True, timeout=600)
+    except (OSError, subprocess.SubprocessError) as e:
+        raise NeedsOCR(f"OCR with Tesseract failed: {type(e).__name__}",
+                       "install tesseract-ocr and tesseract-ocr-vie") from None
+    if result.returncode:
+        said = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise NeedsOCR(f"OCR failed: Tesseract stopped (exit {result.returncode}: {said[-1] if said else 'no message'})",
+                       "rescan at 300 dpi or type the table in")
+    rows = [line.split("\t") for line in result.stdout.decode("utf-8").splitlines()[1:]]
+    return [r for r in rows if len(r) == 12 and r[0] == "5" and r[11].strip()]
+
+
+def _ocr_cells(crops: list[Image.Image], psm: int = 6, options: tuple = _TEXT) -> tuple[list[str], list[list[float]]]:
+    """Text and word confidences of each cell crop: the crops are the pages
+    of multi-page TIFFs, one Tesseract call per half. A line of loose marks
+    (accents Tesseract split from their letters, mostly not letters or
+    digits) is dropped."""
+    half = (len(crops) + 1) // 2
+    parts = [part for part in (crops[:half], crops[half:]) if part]
+    with ThreadPoolExecutor(len(parts) or 1) as pool:
+        results = list(pool.map(lambda part: _ocr_tiff(part, psm, options), parts))
+    return [t for texts, _ in results for t in texts], [c for _, confs in results for c in confs]
+
+
+def _ocr_tiff(crops: list[Image.Image], psm: int, options: tuple) -> tuple[list[str], list[list[float]]]:
+    buffer = BytesIO()
+    crops[0].save(buffer, "TIFF", save_all=True, append_images=crops[1:], compression="tiff_lzw")
+    lines: dict[tuple, list[list[str]]] = {}
+    for r in _tesseract(buffer.getvalue(), psm, options):
+        lines.setdefault((int(r[1]) - 1, r[2], r[3], r[4]), []).append(r)
+    words: list[list[str]] = [[] for _ in crops]
+    confs: list[list[float]] = [[] for _ in crops]
+    for (k, *_), line in lines.items():
+        text = "".join(r[11] for r in line)
+        if sum(ch.isalnum() for ch in text) * 2 < len(text):
+            continue
+        words[k] += [r[11] for r in line]
+        confs[k] += [float(r[10]) for r in line]
+    return [unicodedata.normalize("NFC", " ".join(w)) for w in words], confs
+
+
+def _ocr_words(grey: np.ndarray, scale: float) -> list[dict]:
+    """Words of a page image (pdfplumber-style dicts in points, with
+    confidence); each word gets its text line's top and bottom, so that a
+    dash or a comma stays in its line."""
+    if not (grey < 128).any():
+        return []
+    buffer = BytesIO()
+    Image.fromarray(grey).save(buffer, "PNG")
+    lines: dict[tuple, list[dict]] = {}
+    for r in _tesseract(buffer.getvalue(), 3, _TEXT):
+        left, top, width, height = (int(v) * scale for v in r[6:10])
+        lines.setdefault(tuple(r[1:5]), []).append({
+            "text": unicodedata.normalize("NFC", r[11]), "x0": left, "x1": left + width,
+            "top": top, "bottom": top + height, "confidence": float(r[10])})
+    for line in lines.values():
+        top, bottom = min(w["top"] for w in line), max(w["bottom"] for w in line)
+        for w in line:
+            w["top"], w["bottom"] = top, bottom
+    return [w for line in lines.values() for w in line]
+
+
+def _outline_numbers(crops: list[np.ndarray]) -> list[str | None]:
+    """Row numbers ("2.1.", "II", "B", "(3)") read glyph by glyph, since
+    Tesseract drops or doubles the dots between digits: dots are told by their
+    size and place, the other glyphs are read as one dot-less line (digits,
+    A-H and roman capitals, brackets) and the dots put back between them. The
+    first spacing of the glyphs whose reading has one letter per glyph and
+    makes an OUTLINE number wins; None when none does."""
+    split = [_glyphs(crop) for crop in crops]
+    lines = [(k, _abut([g for g in glyphs if not isinstance(g, str)], gap))
+             for k, glyphs in enumerate(split) if glyphs and any(not isinstance(g, str) for g in glyphs)
+             for gap in (0, DPI // 30, DPI // 12)]
+    texts, _ = _ocr_cells([line for _, line in lines], psm=7, options=_NUMBER_CHARS)
+    out: list[str | None] = [None] * len(crops)
+    for (k, _), text in zip(lines, texts):
+        letters = text.replace(" ", "")
+        if out[k] is None and len(letters) == sum(not isinstance(g, str) for g in split[k]):
+            letters = iter(letters)
+            number = "".join(g if isinstance(g, str) else next(letters) for g in split[k])
+            out[k] = number if OUTLINE.fullmatch(number) else None
+    return out
+
+
+def _check_sequence(numbers: list[tuple[int, str]], page: int) -> None:
+    """Refuse a misread row number: each dotted number must follow the one
+    above it (1.2 -> 1.3, 1.3 -> 2 or 2.1, 2 -> 2.1); a roman numeral or a
+    letter starts the count afresh."""
+    last = None
+    for r, text in numbers:
+        if not re.fullmatch(r"\d+(\.\d+)*\.?", text):
+            last = None
+            continue
+        current = tuple(int(n) for n in text.rstrip(".").split("."))
+        if last is not None and not _follows(last, current):
+            raise NeedsOCR(f"OCR read row number {text} under {'.'.join(map(str, last))} "
+                           f"(table row {r + 1}, page {page}): out of sequence, so maybe misread",
+                           "rescan at 300 dpi or type the table in")
+        last = current
+
+
+def _follows(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    deeper = b[:len(a)] == a and set(b[len(a):]) == {1}
+    return deeper or any(b[:k + 1] == a[:k] + (a[k] + 1,) and set(b[k + 1:]) <= {1} for k in range(len(a)))
+
+
+def _glyphs(pixels: np.ndarray) -> list | None:
+    """A one-line cell's glyphs left to right: "." for a dot or comma (small,
+    low), the glyph's pixels otherwise; None for more than one line."""
+    ink = pixels < 128
+    ys = np.flatnonzero(ink.any(axis=1))
+    if not len(ys) or (np.diff(ys) > 1).any():
+        return None
+    top, height = ys[0], ys[-1] - ys[0] + 1
+    xs = np.flatnonzero(ink.any(axis=0))
+    out = []
+    for part in np.split(xs, np.flatnonzero(np.diff(xs) > 1) + 1):
+        rows = np.flatnonzero(ink[:, part[0]:part[-1] + 1].any(axis=1))
+        if rows[-1] - rows[0] + 1 < 0.3 * height:
+            if rows[0] < top + 0.5 * height:
+                return None                 # a dash or a mark: no outline number
+            out.append(".")
+        else:
+            out.append(pixels[top:ys[-1] + 1, part[0]:part[-1] + 1])
+    return out
+
+
+def _abut(glyphs: list[np.ndarray], gap: int) -> Image.Image:
+    height = max(g.shape[0] for g in glyphs)
+    line = np.full((height, sum(g.shape[1] for g in glyphs) + gap * (len(glyphs) - 1)), 255, dtype=np.uint8)
+    x = 0
+    for g in glyphs:
+        line[:g.shape[0], x:x + g.shape[1]] = g
+        x += g.shape[1] + gap
+    return _for_ocr(line, DPI)
