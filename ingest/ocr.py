@@ -2,20 +2,23 @@
 
 What happens here:
 - the page is rendered at DPI, binarised (Otsu), and turned straight by the
-  angle (within MAX_SKEW) at which its row sums are sharpest: the ruling
+  angle (within MAX_SKEW) at which its pixel rows are sharpest: the ruling
   lines of a table scanned a little askew;
 - ruling lines are runs of dark pixels at least RULE_LENGTH long; a table is a
   set of horizontal and vertical rules that cross one another. Its rows lie
   between the horizontal rules and, in each row, its cells between the
   vertical rules that cross that row (a merged section row has none inside,
   so its text lands in the first column, as pdfplumber gives it);
-- each cell is cropped inside its rules (the rules whitened) and all cells
-  of a page go to one Tesseract call, as the pages of one multi-page TIFF
-  read as single text blocks (`--psm 6`, Vietnamese); the text outside the
-  tables is read in a second call;
-- a page is refused (NeedsOCR) when the mean word confidence is under
-  MIN_CONFIDENCE or a cell's is under MIN_CELL_CONFIDENCE: loading nothing
-  with a reason beats loading misread rows.
+- each cell is cropped inside its rules (the rules whitened), scaled to
+  OCR_DPI, and read as one text block (`--psm 6`, Vietnamese); the cells are
+  the pages of multi-page TIFFs, two Tesseract calls per page, while a third
+  reads the text outside the tables (title lines, page furniture);
+- row numbers are read again glyph by glyph (`_outline_numbers`), as
+  Tesseract drops the dots of "2.1."; each must follow the one above it;
+- a page is refused (NeedsOCR) when a row number cannot be read or is out of
+  sequence, an inked cell reads as nothing, a cell's mean word confidence is under MIN_CELL_CONFIDENCE, or
+  the page's is under MIN_CONFIDENCE: a refusal with a reason beats loading
+  misread rows.
 """
 from __future__ import annotations
 
@@ -47,6 +50,7 @@ _TEXT = ("-l", "vie")
 _NUMBER_CHARS = ("-l", "eng", "-c", "tessedit_char_whitelist=0123456789ABCDEFGHIVXL()")
 _TOL = DPI // 50                # pixels within which two rules are the same
 OUTLINE = re.compile(r"\d+(\.\d+)*\.?|[IVXL]+\.?|[A-H]\.?|\(\d+\)")
+_HINT = "rescan at 300 dpi or type the table in"
 _ENV = dict(os.environ, OMP_THREAD_LIMIT="1")   # Tesseract's threads only slow small images down
 
 
@@ -106,22 +110,28 @@ def read_image(image: Image.Image, number: int, scale: float) -> Scan:
     for k, text in zip(numbered, _outline_numbers([cells[k][3] for k in numbered])):
         t, r, c, _ = cells[k]
         if text is None:
-            raise NeedsOCR(f"OCR cannot read the row number in table row {r + 1} on page {number}",
-                           "rescan at 300 dpi or type the table in")
+            raise NeedsOCR(f"OCR cannot read the row number in table row {r + 1} on page {number}", _HINT)
         tables[t].rows[r][c] = text
         confidences[k] = []             # Tesseract's doubt about its own reading no longer counts
-    for t, table in enumerate(tables):
-        _check_sequence([(r, table.rows[r][c]) for k in numbered if cells[k][0] == t
-                         for _, r, c, _ in [cells[k]]], number)
+    number_at = {(cells[k][0], cells[k][1]): cells[k][2] for k in numbered}
+    for t, (table, (_, _, rows)) in enumerate(zip(tables, grids)):
+        sequence = []
+        for r, row in enumerate(rows):
+            if (t, r) in number_at:
+                sequence.append((r, table.rows[r][number_at[t, r]]))
+            elif len(row) == 1 and not table.rows[r][row[0][0]][:1].isdigit():
+                sequence.append((r, ""))          # a merged heading ("II. …") starts the count afresh
+        _check_sequence(sequence, number)
     for (t, r, c, _), confs in zip(cells, confidences):
+        if not tables[t].rows[r][c]:
+            raise NeedsOCR(f"OCR read nothing in the inked table row {r + 1}, column {c + 1} on page {number}", _HINT)
         if confs and sum(confs) / len(confs) < MIN_CELL_CONFIDENCE:
             raise NeedsOCR(f"OCR confidence {sum(confs) / len(confs):.0f}% in table row {r + 1}, column {c + 1} "
-                           f"on page {number} is too low to load", "rescan at 300 dpi or type the table in")
+                           f"on page {number} is too low to load", _HINT)
     every = [w for confs in confidences for w in confs] + [w["confidence"] for w in words]
     confidence = sum(every) / len(every) if every else 0.0
     if confidence < MIN_CONFIDENCE:
-        raise NeedsOCR(f"OCR confidence {confidence:.0f}% on page {number} is too low to load",
-                       "rescan at 300 dpi or type the table in")
+        raise NeedsOCR(f"OCR confidence {confidence:.0f}% on page {number} is too low to load", _HINT)
     return Scan(words, tables, confidence, turn)
 
 
@@ -153,8 +163,7 @@ def _is_number_cell(rows: list[list[str]], grid, r: int, c: int) -> bool:
         column = roles.index(NUMBER)
     ys, xs, cells = grid
     spans = dict(cells[r])
-    return c == column and r > (header if header is not None else -1) and \
-        abs(spans[c][1] - xs[c + 1]) <= _TOL and bool(rows[r][c])
+    return c == column and r > (header if header is not None else -1) and abs(spans[c][1] - xs[c + 1]) <= _TOL
 
 
 def _dark(grey: np.ndarray) -> np.ndarray:
@@ -236,7 +245,7 @@ def _merge(values: list[int]) -> list[int]:
 
 
 def _grids(across: list[tuple], down: list[tuple]):
-    """Tables as (row rules ys, column rules xs, rows of (x0, x1, column) cells)."""
+    """Tables as (row rules ys, column rules xs, rows of (column, (x0, x1)) cells)."""
     parent = list(range(len(across) + len(down)))
 
     def root(i: int) -> int:
@@ -301,9 +310,8 @@ def _tesseract(image_bytes: bytes, psm: int, options: tuple) -> list[list[str]]:
         raise NeedsOCR(f"OCR with Tesseract failed: {type(e).__name__}",
                        "install tesseract-ocr and tesseract-ocr-vie") from None
     if result.returncode:
-        said = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise NeedsOCR(f"OCR failed: Tesseract stopped (exit {result.returncode}: {said[-1] if said else 'no message'})",
-                       "rescan at 300 dpi or type the table in")
+        said = result.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"]
+        raise NeedsOCR(f"OCR failed: Tesseract stopped (exit {result.returncode}: {said[-1]})", _HINT)
     rows = [line.split("\t") for line in result.stdout.decode("utf-8").splitlines()[1:]]
     return [r for r in rows if len(r) == 12 and r[0] == "5" and r[11].strip()]
 
@@ -312,7 +320,7 @@ def _ocr_cells(crops: list[Image.Image], psm: int = 6, options: tuple = _TEXT) -
     """Text and word confidences of each cell crop: the crops are the pages
     of multi-page TIFFs, one Tesseract call per half. A line of loose marks
     (accents Tesseract split from their letters, mostly not letters or
-    digits) is dropped."""
+    digits) is dropped when the cell has other lines."""
     half = (len(crops) + 1) // 2
     parts = [part for part in (crops[:half], crops[half:]) if part]
     with ThreadPoolExecutor(len(parts) or 1) as pool:
@@ -330,7 +338,8 @@ def _ocr_tiff(crops: list[Image.Image], psm: int, options: tuple) -> tuple[list[
     confs: list[list[float]] = [[] for _ in crops]
     for (k, *_), line in lines.items():
         text = "".join(r[11] for r in line)
-        if sum(ch.isalnum() for ch in text) * 2 < len(text):
+        if sum(ch.isalnum() for ch in text) * 2 < len(text) and \
+                sum(key[0] == k for key in lines) > 1:
             continue
         words[k] += [r[11] for r in line]
         confs[k] += [float(r[10]) for r in line]
@@ -381,25 +390,20 @@ def _outline_numbers(crops: list[np.ndarray]) -> list[str | None]:
 
 
 def _check_sequence(numbers: list[tuple[int, str]], page: int) -> None:
-    """Refuse a misread row number: each dotted number must follow the one
-    above it (1.2 -> 1.3, 1.3 -> 2 or 2.1, 2 -> 2.1); a roman numeral or a
-    letter starts the count afresh."""
+    """Refuse a misread row number: each dotted number must come after the one
+    above it (1.2 -> 1.3, 2, 2.1 or 3; a gap is allowed, as plans have them,
+    so a misread shows when the next number is lower); a roman numeral, a
+    letter or a merged heading ("") starts the count afresh."""
     last = None
     for r, text in numbers:
         if not re.fullmatch(r"\d+(\.\d+)*\.?", text):
             last = None
             continue
         current = tuple(int(n) for n in text.rstrip(".").split("."))
-        if last is not None and not _follows(last, current):
+        if last is not None and current <= last:
             raise NeedsOCR(f"OCR read row number {text} under {'.'.join(map(str, last))} "
-                           f"(table row {r + 1}, page {page}): out of sequence, so maybe misread",
-                           "rescan at 300 dpi or type the table in")
+                           f"(table row {r + 1}, page {page}): out of sequence, so maybe misread", _HINT)
         last = current
-
-
-def _follows(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
-    deeper = b[:len(a)] == a and set(b[len(a):]) == {1}
-    return deeper or any(b[:k + 1] == a[:k] + (a[k] + 1,) and set(b[k + 1:]) <= {1} for k in range(len(a)))
 
 
 def _glyphs(pixels: np.ndarray) -> list | None:

@@ -98,6 +98,9 @@ def test_a_poor_scan_is_refused_not_loaded(tmp_path):
 
 
 def test_row_numbers_out_of_sequence_are_refused():
-    ocr._check_sequence([(3, "1.1."), (4, "1.2."), (5, "1.3."), (6, "2"), (7, "2.1."), (8, "II"), (9, "1")], 1)
-    with pytest.raises(NeedsOCR, match=re.escape("row number 2.2. under 1.1 (table row 5, page 1)")):
+    ocr._check_sequence([(3, "1.1."), (4, "1.2."), (5, "1.3."), (6, "2"), (7, "2.1."), (8, "2.3."), (9, "II"),
+                         (10, "1"), (11, ""), (12, "1.")], 1)       # a gap (2.2) is allowed, headings restart
+    with pytest.raises(NeedsOCR, match=re.escape("row number 1.3. under 2.2 (table row 6, page 1)")):
         ocr._check_sequence([(3, "1.1."), (4, "2.2."), (5, "1.3.")], 1)
+    with pytest.raises(NeedsOCR, match=re.escape("row number 3 under 4 (table row 4, page 2)")):
+        ocr._check_sequence([(2, "4"), (3, "3"), (4, "6")], 2)
