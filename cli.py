@@ -100,7 +100,8 @@ def main():
               help="Refuse files (or unzipped DOCX content) larger than this.")
 @click.option("--password", help="Password for encrypted PDFs.")
 @click.option("--encoding", help="Text encoding of TSV files, when detection gets it wrong (e.g. cp1258, utf-16).")
-@click.option("--ocr", is_flag=True, help="OCR scanned PDF pages with Tesseract instead of refusing them.")
+@click.option("--ocr", is_flag=True, help="OCR scanned PDF pages (ruled tables) with Tesseract instead of refusing them; "
+              "pages it cannot read reliably are still refused.")
 @click.option("--report", type=click.Path(dir_okay=False, writable=True), help="Write a JSON report of every file.")
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of failures.")
 def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, report, verbose):
