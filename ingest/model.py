@@ -34,7 +34,6 @@ class Block:
 
     rows: list[SourceRow]
     joins_previous: bool = False
-    source_table: int = 0
 
 
 @dataclass
@@ -86,10 +85,6 @@ class Document:
     meta: PlanMeta
     tables: list[Table]
     warnings: list[str] = field(default_factory=list)
-
-    @property
-    def row_count(self) -> int:
-        return sum(len(t.rows) for t in self.tables)
 
 
 @dataclass

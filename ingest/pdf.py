@@ -285,7 +285,7 @@ def _extraction(pages: list[_Page]) -> Extraction:
                     for n, cells in enumerate(item.rows, 1)]
             if joins:
                 _rejoin_split_heading(blocks[-1].rows, rows)
-            blocks.append(Block(rows=rows, joins_previous=joins, source_table=len(blocks)))
+            blocks.append(Block(rows=rows, joins_previous=joins))
             text_since_table = False
     return Extraction(blocks=blocks, title_lines=titles)
 

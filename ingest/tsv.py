@@ -49,7 +49,7 @@ def read(data: bytes, encoding: str | None = None) -> Extraction:
     for n, line in enumerate(text.splitlines(), 1):
         if "\t" in line:
             if current is None:
-                current = Block(rows=[], source_table=len(blocks))
+                current = Block(rows=[])
                 blocks.append(current)
             current.rows.append(SourceRow(cells=line.split("\t"), line=n, after_break=after_break))
             after_break = False

@@ -376,7 +376,7 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
         blocks.append(Block(
             rows=[SourceRow(cells=cells, line=n, after_break=joins and n == 1)
                   for n, cells in enumerate(_rows(grid), 1)],
-            joins_previous=joins, source_table=len(blocks)))
+            joins_previous=joins))
         last, separated = grid, False
     for part in package.header_footer_parts():
         titles.extend(line for line in reader.lines(part) if line not in titles)

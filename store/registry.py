@@ -45,9 +45,8 @@ def load(engine: Engine) -> Registry:
         aliases = defaultdict(list)
         for unit_id, alias in conn.execute(select(AliasT.unit_id, AliasT.alias).order_by(AliasT.id)):
             aliases[unit_id].append(alias)
-        units = [Unit(name, kind or "", level or "commune", aliases[id_]) for id_, name, kind, level
-                 in conn.execute(select(UnitT.id, UnitT.name, UnitT.kind, UnitT.level).order_by(UnitT.id))]
-        decisions = {}
-        for key, unit_id in conn.execute(select(DecisionT.mention_key, DecisionT.unit_id).order_by(DecisionT.id)):
-            decisions[key] = names.get(unit_id)
-    return Registry(units, decisions)
+        registry = Registry([Unit(name, kind or "", level or "commune", aliases[id_]) for id_, name, kind, level in
+                             conn.execute(select(UnitT.id, UnitT.name, UnitT.kind, UnitT.level).order_by(UnitT.id))])
+        for raw, unit_id in conn.execute(select(DecisionT.raw, DecisionT.unit_id).order_by(DecisionT.id)):
+            registry.decide(raw, names.get(unit_id))
+    return registry
