@@ -17,7 +17,8 @@ Each sample lays out a seed the way Word documents of commune plans do:
   nested table.
 The python-docx files are rewritten byte for byte the same each run. Made once
 only, when missing (their tools stamp times): the LibreOffice round trip of the
-nghia-son sample, an old binary .doc and a password-protected .docx (samples/bad/).
+nghia-son sample, and the bad inputs an old binary .doc and a
+password-protected .docx (tests/data/bad/).
 """
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
 from normalize.text import clean  # noqa: E402
 
-TSV, OUT, BAD = ROOT / "tsv", ROOT / "docx", ROOT / "bad"
+TSV, OUT, BAD = ROOT / "tsv", ROOT / "docx", ROOT.parent / "tests" / "data" / "bad"
 FIXED = datetime(2026, 4, 1, 8, 0, 0)
 
 
@@ -351,7 +352,7 @@ def encrypted(src: Path, dst: Path) -> None:
 
 def main() -> None:
     OUT.mkdir(exist_ok=True)
-    BAD.mkdir(exist_ok=True)
+    BAD.mkdir(parents=True, exist_ok=True)
     xuan_hung(OUT / "xuan-hung-phan-cong-chi-tieu-2026.docx")
     nghia_son(OUT / "nghia-son-muc-tieu-2026.docx")
     xuan_son(OUT / "xuan-son-dti-2023.docx")
@@ -370,7 +371,7 @@ def main() -> None:
             print(f"skipped {dst.name}: {tool} is not installed")
             continue
         make(src, dst)
-        print(f"made {dst.relative_to(ROOT)}")
+        print(f"made {dst.relative_to(ROOT.parent)}")
 
 
 def _importable(module: str) -> bool:

@@ -1,25 +1,28 @@
 """Make the PDF samples the way commune offices make them: a Word file
 (python-docx) printed to PDF by LibreOffice.
 
-    python3 samples/make_pdf.py            # rewrites samples/pdf/*.pdf (+ .docx)
+    python3 samples/make_pdf.py   # rewrites samples/pdf/, tests/data/bad/*.pdf, tests/data/scanned/
 
-Content comes from the seed appendices in samples/tsv/. For a given
-LibreOffice version the output is the same pages, text and layout on every
-run (only timestamps and document ids in the files change); the PDFs are
-committed so the tests do not need LibreOffice. Needs: libreoffice,
-pdftoppm (poppler-utils), Pillow.
+Content comes from the seed appendices in samples/tsv/. The Word files are
+made in a temporary folder and only their PDFs kept. For a given LibreOffice
+version the output is the same pages, text and layout on every run (only
+timestamps and document ids in the files change); the PDFs are committed so
+the tests do not need LibreOffice. Needs: libreoffice, pdftoppm
+(poppler-utils), Pillow.
 
-Samples:
+Samples (samples/pdf/, they load cleanly):
 - xuan-hung-2026.pdf: landscape, ruled table, header row repeated on every
   page, rows allowed to break across pages, merged full-width section rows,
   page header and "Trang N" footer, a few extra long rows to force breaks;
 - nghia-son-2026.pdf: the same kind of table, every page stored portrait with
   /Rotate 90 and its content turned (as some PDF printers write landscape);
 - xuan-son-dti-2023.pdf: portrait, three borderless tables with headings
-  between them;
+  between them.
+Scans (tests/data/scanned/, they need --ocr):
 - xuan-hung-scan.pdf: page 1 of xuan-hung-2026.pdf as an image only (a scan,
   150 dpi); xuan-hung-scan-200dpi.pdf: pages 1-2 at 200 dpi;
-  xuan-hung-scan-tilted.pdf: page 3 at 200 dpi turned 1° (fed askew);
+  xuan-hung-scan-tilted.pdf: page 3 at 200 dpi turned 1° (fed askew).
+Bad inputs (tests/data/bad/):
 - xuan-hung-locked.pdf: xuan-hung-2026.pdf with the open password "chitieu";
 - no-unicode-map.pdf: text in a font with no Unicode map (comes out as cids).
 """
@@ -46,6 +49,8 @@ from normalize.text import clean  # noqa: E402
 HERE = Path(__file__).resolve().parent
 TSV = HERE / "tsv"
 OUT = HERE / "pdf"
+BAD = HERE.parent / "tests" / "data" / "bad"
+SCANNED = HERE.parent / "tests" / "data" / "scanned"
 PASSWORD = "chitieu"
 
 
@@ -202,7 +207,7 @@ EXTRA_XUAN_HUNG = [
 ]
 
 
-def xuan_hung(out: Path) -> Path:
+def xuan_hung(work: Path, out: Path) -> Path:
     items = read_seed("xuan-hung-phan-cong-chi-tieu-2026.tsv")
     header, rows = next((i[1], i[2]) for i in items if i[0] == "table")
     rows = list(rows)
@@ -214,26 +219,26 @@ def xuan_hung(out: Path) -> Path:
     add_title(doc, "và ban hành văn bản triển khai thực hiện các nhiệm vụ", bold=True)
     add_title(doc, "(Kèm theo Kế hoạch số 112/KH-UBND ngày 15/4/2026 của UBND xã Xuân Hưng)", italic=True)
     add_table(doc, header, rows, [1.4, 9.0, 4.6, 6.2, 2.5, 2.0])
-    path = out / "xuan-hung-2026.docx"
+    path = work / "xuan-hung-2026.docx"
     doc.save(path)
     return convert(path, out)
 
 
-def nghia_son(out: Path) -> Path:
+def nghia_son(work: Path, out: Path) -> Path:
     items = read_seed("nghia-son-muc-tieu-2026.tsv")
     header, rows = next((i[1], i[2]) for i in items if i[0] == "table")
     doc = new_document(landscape=True, header=None)
     add_title(doc, "Phụ lục I: Danh mục các mục tiêu cụ thể và phân công thực hiện", bold=True)
     add_title(doc, "(Kèm theo Kế hoạch số: 27/KH-UBND ngày 20/3/2026 của UBND xã Nghĩa Sơn)", italic=True)
     add_table(doc, header, rows, [1.0, 7.2, 1.6, 1.6, 4.2, 3.4, 3.6, 2.6], merge_sections=False)
-    path = out / "nghia-son-2026.docx"
+    path = work / "nghia-son-2026.docx"
     doc.save(path)
     pdf = convert(path, out)
     rotate_pages(pdf)
     return pdf
 
 
-def xuan_son(out: Path) -> Path:
+def xuan_son(work: Path, out: Path) -> Path:
     items = read_seed("xuan-son-dti-2023.tsv")
     doc = new_document(landscape=False, header=None)
     widths = {4: [1.4, 7.2, 4.2, 4.2], 6: [1.4, 4.8, 2.2, 2.6, 3.0, 3.0]}
@@ -244,7 +249,7 @@ def xuan_son(out: Path) -> Path:
             header, rows = item[1], item[2]
             add_table(doc, header, rows, widths[len(header)], ruled=False, merge_sections=False, cell_space=4)
             doc.add_paragraph()
-    path = out / "xuan-son-dti-2023.docx"
+    path = work / "xuan-son-dti-2023.docx"
     doc.save(path)
     return convert(path, out)
 
@@ -366,11 +371,14 @@ def no_unicode_map(out: Path) -> Path:
 
 
 def main() -> None:
-    OUT.mkdir(exist_ok=True)
-    made = [xuan_hung(OUT), nghia_son(OUT), xuan_son(OUT)]
-    made += [scanned(made[0], OUT, *scan) for scan in SCANS]
-    made.append(locked(OUT / "xuan-hung-2026.docx", OUT))
-    made.append(no_unicode_map(OUT))
+    for folder in (OUT, BAD, SCANNED):
+        folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as work:
+        work = Path(work)
+        made = [xuan_hung(work, OUT), nghia_son(work, OUT), xuan_son(work, OUT)]
+        made += [scanned(made[0], SCANNED, *scan) for scan in SCANS]
+        made.append(locked(work / "xuan-hung-2026.docx", BAD))
+    made.append(no_unicode_map(BAD))
     for path in made:
         print(path.relative_to(HERE.parent))
 

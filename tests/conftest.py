@@ -15,6 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
+BAD = ROOT / "tests" / "data" / "bad"
+SCANNED = ROOT / "tests" / "data" / "scanned"
 SHARED = ROOT.parent / "shared"
 PG_URL = os.environ.get("CHITIEU_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

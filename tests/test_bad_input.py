@@ -24,10 +24,10 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
+from conftest import BAD, SAMPLES, SCANNED
 from store import connect
 from store.export import iter_records
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 DOCX = SAMPLES / "docx" / "xuan-hung-phan-cong-chi-tieu-2026.docx"
 PDF = SAMPLES / "pdf" / "xuan-hung-2026.pdf"
 
@@ -155,16 +155,16 @@ CASES = {
         "damaged Word document (word/document.xml cannot be read) (open it in Word or LibreOffice and save it again)"),
     "ZIP named .docx": (_unzip_only, "a ZIP archive that is not a Word document (unpack it and ingest the files inside)"),
     "old Word named .docx": (
-        _copy(SAMPLES / "bad" / "xuan-hung-word97.doc", "old.docx"),
+        _copy(BAD / "xuan-hung-word97.doc", "old.docx"),
         "old binary Word (.doc) or Excel file (open it in Word or LibreOffice and save as .docx)"),
     "password-protected DOCX": (
-        _copy(SAMPLES / "bad" / "xuan-hung-password-chitieu.docx", "locked.docx"),
+        _copy(BAD / "xuan-hung-password-chitieu.docx", "locked.docx"),
         "password-protected Word document (remove the password in Word and save again)"),
     "truncated PDF": (_truncated_pdf, "truncated PDF (no end-of-file marker) (download or export the file again)"),
-    "encrypted PDF": (_copy(SAMPLES / "pdf" / "xuan-hung-locked.pdf", "locked.pdf"),
+    "encrypted PDF": (_copy(BAD / "xuan-hung-locked.pdf", "locked.pdf"),
                       "password-protected PDF (use --password)"),
     "scanned PDF without --ocr": (
-        _copy(SAMPLES / "pdf" / "xuan-hung-scan.pdf", "scan.pdf"),
+        _copy(SCANNED / "xuan-hung-scan.pdf", "scan.pdf"),
         "scanned PDF: page(s) 1 are images with no text layer; it needs OCR (run with --ocr to read it with Tesseract)"),
     "HTML saved as .pdf": (
         _write("plan.pdf", b"<!DOCTYPE html>\n<html><head><title>404</title></head><body>Not found</body></html>\n"),

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from cli import main
+from conftest import BAD, SCANNED
 from store import connect
 from store.export import iter_records
 from store.models import DocumentT, TargetRowT
@@ -151,18 +152,19 @@ def export(db_url: str) -> list[str]:
 
 
 def test_jobs_2_stores_what_jobs_1_stores(db_url, tmp_path):
-    """TSV, DOCX and PDF samples (good and bad), --jobs 1 into a SQLite file
-    and --jobs 2 into `db_url`: the same exported records and failures."""
-    paths = [SAMPLES / "tsv", SAMPLES / "docx", SAMPLES / "bad"] + sorted((SAMPLES / "pdf").glob("*.pdf"))
-    paths = [p for p in paths if p.exists()]
+    """TSV, DOCX and PDF samples, bad and scanned files among them, --jobs 1
+    into a SQLite file and --jobs 2 into `db_url`: the same exported records
+    and failures."""
+    paths = [SAMPLES / "tsv", SAMPLES / "docx", SAMPLES / "pdf", BAD, SCANNED]
     serial_db = f"sqlite:///{tmp_path / 'serial.db'}"
     results = [CliRunner().invoke(main, ["ingest", *map(str, paths), "--db", url, "--jobs", jobs],
                                   catch_exceptions=False) for url, jobs in ((serial_db, "1"), (db_url, "2"))]
     serial, parallel = results
+    errors = sorted(l for l in serial.stderr.splitlines() if l.startswith("error: "))
+    assert serial.exit_code == 1 and len(errors) == len(list(BAD.iterdir())) + len(list(SCANNED.iterdir()))
     assert parallel.exit_code == serial.exit_code
     assert parallel.stdout == serial.stdout
-    assert sorted(l for l in parallel.stderr.splitlines() if l.startswith("error: ")) == \
-        sorted(l for l in serial.stderr.splitlines() if l.startswith("error: "))
+    assert sorted(l for l in parallel.stderr.splitlines() if l.startswith("error: ")) == errors
     records = export(serial_db)
     assert len(records) >= sum(SEED_ROWS.values())
     assert export(db_url) == records

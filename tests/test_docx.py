@@ -8,6 +8,7 @@ import pytest
 from docx import Document
 from docx.enum.text import WD_BREAK
 
+from conftest import BAD
 from ingest import extract, word
 from ingest.exceptions import EncryptedFile, NoTables, TooLarge, UnsupportedFormat
 from ingest.settings import ExtractSettings
@@ -263,12 +264,12 @@ def test_damaged_document_part(tmp_path):
 
 def test_old_binary_word_doc():
     with pytest.raises(UnsupportedFormat, match=r"\.doc"):
-        extract(SAMPLES / "bad" / "xuan-hung-word97.doc")
+        extract(BAD / "xuan-hung-word97.doc")
 
 
 def test_password_protected(tmp_path):
     with pytest.raises(EncryptedFile, match="password"):
-        extract(SAMPLES / "bad" / "xuan-hung-password-chitieu.docx")
+        extract(BAD / "xuan-hung-password-chitieu.docx")
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptionInfo".encode("utf-16-le") + bytes(512)
     with pytest.raises(EncryptedFile):
         extract(_write(tmp_path, "p.docx", ole))

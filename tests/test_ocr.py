@@ -1,31 +1,30 @@
-"""OCR of scanned PDF appendices (samples/pdf/xuan-hung-scan*.pdf, made by
-samples/make_pdf.py from pages of xuan-hung-2026.pdf) against the text layer
-of the same pages. Each sample is OCR'd once for the module."""
+"""OCR of scanned PDF appendices (tests/data/scanned/xuan-hung-scan*.pdf, made
+by samples/make_pdf.py from pages of samples/pdf/xuan-hung-2026.pdf) against
+the text layer of the same pages. Each sample is OCR'd once for the module."""
 import re
-from pathlib import Path
 
 import pdfplumber
 import pytest
 from rapidfuzz.distance import Levenshtein
 
+from conftest import SAMPLES, SCANNED
 from ingest import ExtractSettings, extract, ocr, pdf
 from ingest.assemble import assemble
 from ingest.exceptions import NeedsOCR
 from ingest.metadata import plan_meta
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "pdf"
 SCANS = {"xuan-hung-scan.pdf": [1], "xuan-hung-scan-200dpi.pdf": [1, 2], "xuan-hung-scan-tilted.pdf": [3]}
 MAX_CER = 0.02
 
 
 @pytest.fixture(scope="module")
 def text_layer():
-    return pdf.read((SAMPLES / "xuan-hung-2026.pdf").read_bytes(), ExtractSettings())
+    return pdf.read((SAMPLES / "pdf" / "xuan-hung-2026.pdf").read_bytes(), ExtractSettings())
 
 
 @pytest.fixture(scope="module")
 def scans():
-    return {name: pdf.read((SAMPLES / name).read_bytes(), ExtractSettings(ocr=True)) for name in SCANS}
+    return {name: pdf.read((SCANNED / name).read_bytes(), ExtractSettings(ocr=True)) for name in SCANS}
 
 
 def rows_of(blocks):
@@ -76,7 +75,7 @@ def test_two_scanned_pages_make_one_table_and_keep_the_title(scans, text_layer):
 
 def test_askew_scan_is_turned_straight():
     def skew(name):
-        with pdfplumber.open(SAMPLES / name) as f:
+        with pdfplumber.open(SCANNED / name) as f:
             return ocr.skew(f.pages[0].to_image(resolution=ocr.DPI).original.convert("L"))
     assert skew("xuan-hung-scan-tilted.pdf") == pytest.approx(-1.0, abs=0.1)
     assert skew("xuan-hung-scan.pdf") == 0.0
@@ -84,11 +83,11 @@ def test_askew_scan_is_turned_straight():
 
 def test_scanned_pdf_without_ocr_names_the_pages():
     with pytest.raises(NeedsOCR, match=r"page\(s\) 1, 2 are images with no text layer; it needs OCR"):
-        extract(SAMPLES / "xuan-hung-scan-200dpi.pdf")
+        extract(SCANNED / "xuan-hung-scan-200dpi.pdf")
 
 
 def test_a_poor_scan_is_refused_not_loaded(tmp_path):
-    with pdfplumber.open(SAMPLES / "xuan-hung-scan.pdf") as f:     # 75 dpi: letters a few pixels high
+    with pdfplumber.open(SCANNED / "xuan-hung-scan.pdf") as f:     # 75 dpi: letters a few pixels high
         image = f.pages[0].to_image(resolution=75).original.convert("L")
     path = tmp_path / "poor-scan.pdf"
     image.save(path, "PDF", resolution=75.0)

@@ -1,10 +1,12 @@
-"""Extraction of PDF appendices (samples/pdf, made by samples/make_pdf.py from the seeds)."""
+"""Extraction of PDF appendices (samples/pdf, and the bad and scanned ones in
+tests/data/, all made by samples/make_pdf.py from the seeds)."""
 import re
 import unicodedata
 from pathlib import Path
 
 import pytest
 
+from conftest import BAD, SCANNED
 from ingest import ExtractSettings, extract
 from ingest import pdf
 from ingest.exceptions import (DamagedFile, EncryptedFile, ExtractError, NeedsOCR, UnreadableText,
@@ -147,22 +149,22 @@ def test_table_settings_override_for_a_hard_file():
 
 def test_scanned_pdf_needs_ocr():
     with pytest.raises(NeedsOCR, match="page.s. 1 are images with no text layer; it needs OCR"):
-        extract(SAMPLES / "xuan-hung-scan.pdf")
+        extract(SCANNED / "xuan-hung-scan.pdf")
     # with {"ocr": True} it is read by Tesseract: tests/test_ocr.py
 
 
 def test_font_without_unicode_map_is_refused():
     with pytest.raises(UnreadableText, match="no usable Unicode map"):
-        extract(SAMPLES / "no-unicode-map.pdf")
+        extract(BAD / "no-unicode-map.pdf")
 
 
 def test_encrypted_pdf():
     with pytest.raises(EncryptedFile) as e:
-        extract(SAMPLES / "xuan-hung-locked.pdf")
+        extract(BAD / "xuan-hung-locked.pdf")
     assert e.value.hint == "use --password"
     with pytest.raises(EncryptedFile, match="wrong password"):
-        extract(SAMPLES / "xuan-hung-locked.pdf", {"password": "sai"})
-    d = extract(SAMPLES / "xuan-hung-locked.pdf", {"password": "chitieu"})
+        extract(BAD / "xuan-hung-locked.pdf", {"password": "sai"})
+    d = extract(BAD / "xuan-hung-locked.pdf", {"password": "chitieu"})
     assert len(d.tables[0].rows) == 57 and d.meta.plan_number == "112/KH-UBND"
 
 
