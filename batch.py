@@ -11,6 +11,8 @@ import logging
 import multiprocessing
 import os
 import stat
+import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -72,9 +74,19 @@ def sha256_of(path: Path) -> str:
 _worker: tuple[Normalizer, ExtractSettings, str | None] | None = None
 
 
-def _init(registry: Registry, settings: ExtractSettings, commune: str | None) -> None:
+def _exit_with_parent() -> None:
+    """A worker whose parent was killed (kill -9) stops instead of lingering."""
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def _init(registry: Registry, settings: ExtractSettings, commune: str | None, worker: bool = False) -> None:
     global _worker
     logging.getLogger("pdfminer").setLevel(logging.ERROR)   # its warnings are noise beside our one-line errors
+    if worker:
+        threading.Thread(target=_exit_with_parent, daemon=True).start()
     _worker = (Normalizer.build(registry), settings, commune)
 
 
@@ -159,8 +171,9 @@ def run(files: list[Path], engine, settings: ExtractSettings, *, jobs: int = 1,
         return results
 
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init, initargs=(registry, settings, commune),
-                             max_tasks_per_child=_TASKS_PER_WORKER) as pool:
+    pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init, initargs=(registry, settings, commune, True),
+                               max_tasks_per_child=_TASKS_PER_WORKER)
+    try:
         inflight = {}
         for item in todo:
             if isinstance(item, FileResult):
@@ -173,4 +186,10 @@ def run(files: list[Path], engine, settings: ExtractSettings, *, jobs: int = 1,
                     save(inflight.pop(fut), _outcome(fut))
         for fut in list(inflight):
             save(inflight.pop(fut), _outcome(fut))
+    except BaseException:   # Ctrl-C or a store error: stop the workers now, not after their queue
+        pool.shutdown(wait=False, cancel_futures=True)
+        for child in multiprocessing.active_children():
+            child.terminate()
+        raise
+    pool.shutdown()
     return results

@@ -126,6 +126,10 @@ def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, report, ve
     except StoreError as e:
         progress.close()
         fail(e.reason, e.hint)
+    except KeyboardInterrupt:
+        progress.close()
+        fail(f"interrupted after {progress.done} of {progress.total} files; every document stored is complete",
+             "run the same command again to load the rest", code=130)
     finally:
         engine.dispose()
     progress.close()
