@@ -168,3 +168,23 @@ def test_jobs_2_stores_what_jobs_1_stores(db_url, tmp_path):
     records = export(serial_db)
     assert len(records) >= sum(SEED_ROWS.values())
     assert export(db_url) == records
+
+
+def test_ctrl_c_stops_workers_and_says_how_to_resume(tmp_path):
+    files = copies(tmp_path / "plans", range(60))
+    db_url = f"sqlite:///{tmp_path / 'i.db'}"
+    proc = start(tmp_path / "plans", "--db", db_url, "--jobs", "2")
+    wait_for_line(proc, "loaded: ")
+    os.kill(proc.pid, signal.SIGINT)             # the parent only, as `timeout -s INT` or a supervisor does
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("error: interrupted after ") and last.endswith(
+        "files; every document stored is complete (run the same command again to load the rest)")
+    deadline = time.monotonic() + 10                # the resource tracker leaves a moment after the parent
+    while subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True).stdout and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = subprocess.run(["pgrep", "-a", "-s", str(proc.pid)], capture_output=True, text=True).stdout
+    assert left == "", f"processes left behind: {left}"
+    before = stored(db_url)
+    assert before == {name: (1, files[name]) for name in before} and len(before) < len(files)
