@@ -143,12 +143,16 @@ def _check_unicode(chars: list[dict], number: int) -> None:
                              "export the PDF again with embedded Unicode fonts, or give the DOCX")
 
 
+_WRAPPED_HYPHEN = re.compile(r"(?<=\w)-[ \t]*\n[ \t]*(?=\w)")
+
+
 def cell_text(text: str | None) -> str:
-    """One cell's text: lines joined with a space, NFC; a tone mark that a
-    font drew ahead of its letter (so it starts a word) is put after it."""
+    """One cell's text: lines joined with a space (none after a line that
+    ends in a word's hyphen: "HĐND-" / "UBND"), NFC; a tone mark that a font
+    drew ahead of its letter (so it starts a word) is put after it."""
     if not text:
         return ""
-    text = _MARK_FIRST.sub(r"\2\1", " ".join(text.split()))
+    text = _MARK_FIRST.sub(r"\2\1", " ".join(_WRAPPED_HYPHEN.sub("-", text).split()))
     return unicodedata.normalize("NFC", text)
 
 

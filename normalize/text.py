@@ -22,6 +22,8 @@ _LATEX = {
 _LATEX_CMD = re.compile("|".join(re.escape(k) for k in sorted(_LATEX, key=len, reverse=True)))
 _LATEX_WRAP = re.compile(r"\\(?:text|mathrm|mathbf|textbf|mbox)\{([^{}]*)\}")
 _MATH = re.compile(r"\$([^$]*)\$")
+_WRAPPED_CMD = re.compile(r"\\\s+(?=[A-Za-z])")   # "\ geq": a line wrapped inside a command
+_STRAY_DOLLAR = re.compile(r"\$(?=\s*[≥≤<>=±×\d])|(?<=[%\d])\$")  # half of a formula split across a page
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _EMPHASIS = re.compile(r"\*{1,3}|(?<!\w)_{2}|_{2}(?!\w)")
 _SPACE = re.compile(r"\s+")
@@ -33,7 +35,7 @@ _OLD_TONE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([" + _TONES + r"])(?![^\W\d
 
 
 def _math(match: re.Match) -> str:
-    body = _LATEX_WRAP.sub(r"\1", match.group(1))
+    body = _LATEX_WRAP.sub(r"\1", _WRAPPED_CMD.sub(r"\\", match.group(1)))
     body = _LATEX_CMD.sub(lambda m: _LATEX[m.group(0)], body)
     return body.replace("{", "").replace("}", "")
 
@@ -47,6 +49,8 @@ def clean(text: str | None) -> str:
         text = _MATH.sub(_math, text)
     if "\\" in text:
         text = _LATEX_CMD.sub(lambda m: _LATEX[m.group(0)], text)
+    if "$" in text:
+        text = _STRAY_DOLLAR.sub("", text)
     if "<" in text:
         text = _TAG.sub("", text)
     if "*" in text or "__" in text:

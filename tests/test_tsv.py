@@ -153,3 +153,16 @@ def test_bad_text_files(tmp_path):
         extract(_write(tmp_path, "n.tsv", "Chỉ có văn bản\nkhông có bảng\n".encode()))
     with pytest.raises(EncodingError):
         extract(_write(tmp_path, "x.tsv", SMALL.encode()), {"encoding": "ascii"})
+
+
+def test_a_continuation_whose_agency_cells_name_roles_is_not_a_header(tmp_path):
+    header = "STT\tNội dung chỉ tiêu\tĐơn vị chủ trì\tĐơn vị phối hợp\n"
+    text = (header + "1\tTỷ lệ thủ tục hành\tTrung tâm phục vụ\tCác cơ quan,\n\n"
+            + header + "\tchính được số hóa\thành chính công; các cơ quan, đơn vị\tđơn vị liên quan\n"
+            + "2\tTỷ lệ hồ sơ trực tuyến\tPhòng Kinh tế\t\n")
+    d = extract(_write(tmp_path, "p.tsv", text.encode()))
+    assert [(r.row_no, r.indicator, r.agencies["lead"], r.agencies["coordinate"]) for r in d.tables[0].rows] == [
+        ("1", "Tỷ lệ thủ tục hành chính được số hóa", "Trung tâm phục vụ hành chính công; các cơ quan, đơn vị",
+         "Các cơ quan, đơn vị liên quan"),
+        ("2", "Tỷ lệ hồ sơ trực tuyến", "Phòng Kinh tế", ""),
+    ]
