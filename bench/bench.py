@@ -12,7 +12,8 @@ PDF, from the seed appendices with other commune names and targets; the PDFs
   PostgreSQL database, with --jobs 1 and --jobs os.cpu_count();
 with rows/s and the peak resident memory (VmHWM, Linux /proc) of the main
 process and of the largest worker.
-Prints a table and writes OUT/results.json.
+Also the accuracy: rows read from each DOCX/PDF identical to the reading of
+the same table written as TSV. Prints a table and writes OUT/results.json.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "samples" / "tsv"
 DEFAULT_PG = os.environ.get("CHITIEU_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 COMMUNES = ["Tân Phú", "Hòa Bình", "Yên Lạc", "Thanh Sơn", "Đông Hưng", "Phú Lộc", "Quảng Điền", "An Khánh",
             "Bình Minh", "Hưng Đạo", "Kim Liên", "Long Hải", "Mỹ Thành", "Ngọc Lâm", "Phước Hậu", "Quỳnh Lưu",
@@ -61,6 +62,27 @@ sys.exit(code)
 
 
 # --- the synthetic province -------------------------------------------------
+
+def accuracy(files: dict[str, list[Path]], truth: Path) -> dict:
+    """Per format: rows read from each DOCX/PDF that are identical (number,
+    text, section, target, unit, deadline, agencies) to the TSV reading of the
+    same table, which has no merged cells, page breaks or layout to undo."""
+    from ingest import extract
+
+    def rows(path: Path) -> list[tuple]:
+        return [(r.row_no, r.indicator, tuple(r.section), r.unit, r.target, r.deadline, tuple(sorted(r.agencies.items())))
+                for t in extract(path).tables for r in t.rows]
+
+    out = {}
+    for fmt in ("docx", "pdf"):
+        same = total = 0
+        for path in files.get(fmt, []):
+            want, got = rows(truth / f"{path.stem}.tsv"), rows(path)
+            total += len(want)
+            same += sum(w == g for w, g in zip(want, got)) if len(want) == len(got) else 0
+        out[fmt] = {"rows": total, "identical": same}
+    return out
+
 
 def vary(text: str, commune: str, rng: random.Random) -> str:
     """A seed under another commune's name, with other percentage targets."""
@@ -119,7 +141,7 @@ def generate(folder: Path, n: int) -> dict[str, list[Path]]:
     if manifest.exists() and json.loads(manifest.read_text())["spec"] == wanted:
         return {fmt: [folder / p for p in paths] for fmt, paths in json.loads(manifest.read_text())["files"].items()}
     shutil.rmtree(folder, ignore_errors=True)
-    for fmt in ("tsv", "docx", "pdf"):
+    for fmt in ("tsv", "docx", "pdf", "truth"):
         (folder / fmt).mkdir(parents=True)
     rng = random.Random(20260401)
     seeds = sorted(SEEDS.glob("*.tsv"))
@@ -144,6 +166,8 @@ def generate(folder: Path, n: int) -> dict[str, list[Path]]:
                     rows += seed_table(vary(seed.read_text("utf-8"), commune, rng))[2]
                 rows = rows[:want]
             write_docx((pdf_sources if fmt == "pdf" else folder / "docx") / f"{stem}.docx", titles, header, rows)
+            (folder / "truth" / f"{stem}.tsv").write_text(   # the same table as text: the expected reading
+                "\n".join(titles + ["\t".join(r) for r in [header] + rows]) + "\n", "utf-8")
             path = folder / fmt / f"{stem}.{fmt}"
         files[fmt].append(path)
     if files["pdf"]:
@@ -286,6 +310,7 @@ def main() -> None:
     everything = [p for paths in files.values() for p in paths]
     cores = os.cpu_count() or 1
     results: dict = {"machine": machine(), "docs": len(everything)}
+    results["accuracy"] = accuracy(files, args.out / "docs" / "truth")
     dbs = Databases(args.pg)
     try:
         results["pdfplumber"] = pdfplumber_parse(files["pdf"])
@@ -330,6 +355,8 @@ def report(r: dict) -> None:
     if "pdf_vs_pdfplumber" in r:
         print(f"chitieu PDF ingest / pdfplumber parse of the same pages: {r['pdf_vs_pdfplumber']:.2f}x "
               f"({r['pdf_vs_pdfplumber_net']:.2f}x without start-up)")
+    for fmt, a in r["accuracy"].items():
+        print(f"{fmt}: {a['identical']} of {a['rows']} rows identical to the TSV reading of the same tables")
     if "postgresql_skipped" in r:
         print(f"PostgreSQL runs left out: {r['postgresql_skipped']}")
     for name, x in lines:
