@@ -16,7 +16,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest import ExtractError, ExtractSettings, extract
@@ -39,6 +39,7 @@ class FileResult:
     reason: str | None = None
     sha256: str | None = None
     detail: str | None = None    # traceback, shown with -v
+    warnings: list[str] = field(default_factory=list)   # what the reader skipped, shown with -v
 
 
 def collect(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[FileResult]]:
@@ -161,7 +162,7 @@ def run(files: list[Path], engine, settings: ExtractSettings, *, jobs: int = 1,
             return done(FileResult(path, "failed", reason=f"database error: {type(e).__name__}: {str(e).splitlines()[0]}",
                                    sha256=doc.sha256, detail=traceback.format_exc()))
         reason = None if saved.status == "loaded" else "already loaded"
-        done(FileResult(path, saved.status, saved.rows, reason, doc.sha256))
+        done(FileResult(path, saved.status, saved.rows, reason, doc.sha256, warnings=doc.warnings))
 
     todo = _pending(files, known, settings)
     if jobs <= 1:

@@ -60,6 +60,9 @@ class Progress:
                 self._line(r.detail.rstrip())
         elif not self.live:
             self._line(f"{r.status}: {name}" + (f" ({r.rows} rows)" if r.status == "loaded" else f" ({r.reason})"))
+        if self.verbose:
+            for warning in r.warnings:
+                self._line(f"warning: {r.path}: {warning}")
         if self.live:
             rate = self.done / max(time.monotonic() - self.start, 1e-6)
             width = 24
@@ -103,7 +106,7 @@ def main():
 @click.option("--ocr", is_flag=True, help="OCR scanned PDF pages (ruled tables) with Tesseract instead of refusing them; "
               "pages it cannot read reliably are still refused.")
 @click.option("--report", type=click.Path(dir_okay=False, writable=True), help="Write a JSON report of every file.")
-@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of failures.")
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of failures and what readers skipped.")
 def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, report, verbose):
     """Load plan files (TSV, DOCX, PDF) or folders of them into the database.
 

@@ -86,3 +86,11 @@ def test_targets_for_one_indicator_across_communes(db_url):
     below = run("targets", "--indicator", "infra.5g_coverage", "--below", 70, "--format", "csv", "--db", db_url)
     assert below.stdout.splitlines() == ["commune,target,lead,source,row_no,target_op,target_value,target_unit",
                                          "Xuân Lộc,≥ 50%,,xuan-loc-ke-hoach-cds-2026.tsv,1,>=,50.0,%"]
+
+
+def test_verbose_shows_what_a_reader_skipped(tmp_path):
+    plan = tmp_path / "p.tsv"
+    plan.write_text("Tiêu đề\nA\tB\n1\t2\n" + GOOD, encoding="utf-8")
+    result = run("ingest", plan, "--db", f"sqlite:///{tmp_path / 'v.db'}", "-j", 1, "-v")
+    assert result.stderr.splitlines() == [
+        "loaded: p.tsv (1 rows)", f"warning: {plan}: skipped a table row with no header above it (line/row 2)"]
