@@ -90,3 +90,19 @@ def test_a_failing_document_leaves_nothing(engine):
     with pytest.raises(Exception):
         save_document(engine, doc)
     assert (count(engine, DocumentT), count(engine, TargetRowT)) == (0, 0)
+
+
+def test_the_analysts_questions_in_plain_sql(engine):
+    """The README's queries, on both databases."""
+    from sqlalchemy import text
+    ingest_seeds(engine)
+    with engine.connect() as conn:
+        below = conn.execute(text(
+            "SELECT d.commune, r.target_op, r.target_value, r.target_unit FROM target_rows r "
+            "JOIN documents d ON d.id = r.document_id "
+            "WHERE r.indicator_code = 'infra.5g_coverage' AND r.target_value < 70")).all()
+        leads = conn.execute(text(
+            "SELECT u.name, COUNT(DISTINCT a.row_id) AS targets FROM assignments a JOIN units u ON u.id = a.unit_id "
+            "WHERE a.role = 'lead' GROUP BY u.name ORDER BY targets DESC, u.name LIMIT 2")).all()
+    assert [tuple(r) for r in below] == [("Xuân Lộc", ">=", 50.0, "%")]
+    assert [tuple(r) for r in leads] == [("Phòng Văn hóa - Xã hội", 35), ("Trung tâm Phục vụ hành chính công xã", 35)]
