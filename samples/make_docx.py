@@ -194,6 +194,23 @@ def save(doc, path: Path) -> None:
     path.write_bytes(out.getvalue())
 
 
+def appendix_tables(doc, items):
+    """Write the seed's title lines as paragraphs; for each of its tables, add a
+    Word table with the header row written (repeating) and yield it with the
+    header and the body rows (page-split rows rejoined) for the caller to fill."""
+    for kind, *rest in items:
+        if kind == "text":
+            title(doc, rest[0], bold=not rest[0].startswith("("), italic=rest[0].startswith("("))
+            continue
+        header, pages = rest
+        rows = rejoin(pages)
+        t = table(doc, 1 + len(rows), len(header))
+        for c, text in enumerate(header):
+            write(t.cell(0, c), text, bold=True)
+        repeat_header(t.rows[0])
+        yield t, header, rows
+
+
 # --- samples ----------------------------------------------------------------
 
 def xuan_hung(path: Path) -> None:
@@ -206,16 +223,7 @@ def xuan_hung(path: Path) -> None:
     write(head.cell(1, 1), "Xuân Hưng, ngày tháng 4 năm 2026")
     doc.add_paragraph()
     landscape(doc.add_section(WD_SECTION.NEW_PAGE))
-    for kind, *rest in items:
-        if kind == "text":
-            title(doc, rest[0], bold=not rest[0].startswith("("), italic=rest[0].startswith("("))
-            continue
-        header, pages = rest
-        rows = rejoin(pages)
-        t = table(doc, 1 + len(rows), len(header))
-        for c, text in enumerate(header):
-            write(t.cell(0, c), text, bold=True)
-        repeat_header(t.rows[0])
+    for t, header, rows in appendix_tables(doc, items):
         for r, cells in enumerate(rows, 1):
             if is_heading(cells) and not cells[1]:
                 span(t, r, 0, len(header) - 1, cells[0])
@@ -268,16 +276,7 @@ def nghia_son(path: Path) -> None:
 def xuan_son(path: Path) -> None:
     items = read_seed("xuan-son-dti-2023.tsv")
     doc = new_document()
-    for kind, *rest in items:
-        if kind == "text":
-            title(doc, rest[0], bold=not rest[0].startswith("("), italic=rest[0].startswith("("))
-            continue
-        header, pages = rest
-        rows = rejoin(pages)
-        t = table(doc, 1 + len(rows), len(header))
-        for c, text in enumerate(header):
-            write(t.cell(0, c), text, bold=True)
-        repeat_header(t.rows[0])
+    for t, header, rows in appendix_tables(doc, items):
         auto_number = [r[0] for r in rows] == [str(i) for i in range(1, len(rows) + 1)]
         for r, cells in enumerate(rows, 1):
             for c, text in enumerate(cells):
