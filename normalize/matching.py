@@ -24,13 +24,13 @@ everything.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from .model import Candidate
+from .model import Candidate, Resolution
 from .registry import Registry
 from .exceptions import NormalizeError
 from .text import clean, fold, strip_accents
@@ -99,14 +99,6 @@ thanh niên phụ nữ nông dân cựu chiến binh tuyên giáo vận kiểm t
 địa chính xây dựng môi lao động thương y dược khuyến lâm thú điện lực nước thuế kho bạc
 bảo hiểm hiệp liên quân biên thị ngân sách nội vụ tế kê thống tin thông số công
 """.split())
-
-
-@dataclass
-class Resolution:
-    unit: str | None                 # canonical name, None when unresolved
-    score: float
-    status: str                      # matched | unresolved | confirmed
-    candidates: list[Candidate] = field(default_factory=list)
 
 
 @dataclass

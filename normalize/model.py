@@ -37,15 +37,21 @@ class Candidate:
 
 
 @dataclass
-class Mention:
-    """One agency named in a cell, and what it resolved to."""
+class Resolution:
+    """What a mention resolved to."""
 
-    role: str                        # lead | monitor | coordinate | guide
-    raw: str
     unit: str | None                 # canonical name, None when unresolved
     score: float
     status: str                      # matched | unresolved | confirmed
     candidates: list[Candidate] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class Mention(Resolution):
+    """One agency named in a cell, and what it resolved to."""
+
+    role: str                        # lead | monitor | coordinate | guide
+    raw: str
 
 
 @dataclass

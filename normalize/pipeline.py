@@ -34,7 +34,7 @@ class Normalizer:
         for role, cell in row.agencies.items():
             for raw in split_mentions(cell, self.matcher):
                 res = self.matcher.match(raw)
-                out.append(Mention(role, raw, res.unit, res.score, res.status, res.candidates))
+                out.append(Mention(role=role, raw=raw, **vars(res)))
         return out
 
     def row(self, table: int, row: Row) -> TargetRow:
