@@ -8,6 +8,11 @@ What happens here:
   columns are the x-ranges the words of a header and its rows cover, and a
   row starts at a number or after a gap wider than the line spacing.
   `settings.pdf_table` replaces that choice with pdfplumber table settings;
+- a borderless table that runs on over the next page without its header
+  (`continue_tables`) is read there with the columns of the page before, up
+  to a wide gap or a line that does not fit the columns (the signature block);
+  a line further down that still reads as a row of it is reported in the
+  warnings, not dropped silently;
 - page headers, footers and page numbers (text in the top or bottom tenth of
   the page that repeats on another page or reads as a page number) are page
   furniture; a table that only furniture separates from the previous one
@@ -31,6 +36,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from normalize.text import fold
 
 from . import ocr
+from .assemble import NUM_ONLY
 from .columns import is_column_number_row, is_header_row, is_sub_header_row
 from .exceptions import DamagedFile, EncryptedFile, ExtractError, NeedsOCR, UnreadableText
 from .model import Block, Extraction, SourceRow
@@ -49,6 +55,7 @@ class _Text:
     top: float
     text: str
     furniture_key: str | None = None   # set when the line sits in the top/bottom band
+    words: list = field(default_factory=list, repr=False)   # for reading it as a continued table's row
 
 
 @dataclass
@@ -91,7 +98,10 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
         listed = ", ".join(map(str, scanned[:10])) + (" …" if len(scanned) > 10 else "")
         raise NeedsOCR(f"scanned PDF: page(s) {listed} are images with no text layer; it needs OCR",
                        "run with --ocr to read it with Tesseract")
-    return _extraction(pages)
+    warnings = continue_tables(pages)
+    extraction = _extraction(pages)
+    extraction.warnings += warnings
+    return extraction
 
 
 def _reason(e: BaseException) -> str:
@@ -157,14 +167,41 @@ def cell_text(text: str | None) -> str:
 
 
 @dataclass
+class Grid:
+    """The columns of a borderless table: where each starts, where the last
+    ends, the text size and the line pitch above which a new row starts."""
+
+    starts: list[float]
+    x1: float
+    size: float
+    row_pitch: float
+
+    def column(self, x0: float) -> int:
+        """The column a word starting at x0 belongs to."""
+        return max((k for k, s in enumerate(self.starts) if x0 >= s - 0.25 * self.size), default=0)
+
+    def fits(self, line: list[dict]) -> bool:
+        """Whether each run of closely spaced words on the line stays inside one column."""
+        for run in _runs(line, self.size):
+            x0, x1 = run[0]["x0"], max(w["x1"] for w in run)
+            k = self.column(x0)
+            end = self.starts[k + 1] - 0.25 * self.size if k + 1 < len(self.starts) else self.x1 + 2 * self.size
+            if x0 < self.starts[0] - 0.5 * self.size or x1 > end:
+                return False
+        return True
+
+
+@dataclass
 class FoundTable:
-    """A table on a page: its box and its rows of cell texts."""
+    """A table on a page: its box and its rows of cell texts (and its
+    columns when it was read by text alignment)."""
 
     top: float
     bottom: float
     x0: float
     x1: float
     rows: list[list[str]]
+    grid: Grid | None = None
 
     def holds(self, word: dict) -> bool:
         cx, cy = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
@@ -184,7 +221,7 @@ def _outside_text(words: list[dict], tables: list[FoundTable], height: float) ->
         top, bottom = min(w["top"] for w in line), max(w["bottom"] for w in line)
         text = cell_text(" ".join(w["text"] for w in line))
         edge = bottom < height * FURNITURE_BAND or top > height * (1 - FURNITURE_BAND)
-        out.append(_Text(top, text, re.sub(r"\d+", "#", fold(text)) if edge else None))
+        out.append(_Text(top, text, re.sub(r"\d+", "#", fold(text)) if edge else None, line))
     return out
 
 
@@ -223,16 +260,21 @@ def aligned_tables(words: list[dict]) -> list[FoundTable]:
     return tables
 
 
-def _chunks(line: list[dict], size: float) -> list[str]:
-    """Texts of a line split where words are further apart than a wide space."""
-    chunks: list[list[str]] = []
+def _runs(line: list[dict], size: float) -> list[list[dict]]:
+    """The words of a line split where they are further apart than a wide space."""
+    runs: list[list[dict]] = []
     last = None
     for w in line:
         if last is None or w["x0"] - last > 0.5 * size:
-            chunks.append([])
-        chunks[-1].append(w["text"])
+            runs.append([])
+        runs[-1].append(w)
         last = w["x1"]
-    return [" ".join(c) for c in chunks]
+    return runs
+
+
+def _chunks(line: list[dict], size: float) -> list[str]:
+    """Texts of a line split where words are further apart than a wide space."""
+    return [" ".join(w["text"] for w in run) for run in _runs(line, size)]
 
 
 def _aligned_table(lines: list[list[dict]], size: float) -> FoundTable:
@@ -245,40 +287,109 @@ def _aligned_table(lines: list[list[dict]], size: float) -> FoundTable:
             spans.append([w["x0"], w["x1"]])
     pitches = sorted(b[0]["top"] - a[0]["top"] for a, b in zip(lines, lines[1:]))
     new_row_pitch = 1.12 * pitches[len(pitches) // 4] if pitches else 0.0
+    return _grid_table(lines, Grid([a for a, _ in spans], spans[-1][1], size, new_row_pitch))
+
+
+def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
+    """Rows of lines in the columns of `grid`: a row starts at text in the
+    first column or after a line pitch wider than inside a cell."""
     rows: list[list[list[str]]] = []
     previous_top = None
     for line in lines:
-        cells: list[list[str]] = [[] for _ in spans]
+        cells: list[list[str]] = [[] for _ in grid.starts]
         for w in line:
-            col = next(k for k, (a, b) in enumerate(spans) if a - 0.1 <= w["x0"] <= b)
-            cells[col].append(w["text"])
+            cells[grid.column(w["x0"])].append(w["text"])
         top = line[0]["top"]
-        if not rows or cells[0] or top - previous_top > new_row_pitch:
-            rows.append([[] for _ in spans])
+        if not rows or cells[0] or top - previous_top > grid.row_pitch:
+            rows.append([[] for _ in grid.starts])
         for k, texts in enumerate(cells):
             if texts:
                 rows[-1][k].append(" ".join(texts))
         previous_top = top
     words = [w for line in lines for w in line]
-    return FoundTable(min(w["top"] for w in words), max(w["bottom"] for w in words),
-                      spans[0][0], spans[-1][1], [[cell_text("\n".join(c)) for c in row] for row in rows])
+    return FoundTable(min(w["top"] for w in words), max(w["bottom"] for w in words), grid.starts[0],
+                      max(grid.x1, *(w["x1"] for w in words)),
+                      [[cell_text("\n".join(c)) for c in row] for row in rows], grid)
 
 
-def _extraction(pages: list[_Page]) -> Extraction:
-    """Blocks in reading order; furniture dropped, title lines kept."""
+def continue_tables(pages: list[_Page]) -> list[str]:
+    """Read the rows of a borderless table that goes on over the next page
+    without its header: on a page with no ruled table, the lines above its
+    first table (all lines when it has none) that follow the previous page's
+    borderless table with only furniture between are read with that table's
+    columns, up to a wide gap or a line that does not fit them. Warnings for
+    text there that is neither rows, furniture nor clearly after the table."""
+    furniture = _furniture(pages)
+    warnings = []
+    grid = None
+    for page in pages:
+        content = sorted((it for it in page.items if not (isinstance(it, _Text) and furniture(it))),
+                         key=lambda it: it.top)
+        tables = [it for it in content if isinstance(it, FoundTable)]
+        if grid is not None and all(t.grid for t in tables):
+            above = [it for it in content if isinstance(it, _Text) and (not tables or it.top < tables[0].top)]
+            taken, warning = _continued(above, grid, page.number)
+            if warning:
+                warnings.append(warning)
+            if taken:
+                table = _grid_table([t.words for t in taken], grid)
+                page.items = [it for it in page.items if not any(it is t for t in taken)] + [table]
+                content = sorted([table] + [it for it in content if not any(it is t for t in taken)],
+                                 key=lambda it: it.top)
+        if content:
+            grid = content[-1].grid if isinstance(content[-1], FoundTable) else None
+    return warnings
+
+
+def _continued(texts: list[_Text], grid: Grid, number: int) -> tuple[list[_Text], str | None]:
+    """The lines at the top of a page that continue the table of `grid`, and
+    a warning when a line after them still reads as a row of it."""
+    wide = 2.2 * grid.size
+    n = 0
+    while n < len(texts) and grid.fits(texts[n].words) and (n == 0 or texts[n].top - texts[n - 1].top < wide):
+        n += 1
+    stray = next((t for t in texts[n:] if _row_like(t.words, grid)), None)
+    if stray is None:
+        return texts[:n], None
+    return texts[:n], (f'page {number}: "{stray.text[:60]}" and the lines around it are not read as rows: '
+                       "they do not follow the rows of the table continued from page "
+                       f"{number - 1} in its columns; check that page by hand")
+
+
+def _row_like(line: list[dict], grid: Grid) -> bool:
+    """Whether a line fits the columns and starts with a row number or has
+    text in more than one column."""
+    if not grid.fits(line):
+        return False
+    columns = {grid.column(w["x0"]) for w in line}
+    return len(columns) > 1 or (columns == {0} and bool(NUM_ONLY.fullmatch(line[0]["text"])))
+
+
+def _furniture(pages: list[_Page]):
+    """The test for page furniture: a line in the top or bottom band whose
+    text (digits aside) repeats on another page or reads as a page number."""
     seen: dict[str, set[int]] = {}
     for page in pages:
         for item in page.items:
             if isinstance(item, _Text) and item.furniture_key is not None:
                 seen.setdefault(item.furniture_key, set()).add(page.number)
+
+    def furniture(item: _Text) -> bool:
+        key = item.furniture_key
+        return key is not None and (len(seen[key]) > 1 or bool(_PAGE_NO.fullmatch(key.replace("#", "1"))))
+    return furniture
+
+
+def _extraction(pages: list[_Page]) -> Extraction:
+    """Blocks in reading order; furniture dropped, title lines kept."""
+    furniture = _furniture(pages)
     blocks: list[Block] = []
     titles: list[str] = []
     text_since_table = True
     for page in pages:
         for item in sorted(page.items, key=lambda it: it.top):
             if isinstance(item, _Text):
-                key = item.furniture_key
-                if key is not None and (len(seen[key]) > 1 or _PAGE_NO.fullmatch(key.replace("#", "1"))):
+                if furniture(item):
                     continue
                 if not blocks:
                     titles.append(item.text)
