@@ -29,6 +29,7 @@ SAMPLES = {
     "xuan-hung-2026.pdf": ("xuan-hung-phan-cong-chi-tieu-2026.tsv", [row[1] for _, row in EXTRA_XUAN_HUNG]),
     "nghia-son-2026.pdf": ("nghia-son-muc-tieu-2026.tsv", []),
     "xuan-son-dti-2023.pdf": ("xuan-son-dti-2023.tsv", []),
+    "xuan-hung-borderless-2026.pdf": ("xuan-hung-phan-cong-chi-tieu-2026.tsv", []),
 }
 
 
@@ -52,7 +53,7 @@ def plain_rows(path: Path, settings: dict | None = None) -> tuple[list[str], flo
 
 
 def main() -> None:
-    print(f"{'sample':24} {'pages':>5} {'rows':>5} {'plain intact':>13} {'plain text-strategy':>20} "
+    print(f"{'sample':30} {'pages':>5} {'rows':>5} {'plain intact':>13} {'plain text-strategy':>20} "
           f"{'chitieu intact':>15} {'plain s':>8} {'chitieu s':>10}")
     for name, (tsv, extra) in SAMPLES.items():
         path = ROOT / "samples" / "pdf" / name
@@ -66,7 +67,7 @@ def main() -> None:
         plain_ok = sum(any(w in row for row in rows) for w in wanted)
         text_ok = sum(any(w in row for row in text_rows) for w in wanted)
         ours_ok = sum(w in ours for w in wanted)
-        print(f"{name:24} {pages:5} {len(wanted):5} {plain_ok:13} {text_ok:20} {ours_ok:15} "
+        print(f"{name:30} {pages:5} {len(wanted):5} {plain_ok:13} {text_ok:20} {ours_ok:15} "
               f"{plain_time:8.2f} {ours_time:10.2f}")
 
 

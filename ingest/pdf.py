@@ -319,7 +319,7 @@ def continue_tables(pages: list[_Page]) -> list[str]:
     borderless table with only furniture between are read with that table's
     columns, up to a wide gap or a line that does not fit them. Warnings for
     text there that is neither rows, furniture nor clearly after the table."""
-    furniture = _furniture(pages)
+    furniture, in_place = _furniture(pages), _in_place(pages)
     warnings = []
     grid = None
     for page in pages:
@@ -327,33 +327,58 @@ def continue_tables(pages: list[_Page]) -> list[str]:
                          key=lambda it: it.top)
         tables = [it for it in content if isinstance(it, FoundTable)]
         if grid is not None and all(t.grid for t in tables):
-            above = [it for it in content if isinstance(it, _Text) and (not tables or it.top < tables[0].top)]
-            taken, warning = _continued(above, grid, page.number)
-            if warning:
-                warnings.append(warning)
+            # a row's last line ("2030", "12/2026") may sit in the edge band and read as furniture
+            above = [it for it in sorted(page.items, key=lambda it: it.top) if isinstance(it, _Text)
+                     and (not tables or it.top < tables[0].top)
+                     and (not furniture(it) or grid.fits(it.words) and not in_place(page.number, it))]
+            taken, lines, found = _continued(above, grid, page.number)
+            warnings += found
             if taken:
-                table = _grid_table([t.words for t in taken], grid)
-                page.items = [it for it in page.items if not any(it is t for t in taken)] + [table]
-                content = sorted([table] + [it for it in content if not any(it is t for t in taken)],
-                                 key=lambda it: it.top)
+                table, gone = _grid_table(lines, grid), {id(t) for t in taken}
+                page.items = [it for it in page.items if id(it) not in gone] + [table]
+                content = sorted([table] + [it for it in content if id(it) not in gone], key=lambda it: it.top)
         if content:
             grid = content[-1].grid if isinstance(content[-1], FoundTable) else None
     return warnings
 
 
-def _continued(texts: list[_Text], grid: Grid, number: int) -> tuple[list[_Text], str | None]:
-    """The lines at the top of a page that continue the table of `grid`, and
-    a warning when a line after them still reads as a row of it."""
+def _continued(texts: list[_Text], grid: Grid, number: int) -> tuple[list[_Text], list[list[dict]], list[str]]:
+    """The lines at the top of a page that continue the table of `grid` (up
+    to a wide gap, or lines off its columns that no row follows), its row
+    lines, and warnings. Lines off the columns with rows after them are a row
+    spanning the columns when they start in the first (a merged heading),
+    else they are left out with a warning; a line after the end that still
+    reads as a row is warned about."""
     wide = 2.2 * grid.size
+    taken: list[_Text] = []
+    lines: list[list[dict]] = []
+    warnings: list[str] = []
     n = 0
-    while n < len(texts) and grid.fits(texts[n].words) and (n == 0 or texts[n].top - texts[n - 1].top < wide):
-        n += 1
+    while n < len(texts) and (n == 0 or texts[n].top - texts[n - 1].top < wide):
+        if grid.fits(texts[n].words):
+            taken.append(texts[n])
+            lines.append(texts[n].words)
+            n += 1
+            continue
+        m = n + 1
+        while m < len(texts) and texts[m].top - texts[m - 1].top < wide and not grid.fits(texts[m].words):
+            m += 1
+        if m == len(texts) or texts[m].top - texts[m - 1].top >= wide or not _row_like(texts[m].words, grid):
+            break
+        off = texts[n:m]
+        taken += off
+        if all(grid.column(t.words[0]["x0"]) == 0 for t in off):
+            lines.append([dict(w, x0=grid.starts[0]) for t in off for w in t.words])
+        else:
+            warnings.append(f'page {number}: "{off[0].text[:60]}" between rows of the table continued from '
+                            f"page {number - 1} does not line up with its columns and is left out; "
+                            "check that page by hand")
+        n = m
     stray = next((t for t in texts[n:] if _row_like(t.words, grid)), None)
-    if stray is None:
-        return texts[:n], None
-    return texts[:n], (f'page {number}: "{stray.text[:60]}" and the lines around it are not read as rows: '
-                       "they do not follow the rows of the table continued from page "
-                       f"{number - 1} in its columns; check that page by hand")
+    if stray is not None:
+        warnings.append(f'page {number}: "{stray.text[:60]}" after the end of the table continued from page '
+                        f"{number - 1} reads like a row of it but is not taken as one; check that page by hand")
+    return taken, lines, warnings
 
 
 def _row_like(line: list[dict], grid: Grid) -> bool:
@@ -378,6 +403,20 @@ def _furniture(pages: list[_Page]):
         key = item.furniture_key
         return key is not None and (len(seen[key]) > 1 or bool(_PAGE_NO.fullmatch(key.replace("#", "1"))))
     return furniture
+
+
+def _in_place(pages: list[_Page]):
+    """The test for a line in the top or bottom band whose text (digits
+    aside) is on another page at the same height: surely furniture."""
+    at: dict[str, list[tuple[int, float]]] = {}
+    for page in pages:
+        for item in page.items:
+            if isinstance(item, _Text) and item.furniture_key is not None:
+                at.setdefault(item.furniture_key, []).append((page.number, item.top))
+
+    def in_place(number: int, item: _Text) -> bool:
+        return any(n != number and abs(top - item.top) <= 2 for n, top in at.get(item.furniture_key, ()))
+    return in_place
 
 
 def _extraction(pages: list[_Page]) -> Extraction:

@@ -21,8 +21,12 @@ Samples (samples/pdf/, they load cleanly):
 - xuan-hung-borderless-2026.pdf: portrait, one borderless table over five
   pages whose header is NOT repeated, rows allowed to break across pages,
   section rows as number | title, page header and "Trang N" footer, and the
-  signature block ("Nơi nhận" | "TM. ỦY BAN NHÂN DÂN") right after the table.
+  signature block ("Nơi nhận" | "TM. ỦY BAN NHÂN DÂN") right after the table;
+  part II's heading row is merged across the row.
     python3 samples/make_pdf.py xuan-hung-borderless-2026.pdf   # only this one
+Test data (tests/data/):
+- xuan-hung-borderless-centred-2026.pdf: the same with part II's merged
+  heading centred, so it lines up with no column (the reader warns).
 Scans (tests/data/scanned/, they need --ocr):
 - xuan-hung-scan.pdf: page 1 of xuan-hung-2026.pdf as an image only (a scan,
   150 dpi); xuan-hung-scan-200dpi.pdf: pages 1-2 at 200 dpi;
@@ -56,6 +60,7 @@ TSV = HERE / "tsv"
 OUT = HERE / "pdf"
 BAD = HERE.parent / "tests" / "data" / "bad"
 SCANNED = HERE.parent / "tests" / "data" / "scanned"
+DATA = HERE.parent / "tests" / "data"
 PASSWORD = "chitieu"
 
 
@@ -259,20 +264,27 @@ def xuan_son(work: Path, out: Path) -> Path:
     return convert(path, out)
 
 
-def xuan_hung_borderless(work: Path, out: Path) -> Path:
+def xuan_hung_borderless(work: Path, out: Path, centred: bool = False) -> Path:
+    """The Xuân Hưng table borderless and portrait, its header on page 1 only;
+    section rows as number | title, but part II's merged across the row (and
+    centred when `centred`)."""
     items = read_seed("xuan-hung-phan-cong-chi-tieu-2026.tsv")
     header, rows = next((i[1], i[2]) for i in items if i[0] == "table")
     split = []
     for texts in rows:
         heading = NUMBERED_HEADING.fullmatch(texts[0]) if not any(texts[1:]) else None
-        split.append([heading[1], heading[2]] + [""] * (len(texts) - 2) if heading else texts)
+        split.append([heading[1], heading[2]] + [""] * (len(texts) - 2) if heading and heading[1] != "II." else texts)
     doc = new_document(landscape=False, header="UBND xã Xuân Hưng - Kế hoạch chuyển đổi số năm 2026")
     add_title(doc, "PHỤ LỤC 1", bold=True)
     add_title(doc, "Phân công phụ trách theo dõi, kiểm tra, đôn đốc thực hiện chỉ tiêu", bold=True)
     add_title(doc, "(Kèm theo Kế hoạch số 112/KH-UBND ngày 15/4/2026 của UBND xã Xuân Hưng)", italic=True)
-    add_table(doc, header, split, [1.3, 5.4, 3.2, 3.7, 2.0, 1.4], ruled=False, merge_sections=False, cell_space=2)
-    head = doc.tables[-1].rows[0]._tr.trPr
+    add_table(doc, header, split, [1.3, 5.4, 3.2, 3.7, 2.0, 1.4], ruled=False, cell_space=2)
+    table = doc.tables[-1]
+    head = table.rows[0]._tr.trPr
     head.remove(head.find(qn("w:tblHeader")))            # the header is printed on page 1 only
+    if centred:
+        part_two = next(r for r in table.rows if r.cells[0].text.startswith("II."))
+        part_two.cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph().paragraph_format.space_after = Pt(0)
     signature = doc.add_table(rows=1, cols=2)
     _no_borders(signature)
@@ -285,7 +297,7 @@ def xuan_hung_borderless(work: Path, out: Path) -> Path:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if cell is right:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    path = work / "xuan-hung-borderless-2026.docx"
+    path = work / ("xuan-hung-borderless-centred-2026.docx" if centred else "xuan-hung-borderless-2026.docx")
     doc.save(path)
     return convert(path, out)
 
@@ -413,17 +425,18 @@ def no_unicode_map(out: Path) -> Path:
 
 def main() -> None:
     if sys.argv[1:]:
-        only = {"xuan-hung-borderless-2026.pdf": xuan_hung_borderless}
+        only = {"xuan-hung-borderless-2026.pdf": lambda work: xuan_hung_borderless(work, OUT),
+                "xuan-hung-borderless-centred-2026.pdf": lambda work: xuan_hung_borderless(work, DATA, centred=True)}
         with tempfile.TemporaryDirectory() as work:
             for name in sys.argv[1:]:
-                print(only[name](Path(work), OUT).relative_to(HERE.parent))
+                print(only[name](Path(work)).relative_to(HERE.parent))
         return
     for folder in (OUT, BAD, SCANNED):
         folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
         made = [xuan_hung(work, OUT), nghia_son(work, OUT), xuan_son(work, OUT)]
-        made.append(xuan_hung_borderless(work, OUT))
+        made += [xuan_hung_borderless(work, OUT), xuan_hung_borderless(work, DATA, centred=True)]
         made += [scanned(made[0], SCANNED, *scan) for scan in SCANS]
         made.append(locked(work / "xuan-hung-2026.docx", BAD))
     made.append(no_unicode_map(BAD))

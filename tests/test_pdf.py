@@ -14,16 +14,19 @@ from ingest.exceptions import (DamagedFile, EncryptedFile, ExtractError, NeedsOC
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "pdf"
 HUNG, NGHIA, SON = "xuan-hung-2026.pdf", "nghia-son-2026.pdf", "xuan-son-dti-2023.pdf"
+BORDERLESS = "xuan-hung-borderless-2026.pdf"
+CENTRED = Path(__file__).resolve().parent / "data" / "xuan-hung-borderless-centred-2026.pdf"
+SEED_HUNG = SAMPLES.parent / "tsv" / "xuan-hung-phan-cong-chi-tieu-2026.tsv"
 
 
 @pytest.fixture(scope="module")
 def docs():
-    return {name: extract(SAMPLES / name) for name in (HUNG, NGHIA, SON)}
+    return {name: extract(SAMPLES / name) for name in (HUNG, NGHIA, SON, BORDERLESS)}
 
 
 @pytest.fixture(scope="module")
 def raw():
-    return {name: pdf.read((SAMPLES / name).read_bytes(), ExtractSettings()) for name in (HUNG, SON)}
+    return {name: pdf.read((SAMPLES / name).read_bytes(), ExtractSettings()) for name in (HUNG, SON, BORDERLESS)}
 
 
 def row(document, table, row_no=None, contains=None):
@@ -138,6 +141,64 @@ def test_borderless_tables_by_text_alignment(docs, raw):
     # headings between the tables end them; the title stops at the first table
     assert [b.joins_previous for b in raw[SON].blocks][:3] == [False, True, False]
     assert raw[SON].title_lines[-2:] == ["UBND xã Xuân sơn)", "I. THÔNG TIN CHUNG"]
+
+
+def _content(r):
+    return r.row_no, r.indicator, r.section, r.agencies, r.deadline, r.notes
+
+
+def test_borderless_table_runs_on_over_pages_without_its_header(docs, raw):
+    d = docs[BORDERLESS]                # header on page 1 only; signature block after the table on page 8
+    assert (d.meta.commune, d.meta.plan_number, d.warnings) == ("Xuân Hưng", "112/KH-UBND", [])
+    assert [len(t.rows) for t in d.tables] == [55]                          # the seed's 55 rows
+    assert [c.role for c in d.tables[0].columns] == ["number", "indicator", "lead", "coordinate", "deadline", "notes"]
+    rows = d.tables[0].rows
+    assert [sum(r.page == p for r in rows) for p in range(1, 9)] == [6, 9, 9, 9, 8, 8, 6, 0]
+    assert [_content(r) for r in rows] == [_content(r) for r in extract(SEED_HUNG).tables[0].rows]
+    r = row(d, 0, "2.4")                                                    # first row on page 2
+    assert (r.page, r.deadline, r.agencies["lead"]) == (2, "Tháng 10/2026", "Văn phòng Đảng ủy, Phòng Văn hóa - Xã hội")
+    r = row(d, 0, "4.1")                                                    # its heading opens page 3
+    assert (r.page, r.section) == (3, [SECTION_I, "4. Về phát triển dữ liệu số"])
+    # part II's heading, merged across the row, on continuation page 6
+    assert [(r.row_no, r.page) for r in rows if r.section == ["II. Phân công chủ trì tham mưu xây dựng các văn bản"]] \
+        == [("1", 6), ("2", 7), ("3", 7), ("6", 7), ("4", 7), ("5", 7), ("6", 7)]
+
+
+def test_borderless_rows_broken_across_pages_are_joined(docs):
+    d = docs[BORDERLESS]
+    r = row(d, 0, "2.3")                                                    # pages 1-2
+    assert (r.page, r.indicator, r.deadline) == (
+        1, "Tỷ lệ hệ thống thông tin được vận hành trên nền tảng điện toán đám mây đạt tối thiểu 50%", "Tháng 12/2026")
+    assert r.agencies == {"lead": "Văn phòng HĐND - UBND, Văn phòng Đảng ủy",
+                          "coordinate": "Phòng Văn hóa - Xã hội, Phòng Kinh tế, TT phục vụ HCC"}
+    r = row(d, 0, "6.3")                                                    # pages 5-6, "12/2026" alone on page 6
+    assert (r.page, r.deadline) == (5, "Tháng 12/2026")
+    assert r.indicator == "Giá trị thanh toán không dùng tiền mặt so với tổng GRDP đạt tối thiểu 10 lần"
+    r = row(d, 0, "6", contains="Quyết định số 06")                         # pages 7-8, "2030" alone in the top band
+    assert r.page == 7 and r.indicator.endswith("giai đoạn 2022 - 2026, tầm nhìn đến năm 2030")
+
+
+def test_borderless_continuation_blocks_and_what_follows_the_table(docs, raw):
+    x = raw[BORDERLESS]
+    assert [(b.joins_previous, b.rows[0].page, b.rows[0].after_break) for b in x.blocks] == (
+        [(False, 1, False)] + [(True, p, True) for p in range(2, 9)])
+    assert x.blocks[1].rows[0].cells[:2] == ["", "tảng điện toán đám mây đạt tối thiểu 50%"]
+    texts = " ".join(c for b in x.blocks for r in b.rows for c in r.cells)
+    for signature in ("Nơi nhận", "Như trên", "Lưu: VT", "TM. ỦY BAN", "CHỦ TỊCH", "Nguyễn Văn Hưng"):
+        assert signature not in texts
+    assert not re.search(r"Trang \d", texts) and "Kế hoạch chuyển đổi số năm 2026" not in texts   # furniture
+    assert x.blocks[-1].rows[-1].cells[1] == "2026, tầm nhìn đến năm 2030"   # the last row line, then the signature
+
+
+def test_borderless_continuation_text_off_the_columns_is_warned_about():
+    d = extract(CENTRED)                # part II's heading centred: it lines up with no column
+    assert d.warnings == ['page 6: "II. Phân công chủ trì tham mưu xây dựng các văn bản" between rows of the '
+                          "table continued from page 5 does not line up with its columns and is left out; "
+                          "check that page by hand"]
+    rows = d.tables[0].rows
+    assert len(rows) == 55 and [(r.row_no, r.page) for r in rows[-7:]] == [
+        ("1", 6), ("2", 7), ("3", 7), ("6", 7), ("4", 7), ("5", 7), ("6", 7)]
+    assert rows[-1].indicator.endswith("tầm nhìn đến năm 2030")
 
 
 def test_table_settings_override_for_a_hard_file():
