@@ -10,9 +10,12 @@ What happens here:
   `settings.pdf_table` replaces that choice with pdfplumber table settings;
 - a borderless table that runs on over the next page without its header
   (`continue_tables`) is read there with the columns of the page before, up
-  to a wide gap or a line that does not fit the columns (the signature block);
-  a line further down that still reads as a row of it is reported in the
-  warnings, not dropped silently;
+  to a wide gap or lines that do not fit the columns and no row follows (the
+  signature block); such lines with rows after them are a merged heading when
+  they start in the first column, else left out with a warning, and a line
+  after the end that still reads as a row is warned about, never dropped
+  silently. There a row's last line in the edge band ("2030") is furniture
+  only if the same text sits at the same height on another page;
 - page headers, footers and page numbers (text in the top or bottom tenth of
   the page that repeats on another page or reads as a page number) are page
   furniture; a table that only furniture separates from the previous one
