@@ -19,6 +19,7 @@ import click
 
 import batch
 from ingest import ExtractError, ExtractSettings
+from ingest.exceptions import ChitieuError
 from normalize.text import fold
 from store import StoreError, connect
 from store import units as store_units
@@ -126,7 +127,7 @@ def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, report, ve
         progress(r)
     try:
         results = missing + batch.run(files, engine, settings, jobs=jobs, commune=commune, on_result=progress)
-    except StoreError as e:
+    except ChitieuError as e:        # the database, or registry data that cannot be used
         progress.close()
         fail(e.reason, e.hint)
     except KeyboardInterrupt:
@@ -295,7 +296,11 @@ def units_review(by, db):
                     continue
                 if answer == "n" or (answer.isdigit() and 1 <= int(answer) <= len(choices)):
                     to = None if answer == "n" else choices[int(answer) - 1]
-                    changed = store_units.resolve(engine, item["mention"], to, new=answer == "n", by=by)
+                    try:
+                        changed = store_units.resolve(engine, item["mention"], to, new=answer == "n", by=by)
+                    except StoreError as e:
+                        click.echo(f"  {e}", err=True)
+                        continue
                     click.echo(f"  -> {to or item['mention']}: {changed} assignments updated")
                     done += 1
                     break

@@ -18,6 +18,7 @@ from .matching import Matcher
 from .model import Mention, NormalizedDocument, TargetRow
 from .registry import Registry, load_registry
 from .targets import parse_target
+from .text import clean
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Normalizer:
         """`commune` overrides what the title lines say (--commune)."""
         return NormalizedDocument(
             source=doc.source, path=doc.path, sha256=doc.sha256, format=doc.format,
-            commune=commune or doc.meta.commune, plan_number=doc.meta.plan_number,
+            commune=clean(commune) or doc.meta.commune, plan_number=doc.meta.plan_number,
             issued_on=doc.meta.issued_on, year=doc.meta.year,
             rows=[self.row(t.index, r) for t in doc.tables for r in t.rows],
             warnings=doc.warnings,

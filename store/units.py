@@ -14,7 +14,8 @@ from pathlib import Path
 from sqlalchemy import Engine, distinct, func, select, update
 from sqlalchemy.orm import Session
 
-from normalize.text import fold
+from normalize.matching import key as match_key
+from normalize.text import clean, fold
 
 from .db import writer
 from .exceptions import StoreError, UnknownUnit
@@ -61,14 +62,16 @@ def resolve(engine: Engine, mention: str, to: str | None, *, new: bool = False, 
             level: str = "commune", by: str = "clerk", at: datetime | None = None) -> int:
     """Settle `mention` as unit `to` (a new unit when `new`); returns how many
     stored assignments changed."""
+    mention, to = clean(mention), clean(to) or None
     key = fold(mention)
     if not key:
         raise StoreError("empty mention")
     with Session(writer(engine)) as s, s.begin():
         if new:
             name = to or mention
-            if s.scalar(select(UnitT.id).where(UnitT.name == name)) is not None:
-                raise StoreError(f"unit {name!r} already exists", "drop --new to map the mention onto it")
+            same = next((n for n in s.scalars(select(UnitT.name)) if match_key(n) == match_key(name)), None)
+            if same:   # the matcher could not tell the two apart
+                raise StoreError(f"unit {name!r} reads the same as {same!r}", "drop --new to map the mention onto it")
             unit = UnitT(name=name, kind=kind, level=level, origin="clerk")
             s.add(unit)
             s.flush()
@@ -77,6 +80,9 @@ def resolve(engine: Engine, mention: str, to: str | None, *, new: bool = False, 
             if not to:
                 raise StoreError("say which unit the mention is", "use --to NAME, or --new")
             unit_id = _unit_id(s, to)
+        for alias in s.scalars(select(AliasT).where(AliasT.origin == "clerk", AliasT.unit_id != unit_id)):
+            if fold(alias.alias) == key:          # a later decision moves the spelling to its new unit
+                s.delete(alias)
         if s.scalar(select(AliasT.id).where(AliasT.unit_id == unit_id, AliasT.alias == mention)) is None:
             s.add(AliasT(unit_id=unit_id, alias=mention, origin="clerk"))
         s.add(DecisionT(mention_key=key, raw=mention, unit_id=unit_id, decided_by=by,

@@ -92,3 +92,19 @@ def test_cli_review_accepts_a_candidate_then_quits(db_url):
     assert result.exit_code == 0, result.output
     assert f"-> {UNIT}: {item['rows']} assignments updated" in result.stdout
     assert result.stdout.rstrip().endswith("1 decisions saved")
+
+
+def test_changing_a_decision_or_adding_a_lookalike_unit_keeps_ingest_working(engine, tmp_path):
+    import unicodedata
+    from store.exceptions import StoreError
+    ingest(engine, SAMPLES / "tsv")
+    units.resolve(engine, MENTION, UNIT, by="lan")
+    units.resolve(engine, MENTION, "Ủy ban nhân dân xã", by="lan")          # the clerk changes their mind
+    with pytest.raises(StoreError, match="reads the same as 'Ủy ban nhân dân xã'"):
+        units.resolve(engine, "x", unicodedata.normalize("NFD", "UBND xã"), new=True)
+    later = tmp_path / "later.tsv"
+    later.write_text(f"STT\tNội dung chỉ tiêu\tCơ quan chủ trì\n1\tTỷ lệ hồ sơ\t{MENTION}\n", encoding="utf-8")
+    assert [r.status for r in ingest(engine, later)] == ["loaded"]
+    rec = next(r for r in iter_records(engine) if r["document"]["source"] == "later.tsv")
+    assert [(a["unit"], a["status"]) for a in rec["assignments"]] == [("Ủy ban nhân dân xã", "confirmed")]
+    assert set(assignments_for(engine, MENTION)) == {("Ủy ban nhân dân xã", "confirmed")}
