@@ -15,7 +15,8 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,15 +104,6 @@ def _process(path: str):
                                 detail=traceback.format_exc())
 
 
-def _outcome(future):
-    """A worker's result; a crashed worker becomes a failure of that file."""
-    try:
-        return future.result()
-    except Exception as e:
-        return None, FileResult("", "failed", reason=f"worker crashed: {type(e).__name__}: {e}",
-                                detail=traceback.format_exc())
-
-
 def _pending(files: list[Path], known: set[str], settings: ExtractSettings) -> Iterator[FileResult | str]:
     """Files still to process, or a result for those decided without parsing."""
     limit = settings.max_mb * 1024 * 1024
@@ -171,26 +163,73 @@ def run(files: list[Path], engine, settings: ExtractSettings, *, jobs: int = 1,
             done(item) if isinstance(item, FileResult) else save(item, _process(item))
         return results
 
-    ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init, initargs=(registry, settings, commune, True),
-                               max_tasks_per_child=_TASKS_PER_WORKER)
+    workers = _Workers(jobs, (registry, settings, commune, True))
     try:
-        inflight = {}
+        workers.run(todo, done, save)
+    except BaseException:   # Ctrl-C or a store error: stop the workers now, not after their queue
+        workers.stop()
+        raise
+    workers.pool.shutdown()
+    return results
+
+
+class _Workers:
+    """Worker processes that survive one of them dying (out of memory, a crash
+    in a library): the files then in flight are retried one at a time, so
+    only a file that kills its worker on its own fails."""
+
+    def __init__(self, jobs: int, initargs: tuple):
+        self.jobs, self.initargs = jobs, initargs
+        self.pool = self._new()
+        self.broken = False
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_init,
+                                   initargs=self.initargs, max_tasks_per_child=_TASKS_PER_WORKER)
+
+    def run(self, todo, done, save) -> None:
+        inflight: dict = {}
         for item in todo:
             if isinstance(item, FileResult):
                 done(item)
                 continue
-            inflight[pool.submit(_process, item)] = item
-            if len(inflight) >= 2 * jobs:
-                finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    save(inflight.pop(fut), _outcome(fut))
-        for fut in list(inflight):
-            save(inflight.pop(fut), _outcome(fut))
-    except BaseException:   # Ctrl-C or a store error: stop the workers now, not after their queue
-        pool.shutdown(wait=False, cancel_futures=True)
+            inflight[self.pool.submit(_process, item)] = item
+            if len(inflight) >= 2 * self.jobs:
+                self._drain(inflight, save, FIRST_COMPLETED)
+        self._drain(inflight, save, ALL_COMPLETED)
+
+    def _drain(self, inflight: dict, save, how: str) -> None:
+        finished, _ = wait(inflight, return_when=how)
+        suspects = []
+        for fut in finished:
+            path = inflight.pop(fut)
+            try:
+                save(path, fut.result())
+            except BrokenProcessPool:
+                suspects.append(path)
+            except Exception as e:   # e.g. a result that cannot be unpickled
+                save(path, (None, FileResult(path, "failed", reason=f"worker error: {type(e).__name__}: {e}",
+                                             detail=traceback.format_exc())))
+        if suspects:
+            self.broken = True
+            suspects += inflight.values()   # the rest in flight died with the pool
+            inflight.clear()
+            for path in suspects:
+                self._alone(path, save)
+
+    def _alone(self, path: str, save) -> None:
+        if self.broken:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool, self.broken = self._new(), False
+        try:
+            outcome = self.pool.submit(_process, path).result()
+        except BrokenProcessPool:
+            self.broken = True
+            outcome = None, FileResult(path, "failed", reason="the reader process died on this file "
+                                       "(out of memory, or a crash in a library)", detail=traceback.format_exc())
+        save(path, outcome)
+
+    def stop(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
         for child in multiprocessing.active_children():
             child.terminate()
-        raise
-    pool.shutdown()
-    return results

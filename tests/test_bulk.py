@@ -188,3 +188,17 @@ def test_ctrl_c_stops_workers_and_says_how_to_resume(tmp_path):
     assert left == "", f"processes left behind: {left}"
     before = stored(db_url)
     assert before == {name: (1, files[name]) for name in before} and len(before) < len(files)
+
+
+def test_a_worker_killed_mid_run_costs_no_file(tmp_path):
+    """What the OOM killer does to one worker: the files it and its siblings
+    had in hand are read again, one at a time, and the batch completes."""
+    files = copies(tmp_path / "plans", range(60))
+    db_url = f"sqlite:///{tmp_path / 'w.db'}"
+    proc = start(tmp_path / "plans", "--db", db_url, "--jobs", "2")
+    wait_for_line(proc, "loaded: ")
+    workers = subprocess.run(["pgrep", "-P", str(proc.pid), "-f", "spawn_main"], capture_output=True, text=True)
+    os.kill(int(workers.stdout.split()[0]), signal.SIGKILL)
+    out, err = proc.communicate(timeout=120)
+    assert (proc.returncode, out) == (0, summary(60, sum(files.values()), 0)), err
+    assert stored(db_url) == {name: (1, rows) for name, rows in files.items()}
