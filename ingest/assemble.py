@@ -69,6 +69,7 @@ class _Builder:
     headers: list[str]
     header_keys: set = field(default_factory=set)
     entries: list[_Entry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def __post_init__(self):
         self.roles = assign_roles(self.headers)
@@ -89,6 +90,10 @@ class _Builder:
         return True
 
     def add(self, row: SourceRow, cells: list[str], after_break: bool) -> None:
+        if any(cells[self.width:]):   # more cells than headers: keep the text in the last column
+            self.warnings.append(f"line/row {row.line}: {len(cells)} cells under {self.width} headers; "
+                                 "the extra cells were added to the last column")
+            cells = cells[: self.width - 1] + ["; ".join(c for c in cells[self.width - 1:] if c)]
         cells = (cells + [""] * self.width)[: self.width]
         num_raw = cells[self.num_col] if self.num_col is not None else ""
         indicator = cells[self.ind_col] if self.ind_col is not None else ""
@@ -144,6 +149,10 @@ class _Builder:
                 while stack and stack[-1][0] >= level:
                     stack.pop()
             out.append(self._row(e, [s for _, s in stack]))
+        for r in out:
+            if not r.indicator:
+                self.warnings.append(f"line/row {r.line}: a row with no indicator text was not loaded "
+                                     f"({'; '.join(filter(None, [r.target, *r.agencies.values(), r.deadline]))})")
         return [r for r in out if r.indicator]
 
     def _bare(self, e: _Entry) -> bool:
@@ -198,7 +207,7 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
                         break
                 pending_break = False
             elif current is None:
-                warnings.append(f"skipped a table row with no header above it (line/row {rows[i].line})")
+                warnings.append(f"skipped rows with no header row above them (from line/row {rows[i].line})")
                 i = _skip_block(rows, i)
                 continue
             elif not is_column_number_row(cells):
@@ -208,6 +217,7 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
     tables: list[Table] = []
     for b in builders:
         table = b.table(len(tables))
+        warnings += b.warnings
         if table.rows:
             tables.append(table)
     return tables, warnings

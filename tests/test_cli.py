@@ -93,4 +93,4 @@ def test_verbose_shows_what_a_reader_skipped(tmp_path):
     plan.write_text("Tiêu đề\nA\tB\n1\t2\n" + GOOD, encoding="utf-8")
     result = run("ingest", plan, "--db", f"sqlite:///{tmp_path / 'v.db'}", "-j", 1, "-v")
     assert result.stderr.splitlines() == [
-        "loaded: p.tsv (1 rows)", f"warning: {plan}: skipped a table row with no header above it (line/row 2)"]
+        "loaded: p.tsv (1 rows)", f"warning: {plan}: skipped rows with no header row above them (from line/row 2)"]

@@ -166,3 +166,13 @@ def test_a_continuation_whose_agency_cells_name_roles_is_not_a_header(tmp_path):
          "Các cơ quan, đơn vị liên quan"),
         ("2", "Tỷ lệ hồ sơ trực tuyến", "Phòng Kinh tế", ""),
     ]
+
+
+def test_cells_that_fit_no_column_are_kept_or_reported(tmp_path):
+    text = ("STT\tNội dung chỉ tiêu\tChỉ tiêu\tĐơn vị chủ trì\n"
+            "1\tTỷ lệ A\t90%\tUBND xã\tPhòng Kinh tế\n"
+            "2\t\t95%\tCông an xã\n")
+    d = extract(_write(tmp_path, "p.tsv", text.encode()))
+    assert [(r.row_no, r.agencies["lead"]) for r in d.tables[0].rows] == [("1", "UBND xã; Phòng Kinh tế")]
+    assert d.warnings == ["line/row 2: 5 cells under 4 headers; the extra cells were added to the last column",
+                          "line/row 3: a row with no indicator text was not loaded (95%; Công an xã)"]
