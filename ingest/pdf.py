@@ -94,7 +94,7 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
             raise EncryptedFile("password-protected PDF", "use --password") from None
         raise DamagedFile(f"damaged PDF: {_reason(cause)}", "open and re-save it, or export it again") from None
     except Exception as e:  # pdfminer raises assorted errors on malformed objects
-        raise DamagedFile(f"damaged PDF: {_reason(e)}", "open and re-save it, or export it again") from None
+        raise DamagedFile(f"damaged PDF: {_reason(e)}", "open and re-save it, or export it again") from e
     if settings.ocr:
         ocr.repeat_headers([t.rows for p in pages for t in p.items if isinstance(t, FoundTable)])
     if scanned:
