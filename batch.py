@@ -135,6 +135,7 @@ def run(files: list[Path], engine, settings: ExtractSettings, *, jobs: int = 1,
     store_registry.sync(engine, load_registry(), load_catalog())
     registry = store_registry.load(engine)
     known = load.loaded_hashes(engine)
+    units = load.unit_ids(engine)
     results: list[FileResult] = []
 
     def done(result: FileResult) -> None:
@@ -147,7 +148,7 @@ def run(files: list[Path], engine, settings: ExtractSettings, *, jobs: int = 1,
             failure.path = path
             return done(failure)
         try:
-            saved = load.save_document(engine, doc)
+            saved = load.save_document(engine, doc, units)
         except StoreError as e:
             return done(FileResult(path, "failed", reason=str(e), sha256=doc.sha256))
         except Exception as e:

@@ -54,6 +54,8 @@ def connect(url: str | None = None) -> Engine:
         engine = create_engine(url, pool_pre_ping=True)
     except (SQLAlchemyError, ImportError, ValueError) as e:
         raise StoreError(f"bad database URL {url!r}: {e}", "use sqlite:///file.db or postgresql+psycopg://user@host/db") from None
+    if engine.dialect.name not in ("sqlite", "postgresql"):
+        raise StoreError(f"unsupported database {engine.dialect.name!r}", "use SQLite or PostgreSQL")
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)

@@ -32,11 +32,7 @@ def _insert_document(conn, doc: NormalizedDocument):
     values = dict(sha256=doc.sha256, source=doc.source, path=doc.path, format=doc.format,
                   commune=doc.commune, plan_number=doc.plan_number, issued_on=doc.issued_on,
                   year=doc.year, row_count=len(doc.rows), warnings=doc.warnings)
-    dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(conn.dialect.name)
-    if dialect is None:
-        if conn.scalar(select(DocumentT.id).where(DocumentT.sha256 == doc.sha256)) is not None:
-            return None
-        return conn.scalar(insert(DocumentT).values(**values).returning(DocumentT.id))
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(DocumentT).values(**values).on_conflict_do_nothing(index_elements=["sha256"])
     return conn.scalar(stmt.returning(DocumentT.id))
 
@@ -57,12 +53,15 @@ def _row_values(document_id: int, position: int, r: TargetRow) -> dict:
     )
 
 
-def unit_ids(conn) -> dict[str, int]:
-    return {name: id_ for id_, name in conn.execute(select(UnitT.id, UnitT.name))}
+def unit_ids(engine: Engine) -> dict[str, int]:
+    """Canonical unit name -> id, read once per batch."""
+    with engine.connect() as conn:
+        return {name: id_ for id_, name in conn.execute(select(UnitT.id, UnitT.name))}
 
 
-def save_document(engine: Engine, doc: NormalizedDocument) -> LoadResult:
-    """Store a document, its rows and assignments in one transaction."""
+def save_document(engine: Engine, doc: NormalizedDocument, units: dict[str, int]) -> LoadResult:
+    """Store a document, its rows and assignments in one transaction; `units`
+    maps canonical names to ids (a name it lacks is stored unresolved)."""
     with writer(engine).begin() as conn:
         document_id = _insert_document(conn, doc)
         if document_id is None:
@@ -72,7 +71,6 @@ def save_document(engine: Engine, doc: NormalizedDocument) -> LoadResult:
                 insert(TargetRowT).returning(TargetRowT.id, sort_by_parameter_order=True),
                 [_row_values(document_id, i, r) for i, r in enumerate(doc.rows)],
             ).all()
-            units = unit_ids(conn)
             assignments = [
                 dict(row_id=row_id, position=j, role=m.role, raw=m.raw, mention_key=fold(m.raw),
                      unit_id=units.get(m.unit) if m.unit else None,

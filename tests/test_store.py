@@ -88,7 +88,7 @@ def test_a_failing_document_leaves_nothing(engine):
     doc = NormalizedDocument(source="bad.tsv", path="bad.tsv", sha256="0" * 64, format="tsv", commune=None,
                              plan_number=None, issued_on=None, year=None, rows=[bad])
     with pytest.raises(Exception):
-        save_document(engine, doc)
+        save_document(engine, doc, {})
     assert (count(engine, DocumentT), count(engine, TargetRowT)) == (0, 0)
 
 
