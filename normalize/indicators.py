@@ -35,6 +35,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from .registry import DATA
+from .targets import LEAD_WORDS
 from .text import fold, new_tone_placement, strip_accents
 
 NAME_COVERAGE = 0.8    # least share of the indicator's words found in the text
@@ -43,13 +44,13 @@ MARGIN = 6.0           # least lead (score points) over the next indicator
 
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _TARGET = re.compile(
-    rf"(?:\(?\s*(?:có|đạt|đạt tỷ lệ|đạt tỉ lệ|tối thiểu|ít nhất|trên|từ|dưới|tối đa)\s+)*"
+    rf"(?:\(?\s*(?:{LEAD_WORDS})(?:\s+(?:tỷ\s+lệ|tỉ\s+lệ|mức))?\s+)*"
     rf"(?:[≥≤><=]=?\s*)?{_NUMBER}\s*(?:%|phần trăm)(?:\s*/\s*năm)?(?:\s+trở\s+lên)?\)?"
     # a count before the words: "Có ≥ 30 nhiệm vụ", "Có từ 08 người"
     rf"|^\s*(?:có\s+)?(?:(?:từ|tối thiểu|ít nhất|trên)\s+|[≥≤><=]=?\s*)?{_NUMBER}\s+(?=[^\W\d_])"
     rf"|^\s*(?:có\s+)?(?:[≥≤><=]=?\s*)(?={_NUMBER})",
     re.IGNORECASE)
-_DANGLING = re.compile(r"[\s:,;]*(?:(?<!\w)(?:có|đạt|tối thiểu|ít nhất|trên|từ)(?!\w)[\s:,;]*)*$|^[\s:,;]+", re.IGNORECASE)
+_DANGLING = re.compile(rf"[\s:,;]*(?:(?<!\w)(?:{LEAD_WORDS})(?!\w)[\s:,;]*)*$|^[\s:,;]+", re.IGNORECASE)
 
 _ABBREVIATIONS = [
     (r"tthc", "thủ tục hành chính"), (r"dvctt", "dịch vụ công trực tuyến"), (r"dvc", "dịch vụ công"),

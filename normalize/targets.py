@@ -56,6 +56,7 @@ _LEADS = (
     (r"từ", ">=", "weak"),
     (r"có", "=", "count"),
 )
+LEAD_WORDS = "|".join(p for p, _, _ in _LEADS)   # also stripped from indicator text (normalize.indicators)
 _LEAD = re.compile(
     r"(?<!\w)(?:" + "|".join(f"(?P<l{i}>{p})" for i, (p, _, _) in enumerate(_LEADS)) + r")"
     r"(?:\s+(?:tỷ\s+lệ|tỉ\s+lệ|mức|là|khoảng))?\s*$",   # "đạt tỷ lệ 60%", "đạt mức 95%"

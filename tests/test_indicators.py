@@ -500,3 +500,9 @@ def test_load_catalog_and_pickle(matcher):
                                    "Tỷ lệ dân số trưởng thành có điện thoại thông minh"]
     clone = pickle.loads(pickle.dumps(matcher))
     assert clone.match("Tỷ lệ phủ sóng 5G trên dân số")[0] == "infra.5g_coverage"
+
+
+def test_every_target_lead_word_of_the_parser_is_stripped():
+    from normalize.indicators import strip_target_words
+    assert strip_target_words("Tỷ lệ hồ sơ không dưới 90%") == "Tỷ lệ hồ sơ"
+    assert strip_target_words("Tỷ lệ hồ sơ xử lý trực tuyến cao hơn 80%") == "Tỷ lệ hồ sơ xử lý trực tuyến"
