@@ -68,12 +68,10 @@ class Table:
 @dataclass
 class Scan:
     """What OCR read on one page: words outside the tables (pdfplumber-style
-    dicts in PDF points), the tables, and the mean word confidence."""
+    dicts in PDF points) and the tables."""
 
     words: list[dict]
     tables: list[Table]
-    confidence: float
-    skew: float                 # degrees the page was turned to straighten it
 
 
 def read_page(page, number: int) -> Scan:
@@ -132,7 +130,7 @@ def read_image(image: Image.Image, number: int, scale: float) -> Scan:
     confidence = sum(every) / len(every) if every else 0.0
     if confidence < MIN_CONFIDENCE:
         raise NeedsOCR(f"OCR confidence {confidence:.0f}% on page {number} is too low to load", _HINT)
-    return Scan(words, tables, confidence, turn)
+    return Scan(words, tables)
 
 
 def repeat_headers(tables: list[list[list[str]]]) -> None:

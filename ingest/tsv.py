@@ -53,7 +53,7 @@ def read(data: bytes, encoding: str | None = None) -> Extraction:
                 blocks.append(current)
             current.rows.append(SourceRow(cells=line.split("\t"), line=n, after_break=after_break))
             after_break = False
-        elif not line.strip() or line.strip() == "\f":
+        elif not line.strip():
             after_break = current is not None
         else:
             if not blocks:

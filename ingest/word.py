@@ -211,6 +211,8 @@ class _Lists:
     def _format(levels, i: int, counts: list[int]) -> str:
         fmt, _, start = levels.get(i, ("decimal", "", 1))
         n = counts[i] or start
+        if n > 3999:   # a hostile w:start must not make us build a huge label
+            return str(n)
         if fmt in ("upperRoman", "lowerRoman"):
             out = ""
             for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),

@@ -15,7 +15,7 @@ CSV_COLUMNS = [
     "source", "format", "commune", "plan_number", "issued_on", "year", "table", "page", "row_no", "section",
     "indicator_text", "indicator_code", "target", "target_raw", "target_kind", "target_op", "target_value",
     "target_value_max", "target_unit", "target_per", "target_qualifier", "target_boolean",
-    "deadline_raw", "deadline_kind", "deadline_year", "deadline_month",
+    "deadline_raw", "deadline_kind", "deadline_year", "deadline_month", "deadline_day", "deadline_quarter",
     "lead", "monitor", "coordinate", "guide", "unresolved", "notes", "sha256",
 ]
 
@@ -73,7 +73,7 @@ def iter_records(engine: Engine, *, indicator: str | None = None, below: float |
                     "row_no": r.row_no, "section": r.section, "indicator_text": r.indicator_text,
                     "indicator_code": r.indicator_code, "target": _target(r), "more_targets": r.more_targets,
                     "deadline": _deadline(r), "assignments": assigned[r.id], "notes": r.notes,
-                    "line": r.line,
+                    "line": r.line, "deadline_cell": r.deadline_raw,
                 }
 
 
@@ -105,7 +105,8 @@ def flat(record: dict) -> dict:
         "target": target_text(record["target"]),
         **{f"target_{k}": t.get(k) for k in ("raw", "kind", "op", "value", "value_max", "unit", "per",
                                                "qualifier", "boolean")},
-        **{f"deadline_{k}": d.get(k) for k in ("raw", "kind", "year", "month")},
+        "deadline_raw": record["deadline_cell"],
+        **{f"deadline_{k}": d.get(k) for k in ("kind", "year", "month", "day", "quarter")},
         **{role: "; ".join(by_role[role]) for role in ("lead", "monitor", "coordinate", "guide")},
         "unresolved": "; ".join(a["raw"] for a in record["assignments"] if a["status"] == "unresolved"),
         "notes": record["notes"],

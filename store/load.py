@@ -16,7 +16,6 @@ from .models import AssignmentT, DocumentT, TargetRowT, UnitT
 @dataclass
 class LoadResult:
     status: str          # loaded | skipped (same sha256 already stored)
-    document_id: int | None
     rows: int
 
 
@@ -65,7 +64,7 @@ def save_document(engine: Engine, doc: NormalizedDocument, units: dict[str, int]
     with writer(engine).begin() as conn:
         document_id = _insert_document(conn, doc)
         if document_id is None:
-            return LoadResult("skipped", None, 0)
+            return LoadResult("skipped", 0)
         if doc.rows:
             ids = conn.scalars(
                 insert(TargetRowT).returning(TargetRowT.id, sort_by_parameter_order=True),
@@ -80,4 +79,4 @@ def save_document(engine: Engine, doc: NormalizedDocument, units: dict[str, int]
             ]
             if assignments:
                 conn.execute(insert(AssignmentT), assignments)
-        return LoadResult("loaded", document_id, len(doc.rows))
+        return LoadResult("loaded", len(doc.rows))

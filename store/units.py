@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter, defaultdict
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import Engine, distinct, func, select, update
@@ -123,6 +123,14 @@ def export_csv(engine: Engine, folder: Path) -> tuple[Path, Path]:
     return paths
 
 
+def _instant(text: str) -> datetime | None:
+    """A decision time compared across databases (SQLite drops the zone)."""
+    if not text:
+        return None
+    at = datetime.fromisoformat(text)
+    return (at.astimezone(timezone.utc).replace(tzinfo=None) if at.tzinfo else at).replace(microsecond=0)
+
+
 def import_csv(engine: Engine, folder: Path, by: str) -> tuple[int, int]:
     """Add the units/aliases and replay the decisions another province exported;
     returns (units added, decisions replayed)."""
@@ -146,9 +154,10 @@ def import_csv(engine: Engine, folder: Path, by: str) -> tuple[int, int]:
                     have.add((ids[u["canonical_name"]], alias))
     decisions = folder / "decisions.csv"
     if decisions.exists():
+        seen = {(h["mention"], h["unit"], _instant(h["decided_at"])) for h in history(engine)}
         with open(decisions, encoding="utf-8-sig", newline="") as f:
             for d in csv.DictReader(f):
-                if d["unit"]:
+                if d["unit"] and (d["mention"], d["unit"], _instant(d["decided_at"])) not in seen:   # twice adds nothing
                     resolve(engine, d["mention"], d["unit"], by=d.get("decided_by") or by,
                             at=datetime.fromisoformat(d["decided_at"]) if d.get("decided_at") else None)
                     replayed += 1

@@ -64,6 +64,8 @@ def test_registry_and_decisions_travel_as_csv(engine, tmp_path):
     other = __import__("store").connect(f"sqlite:///{tmp_path / 'other.db'}")
     ingest(other, SAMPLES / "tsv")
     assert units.import_csv(other, tmp_path / "share", by="import") == (0, 1)
+    assert units.import_csv(other, tmp_path / "share", by="import") == (0, 0)    # twice adds nothing
+    assert len(units.history(other)) == 1
     assert set(assignments_for(other, MENTION)) == {(UNIT, "confirmed")}
     other.dispose()
 
