@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -69,9 +71,13 @@ def connect(url: str | None = None) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (safe with concurrent loaders)."""
+    """Bring the schema to the newest Alembic revision (safe with concurrent
+    loaders); a database already there is only read, so readers never wait."""
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.connect() as conn:
+        if MigrationContext.configure(conn).get_current_revision() == ScriptDirectory.from_config(cfg).get_current_head():
+            return
     with writer(engine).begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
