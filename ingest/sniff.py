@@ -29,6 +29,8 @@ def sniff(data: bytes, name: str) -> str:
     lowered = head.lstrip().lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered[:200]:
         raise UnsupportedFormat("an HTML/XML page, not a plan document", "download the real file: PDF, DOCX or TSV")
+    if b"endobj" in data[:262144] and b"endstream" in data:
+        raise UnsupportedFormat("damaged PDF: its %PDF header is missing", "download or export the file again")
     if name.lower().endswith(".pdf"):
         raise UnsupportedFormat("named .pdf but not a PDF file", "check the file; it may be an error page or truncated")
     if name.lower().endswith(".docx"):

@@ -27,8 +27,9 @@ def decode(data: bytes, encoding: str | None = None) -> str:
                 return unicodedata.normalize("NFC", data.decode(enc))
             except UnicodeDecodeError:
                 raise EncodingError(f"damaged {enc} text", "re-save the file as UTF-8") from None
-    head = data[:4096]
-    if b"\x00" in head or sum(b < 32 and b not in b"\t\n\r\f" for b in head) > 8:
+    sample = data[:65536]
+    controls = len(sample) - len(sample.translate(None, bytes(range(32)))) - sum(map(sample.count, b"\t\n\r\f"))
+    if b"\x00" in sample or controls > max(8, len(sample) // 1000):
         raise UnsupportedFormat("binary data, not a text table", "give a TSV, DOCX or PDF file")
     try:
         text = data.decode("utf-8")

@@ -311,3 +311,12 @@ def test_stderr_holds_only_one_line_per_file(folder, tmp_path):
     lines = done.stderr.splitlines()
     assert [l for l in lines if not l.startswith(("error: ", "loaded: "))] == []
     assert len(lines) == len(files)
+
+
+def test_a_pdf_whose_header_was_damaged_is_named_a_damaged_pdf(tmp_path):
+    from ingest import extract
+    from ingest.exceptions import UnsupportedFormat
+    data = (SAMPLES / "pdf" / "nghia-son-2026.pdf").read_bytes()
+    (tmp_path / "x.tsv").write_bytes(b"XXXXX" + data[5:])          # "%PDF-" overwritten, wrong name too
+    with pytest.raises(UnsupportedFormat, match="damaged PDF: its %PDF header is missing"):
+        extract(tmp_path / "x.tsv")
