@@ -92,7 +92,7 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
             if settings.password:
                 raise EncryptedFile("wrong password for this PDF", "check --password") from None
             raise EncryptedFile("password-protected PDF", "use --password") from None
-        raise DamagedFile(f"damaged PDF: {_reason(cause)}", "open and re-save it, or export it again") from None
+        raise DamagedFile(f"damaged PDF: {_reason(cause)}", "open and re-save it, or export it again") from e
     except Exception as e:  # pdfminer raises assorted errors on malformed objects
         raise DamagedFile(f"damaged PDF: {_reason(e)}", "open and re-save it, or export it again") from e
     if settings.ocr:
