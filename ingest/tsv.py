@@ -2,10 +2,14 @@
 
 A line with tabs is a table row; a blank line is a page break inside the
 table; a text line without tabs ends the table (and is a title line).
+Cells quoted the way Excel writes them may span lines.
 """
 from __future__ import annotations
 
 import codecs
+import csv
+import io
+import re
 import unicodedata
 
 from .exceptions import EncodingError, UnsupportedFormat
@@ -41,23 +45,40 @@ def decode(data: bytes, encoding: str | None = None) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_QUOTED_CELL = re.compile(r'(?:^|\t)"', re.M)
+
+
+def _records(text: str):
+    """(line number, cells) per record. Excel's "Text (Tab delimited)" quotes
+    a cell holding a tab, a line break or a quote; such files are read as CSV."""
+    if not _QUOTED_CELL.search(text):
+        for n, line in enumerate(text.splitlines(), 1):
+            yield n, line.split("\t")
+        return
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t")
+    start = 1
+    for cells in reader:
+        yield start, cells
+        start = reader.line_num + 1
+
+
 def read(data: bytes, encoding: str | None = None) -> Extraction:
     text = decode(data, encoding)
     blocks: list[Block] = []
     titles: list[str] = []
     current: Block | None = None
     after_break = False
-    for n, line in enumerate(text.splitlines(), 1):
-        if "\t" in line:
+    for n, cells in _records(text):
+        if len(cells) > 1:
             if current is None:
                 current = Block(rows=[])
                 blocks.append(current)
-            current.rows.append(SourceRow(cells=line.split("\t"), line=n, after_break=after_break))
+            current.rows.append(SourceRow(cells=cells, line=n, after_break=after_break))
             after_break = False
-        elif not line.strip():
+        elif not "".join(cells).strip():
             after_break = current is not None
         else:
             if not blocks:
-                titles.append(line)
+                titles.append(cells[0])
             current, after_break = None, False
     return Extraction(blocks=blocks, title_lines=titles)

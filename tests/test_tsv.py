@@ -176,3 +176,16 @@ def test_cells_that_fit_no_column_are_kept_or_reported(tmp_path):
     assert [(r.row_no, r.agencies["lead"]) for r in d.tables[0].rows] == [("1", "UBND xã; Phòng Kinh tế")]
     assert d.warnings == ["line/row 2: 5 cells under 4 headers; the extra cells were added to the last column",
                           "line/row 3: a row with no indicator text was not loaded (95%; Công an xã)"]
+
+
+def test_excel_quoted_cells_may_hold_line_breaks_tabs_and_quotes(tmp_path):
+    text = ('Kèm theo Kế hoạch số 7/KH-UBND ngày 2/3/2026 của UBND xã Tân Phú\r\n'
+            'STT\tNội dung chỉ tiêu\tChỉ tiêu\tĐơn vị chủ trì\r\n'
+            '1\t"Tỷ lệ giao dịch thuộc diện ""phi tiếp xúc""\r\n(trừ hồ sơ mật)"\t≥ 80%\t"Phòng Kinh tế;\tCông an xã"\r\n'
+            '2\tTỷ lệ hồ sơ số hóa\t100%\tTT phục vụ HCC\r\n')
+    d = extract(_write(tmp_path, "excel.tsv", text.encode("utf-8-sig")))
+    assert d.meta.commune == "Tân Phú"
+    assert [(r.row_no, r.indicator, r.target, r.agencies["lead"], r.line) for r in d.tables[0].rows] == [
+        ("1", 'Tỷ lệ giao dịch thuộc diện "phi tiếp xúc" (trừ hồ sơ mật)', "≥ 80%", "Phòng Kinh tế; Công an xã", 3),
+        ("2", "Tỷ lệ hồ sơ số hóa", "100%", "TT phục vụ HCC", 5),
+    ]
