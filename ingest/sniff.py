@@ -21,6 +21,8 @@ def sniff(data: bytes, name: str) -> str:
             raise UnsupportedFormat("truncated or damaged ZIP/DOCX file", "re-save or re-download it") from None
         if "word/document.xml" in names:
             return "docx"
+        if "xl/workbook.xml" in names:
+            raise UnsupportedFormat("an Excel workbook", "save the sheet as Text (Tab delimited) and ingest that file")
         raise UnsupportedFormat("a ZIP archive that is not a Word document", "unpack it and ingest the files inside")
     if data.startswith(_OLE):
         if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in data:

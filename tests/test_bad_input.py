@@ -357,3 +357,14 @@ def test_mutated_samples_each_load_or_fail_with_a_known_reason(tmp_path):
     unexpected = [(r.path, r.reason) for r in results if r.status == "failed" and r.reason.startswith("unexpected")]
     assert unexpected == []
     assert all(r.status == "loaded" or "\n" not in r.reason for r in results)
+
+
+def test_an_excel_workbook_says_how_to_make_it_a_tsv(tmp_path):
+    import zipfile
+    from ingest import extract
+    from ingest.exceptions import UnsupportedFormat
+    with zipfile.ZipFile(tmp_path / "plan.xlsx", "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(UnsupportedFormat, match=r"^an Excel workbook \(save the sheet as Text \(Tab delimited\)"):
+        extract(tmp_path / "plan.xlsx")
