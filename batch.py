@@ -28,7 +28,7 @@ from normalize.registry import Registry, load_registry
 from store import load, registry as store_registry
 from store.exceptions import StoreError
 
-SUFFIXES = {".tsv", ".txt", ".docx", ".doc", ".pdf"}
+SUFFIXES = {".tsv", ".txt", ".docx", ".doc", ".pdf", ".odt", ".xlsx", ".xls"}   # the last ones get a line saying how to convert them
 _TASKS_PER_WORKER = 40   # recycle workers so memory stays flat over long batches
 
 

@@ -21,6 +21,8 @@ def sniff(data: bytes, name: str) -> str:
             raise UnsupportedFormat("truncated or damaged ZIP/DOCX file", "re-save or re-download it") from None
         if "word/document.xml" in names:
             return "docx"
+        if "content.xml" in names and "mimetype" in names:
+            raise UnsupportedFormat("an OpenDocument (LibreOffice) file", "save it as .docx in LibreOffice and ingest that")
         if "xl/workbook.xml" in names:
             raise UnsupportedFormat("an Excel workbook", "save the sheet as Text (Tab delimited) and ingest that file")
         raise UnsupportedFormat("a ZIP archive that is not a Word document", "unpack it and ingest the files inside")

@@ -368,3 +368,14 @@ def test_an_excel_workbook_says_how_to_make_it_a_tsv(tmp_path):
         z.writestr("xl/workbook.xml", "<workbook/>")
     with pytest.raises(UnsupportedFormat, match=r"^an Excel workbook \(save the sheet as Text \(Tab delimited\)"):
         extract(tmp_path / "plan.xlsx")
+
+
+def test_an_opendocument_file_in_a_folder_says_how_to_convert_it(tmp_path, folder):
+    import zipfile
+    with zipfile.ZipFile(folder / "plan.odt", "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", "<office:document-content/>")
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--db", f"sqlite:///{tmp_path / 'o.db'}", "--jobs", "1"])
+    assert result.exit_code == 1
+    assert [l for l in result.stderr.splitlines() if l.startswith("error: ")] == [
+        f"error: {folder / 'plan.odt'}: an OpenDocument (LibreOffice) file (save it as .docx in LibreOffice and ingest that)"]
