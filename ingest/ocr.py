@@ -104,7 +104,8 @@ def read_image(image: Image.Image, number: int, scale: float) -> Scan:
                     [[""] * (len(xs) - 1) for _ in rows]) for ys, xs, rows in grids]
     for (t, r, c, _), text in zip(cells, texts):
         tables[t].rows[r][c] = text
-    numbered = [k for k, (t, r, c, _) in enumerate(cells) if _is_number_cell(tables[t].rows, grids[t], r, c)]
+    columns = [_number_column(t.rows) for t in tables]
+    numbered = [k for k, (t, r, c, _) in enumerate(cells) if _is_number_cell(columns[t], grids[t], r, c)]
     for k, text in zip(numbered, _outline_numbers([cells[k][3] for k in numbered])):
         t, r, c, _ = cells[k]
         if text is None:
@@ -149,19 +150,24 @@ def repeat_headers(tables: list[list[list[str]]]) -> None:
             rows[0] = list(first)
 
 
-def _is_number_cell(rows: list[list[str]], grid, r: int, c: int) -> bool:
-    """Whether cell (r, c) is a one-column cell of the numbering column under
-    the header (the column the header names "Stt", else the first)."""
+def _number_column(rows: list[list[str]]) -> tuple[int, int] | None:
+    """(header row or -1, numbering column) of a table: the column the header
+    names "Stt", else the first; None when its header names no such column."""
     header = next((k for k, cells in enumerate(rows) if is_header_row(cells)), None)
-    column = 0
-    if header is not None:
-        roles = assign_roles(rows[header])
-        if NUMBER not in roles:
-            return False
-        column = roles.index(NUMBER)
+    if header is None:
+        return -1, 0
+    roles = assign_roles(rows[header])
+    return (header, roles.index(NUMBER)) if NUMBER in roles else None
+
+
+def _is_number_cell(number_column: tuple[int, int] | None, grid, r: int, c: int) -> bool:
+    """Whether cell (r, c) is a one-column cell of the numbering column under the header."""
+    if number_column is None:
+        return False
+    header, column = number_column
     ys, xs, cells = grid
     spans = dict(cells[r])
-    return c == column and r > (header if header is not None else -1) and abs(spans[c][1] - xs[c + 1]) <= _TOL
+    return c == column and r > header and abs(spans[c][1] - xs[c + 1]) <= _TOL
 
 
 def _dark(grey: np.ndarray) -> np.ndarray:

@@ -322,7 +322,7 @@ def continue_tables(pages: list[_Page]) -> list[str]:
     borderless table with only furniture between are read with that table's
     columns, up to a wide gap or a line that does not fit them. Warnings for
     text there that is neither rows, furniture nor clearly after the table."""
-    furniture, in_place = _furniture(pages), _in_place(pages)
+    furniture = _Furniture(pages)
     warnings = []
     grid = None
     for page in pages:
@@ -333,7 +333,7 @@ def continue_tables(pages: list[_Page]) -> list[str]:
             # a row's last line ("2030", "12/2026") may sit in the edge band and read as furniture
             above = [it for it in sorted(page.items, key=lambda it: it.top) if isinstance(it, _Text)
                      and (not tables or it.top < tables[0].top)
-                     and (not furniture(it) or grid.fits(it.words) and not in_place(page.number, it))]
+                     and (not furniture(it) or grid.fits(it.words) and not furniture.in_place(page.number, it))]
             taken, lines, found = _continued(above, grid, page.number)
             warnings += found
             if taken:
@@ -393,38 +393,30 @@ def _row_like(line: list[dict], grid: Grid) -> bool:
     return len(columns) > 1 or (columns == {0} and bool(NUM_ONLY.fullmatch(line[0]["text"])))
 
 
-def _furniture(pages: list[_Page]):
-    """The test for page furniture: a line in the top or bottom band whose
-    text (digits aside) repeats on another page or reads as a page number."""
-    seen: dict[str, set[int]] = {}
-    for page in pages:
-        for item in page.items:
-            if isinstance(item, _Text) and item.furniture_key is not None:
-                seen.setdefault(item.furniture_key, set()).add(page.number)
+class _Furniture:
+    """Page furniture: a line in the top or bottom band whose text (digits
+    aside) repeats on another page or reads as a page number."""
 
-    def furniture(item: _Text) -> bool:
+    def __init__(self, pages: list[_Page]):
+        self.at: dict[str, list[tuple[int, float]]] = {}
+        for page in pages:
+            for item in page.items:
+                if isinstance(item, _Text) and item.furniture_key is not None:
+                    self.at.setdefault(item.furniture_key, []).append((page.number, item.top))
+        self.repeated = {key for key, places in self.at.items() if len({n for n, _ in places}) > 1}
+
+    def __call__(self, item: _Text) -> bool:
         key = item.furniture_key
-        return key is not None and (len(seen[key]) > 1 or bool(_PAGE_NO.fullmatch(key.replace("#", "1"))))
-    return furniture
+        return key is not None and (key in self.repeated or bool(_PAGE_NO.fullmatch(key.replace("#", "1"))))
 
-
-def _in_place(pages: list[_Page]):
-    """The test for a line in the top or bottom band whose text (digits
-    aside) is on another page at the same height: surely furniture."""
-    at: dict[str, list[tuple[int, float]]] = {}
-    for page in pages:
-        for item in page.items:
-            if isinstance(item, _Text) and item.furniture_key is not None:
-                at.setdefault(item.furniture_key, []).append((page.number, item.top))
-
-    def in_place(number: int, item: _Text) -> bool:
-        return any(n != number and abs(top - item.top) <= 2 for n, top in at.get(item.furniture_key, ()))
-    return in_place
+    def in_place(self, number: int, item: _Text) -> bool:
+        """On another page at the same height: surely furniture."""
+        return any(n != number and abs(top - item.top) <= 2 for n, top in self.at.get(item.furniture_key, ()))
 
 
 def _extraction(pages: list[_Page]) -> Extraction:
     """Blocks in reading order; furniture dropped, title lines kept."""
-    furniture = _furniture(pages)
+    furniture = _Furniture(pages)
     blocks: list[Block] = []
     titles: list[str] = []
     text_since_table = True
