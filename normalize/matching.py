@@ -1,96 +1,68 @@
-"""Resolve an agency mention ("TT phục vụ HCC") to a canonical unit name.
+"""Resolve an agency mention ("TT.PV-HCC xã Hòa Phú") to a canonical unit.
 
-Both the mention and every canonical name and alias are turned into a *key*:
-folded (`normalize.text.fold`), abbreviations expanded ("UBND" -> "ủy ban nhân
-dân"), a trailing commune/district name dropped ("UBND xã Xuân Sơn" -> "ủy ban
-nhân dân xã"), punctuation and the connector "và"/"&" removed. Equal keys are an
-exact match. Otherwise the mention is scored against every name with rapidfuzz
-and the best one is accepted only when
+The mention is first stripped of what surrounds a name (`normalize.names`:
+role hints, place names, scope tails). Then its tokens are *aligned* to the
+syllables of every canonical name and alias. Each mention token takes
 
-* the administrative level words agree (a mention saying "huyện" never lands on
-  a commune unit, "tỉnh" never on a district one);
-* every word of the mention has its counterpart in the name and every word of
-  the name in the mention, up to typos of words the registry does not know
-  ("tê" for "tế"), leaving out filler ("các", "trên địa bàn", "liên quan", level
-  words) — so "Ban Kinh tế - Ngân sách HĐND" never becomes "Phòng Kinh tế" and
-  "Trung tâm Y tế huyện" never "Trạm Y tế xã";
-* the score clears THRESHOLD, and no other unit is a plausible reading: none
-  passes the checks above and none scores within MARGIN.
+* one syllable: equal, equal without diacritics (typed without them), or one
+  typo away in a syllable of four letters or more that is no word of the trade;
+* the initials of a run of syllables: "TCNSCĐ" = Tổ Công Nghệ Số Cộng Đồng,
+  "BCH" + "QS" = Ban Chỉ Huy + Quân Sự, "P." = Phòng ("Đ" is not "D"; "Q" is
+  Quốc or Quân as the name's syllables say);
+* a prefix ending in a dot: "Ph." = Phòng.
 
-A wrong match is worse than none, so anything else stays unresolved with its
-top candidates for a clerk; clerks' decisions (`Registry.decisions`) win over
-everything.
+An abbreviation written in a registered name ("HĐND") stands for syllables
+with those initials, so "Hội đồng nhân dân" and "HĐND" read alike. Connectors
+("và", "&", "-", ",") are no tokens. Filler ("các", "của", "trên địa bàn",
+"Việt Nam") and level words may stay unaligned on either side; every other
+token on both sides must be aligned, and the name's head noun (its first
+syllable: Trung tâm, Trạm, Phòng, Sở, Ban …) must be taken by the mention's
+first word — so "Trung tâm Y tế huyện" is never "Trạm Y tế xã", "Phòng Kinh
+tế, Hạ tầng và Đô thị" never "Phòng Kinh tế", and two agencies glued into one
+mention never resolve to one of them.
+
+Scorer: 100 minus a penalty per reading that is less than literal — initials
+1 (a lone undotted letter 2), a dotted prefix 2, a syllable read from a
+registered abbreviation 1, no diacritics 1, a word out of order 3, a typo 6
+(at most one, two in a mention of six words or more). An alignment is all or
+nothing, so the score only ranks readings that are all plausible.
+
+A mention's level words (xã / huyện / tỉnh) restrict it to units of that level.
+A mention without one is read at the document's level (`level`: commune,
+district, province, national; None = a commune plan): a commune plan takes a
+commune unit first and a higher one only when no commune unit aligns ("Phòng
+Nội vụ" -> Phòng Nội vụ huyện); other plans take only units of their level.
+Units of level "any" fit every document. The best aligned unit is taken when
+it scores at least THRESHOLD and leads every other aligned unit by MARGIN;
+anything else stays unresolved with its top three candidates, each saying
+which tokens aligned to which syllables. Clerks' decisions
+(`Registry.decisions`, keyed by `names.key`) win over everything.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from .model import Candidate, Resolution
-from .registry import Registry
 from .exceptions import NormalizeError
-from .text import clean, fold, strip_accents
+from .model import Candidate, Resolution
+from .names import key, levels, strip_surroundings
+from .registry import Registry
+from .text import fold, strip_accents
 
-THRESHOLD = 75.0   # least score (0-100) of an accepted fuzzy match
-MARGIN = 8.0       # least lead over the best other level-compatible unit
+THRESHOLD = 80.0   # least score of an accepted alignment
+MARGIN = 8.0       # least lead over the best other aligned unit
+TYPO, INVERSION, PREFIX, PSEUDO, INITIALS, LONE, BLIND = 6, 3, 2, 1, 1, 2, 1
 
-# Abbreviations, applied to folded text (lower case, dashes spaced " - ") in order.
-_ABBREVIATIONS = [
-    (r"nn\s*(?:&|và)\s*ptnt", "nông nghiệp và phát triển nông thôn"),
-    (r"kh\s*(?:&|và|-)\s*cn|khcn", "khoa học và công nghệ"),
-    (r"tt\s*(?:&|và)\s*tt", "thông tin và truyền thông"),
-    (r"ct\s*-\s*xh|ctxh", "chính trị - xã hội"),
-    (r"vh\s*-\s*xh|vhxh|vhxxh|vhxx", "văn hóa - xã hội"),
-    (r"vh\s*-\s*tt|vhtt", "văn hóa - thông tin"),
-    (r"tc\s*-\s*kt|tckt", "tài chính - kế toán"),
-    (r"tc\s*-\s*kh|tckh", "tài chính - kế hoạch"),
-    (r"vp\s*-\s*tk|vptk", "văn phòng - thống kê"),
-    (r"gd\s*(?:&|và|-)\s*đt|gdđt", "giáo dục và đào tạo"),
-    (r"ptnt", "phát triển nông thôn"),
-    (r"chqs", "chỉ huy quân sự"),
-    (r"ttđt", "thông tin điện tử"),
-    (r"ubmttq", "ủy ban mặt trận tổ quốc"),
-    (r"mttq", "mặt trận tổ quốc"),
-    (r"ubnd", "ủy ban nhân dân"),
-    (r"hđnd|hdnd", "hội đồng nhân dân"),
-    (r"ub", "ủy ban"),
-    (r"pvhcc", "phục vụ hành chính công"),
-    (r"hcc", "hành chính công"),
-    (r"tthc", "thủ tục hành chính"),
-    (r"dvctt", "dịch vụ công trực tuyến"),
-    (r"dvc", "dịch vụ công"),
-    (r"cbcc", "cán bộ công chức"),
-    (r"cb", "cán bộ"),
-    (r"cc", "công chức"),
-    (r"thcs", "trung học cơ sở"),
-    (r"thpt", "trung học phổ thông"),
-    (r"bch", "ban chỉ huy"),
-    (r"qs", "quân sự"),
-    (r"t\s*\.\s*tâm|t\s*\.\s*t|tt", "trung tâm"),
-    (r"vp", "văn phòng"),
-    (r"ca", "công an"),
-    (r"yt", "y tế"),
-    (r"đu", "đảng ủy"),
-]
-_ABBREVIATION_RES = [(re.compile(rf"(?<!\w)(?:{p})(?!\w)"), r) for p, r in _ABBREVIATIONS]
-_P_DOT = re.compile(r"^p\s*\.\s*")                        # "P. Kinh tế" -> "Phòng Kinh tế"
-_PUNCT = re.compile(r"[^\w\s(]|_")      # "(" stays a word: "UBND xã (Công chức VHXH)" is not "UBND xã và …"
-_SPACE = re.compile(r"\s+")
+__all__ = ["Matcher", "key", "levels", "THRESHOLD", "MARGIN"]
 
-# Level words: a mention naming one may only land on a unit of that level.
-_LEVEL_RE = re.compile(r"(?<!\w)(thị xã|thị trấn|thành phố|xã(?!\s+h[^\W\d_]i(?!\w))|phường|huyện|quận|tỉnh)(?!\w)")
-_LEVEL_OF = {"xã": "commune", "phường": "commune", "thị trấn": "commune",
-             "huyện": "district", "quận": "district", "thị xã": "district",
-             "tỉnh": "province", "thành phố": "province"}
-_PLACE_WORDS = {"xã", "phường", "huyện", "quận", "tỉnh"}
-
-# Words that may be present on one side only (after the level words are gone).
-_FILLER = re.compile(r"(?<!\w)(?:trên địa bàn|có liên quan|liên quan|địa phương|việt nam|"
-                     r"các|những|cấp|của|tại|trong)(?!\w)")
+_VOWEL = re.compile("[aeiouy]")
+_TOKEN = re.compile(r"[^\W\d_]+\.?|\d+|\(")
+_LEVEL_TOKENS = {"xã", "phường", "huyện", "quận", "tỉnh"}
+_LEVEL_PAIRS = {("thị", "trấn"), ("thị", "xã"), ("thành", "phố")}
+_FILLER = [("trên", "địa", "bàn"), ("có", "liên", "quan"), ("liên", "quan"), ("địa", "phương"),
+           ("việt", "nam"), ("các",), ("những",), ("cấp",), ("của",), ("tại",), ("trong",), ("toàn",), ("mọi",)]
 
 # Words of the trade that are never a typo of another word ("sở" is not "số").
 _KNOWN_WORDS = set("""
@@ -98,7 +70,35 @@ sở bộ cục chi viện đội hội đoàn ban phòng trạm trường tổ 
 thanh niên phụ nữ nông dân cựu chiến binh tuyên giáo vận kiểm tra tư pháp hộ tịch
 địa chính xây dựng môi lao động thương y dược khuyến lâm thú điện lực nước thuế kho bạc
 bảo hiểm hiệp liên quân biên thị ngân sách nội vụ tế kê thống tin thông số công
+hạ tầng đô trung tâm
 """.split())
+_LEVELS_BELOW = {None: ("commune",), "commune": ("commune",)}   # documents read commune units first
+
+
+def _initial(word: str) -> str:
+    return "đ" if word[:1] == "đ" else strip_accents(word[:1])
+
+
+def _plain(word: str) -> bool:
+    """Written without tone or vowel marks (đ allowed): may be initials."""
+    return strip_accents(word) == word.replace("đ", "d")
+
+
+@dataclass(frozen=True)
+class _Syl:
+    text: str            # folded syllable, or one letter of an abbreviation in the name
+    init: str
+    pseudo: bool         # a letter of a registered abbreviation ("HĐND")
+    optional: bool       # filler or level word
+
+
+@dataclass(frozen=True)
+class _Tok:
+    text: str
+    shown: str           # as written, for explanations
+    dotted: bool
+    initials: bool       # may be the initials of a run of syllables
+    optional: bool
 
 
 @dataclass
@@ -106,157 +106,271 @@ class _Entry:
     unit: str
     level: str
     key: str
-    reduced: str
+    syls: tuple[_Syl, ...]
+    head: int | None     # index of the first non-optional syllable
 
 
-@lru_cache(maxsize=65536)
-def _drop_place_name(text: str) -> str:
-    """'UBND xã Xuân Sơn' -> 'UBND xã': capitalised words after a final level word."""
-    words = text.split()
-    for i in range(len(words) - 2, -1, -1):
-        rest = words[i + 1:]
-        if fold(words[i]) in _PLACE_WORDS and len(rest) <= 4 and fold(rest[0]) != "hội" \
-                and all(w[:1].isupper() and w.isalpha() for w in rest):
-            return " ".join(words[:i + 1])
-    return text
+def _optional_flags(words: list[str]) -> list[bool]:
+    flags = [False] * len(words)
+    i = 0
+    while i < len(words):
+        if tuple(words[i:i + 2]) in _LEVEL_PAIRS:
+            flags[i] = flags[i + 1] = True
+            i += 2
+            continue
+        if words[i] in _LEVEL_TOKENS and not (words[i] == "xã" and words[i + 1:i + 2] == ["hội"]):
+            flags[i] = True
+            i += 1
+            continue
+        for phrase in _FILLER:
+            if tuple(words[i:i + len(phrase)]) == phrase:
+                for k in range(len(phrase)):
+                    flags[i + k] = True
+                i += len(phrase) - 1
+                break
+        i += 1
+    return flags
 
 
-@lru_cache(maxsize=65536)
-def key(text: str) -> str:
-    """Comparison key of an agency name; see the module docstring."""
-    text = fold(_drop_place_name(clean(text)))
-    text = _P_DOT.sub("phòng ", text)
-    for pattern, expansion in _ABBREVIATION_RES:
-        text = pattern.sub(expansion, text)
-    text = _PUNCT.sub(" ", text.replace("&", " và ")).replace("(", " ( ")
-    return " ".join(w for w in text.split() if w != "và")
-
-
-def levels(k: str) -> set[str]:
-    """Administrative levels a key names ('công an tỉnh' -> {'province'})."""
-    return {_LEVEL_OF[m] for m in _LEVEL_RE.findall(k)}
-
-
-def _reduce(k: str) -> str:
-    return _SPACE.sub(" ", _FILLER.sub(" ", _LEVEL_RE.sub(" ", k))).strip()
+def _raw_tokens(text: str) -> list[tuple[str, str, bool]]:
+    """(folded word, as written, ends with a dot) for each word; 'và' dropped."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        raw = m.group(0)
+        word = raw.rstrip(".")
+        low = fold(word) if word != "(" else "("
+        if low and low != "và":
+            out.append((low, word, raw.endswith(".")))
+    return out
 
 
 class Matcher:
-    """Resolves mentions against a Registry; picklable, caches per folded mention."""
+    """Resolves mentions against a Registry; picklable, caches per distinct mention."""
 
     def __init__(self, registry: Registry):
         self.registry = registry
         self._entries: list[_Entry] = []
         self._exact: dict[str, str] = {}
-        for unit in registry.units:
-            for name in dict.fromkeys([unit.name, *unit.aliases]):
-                k = key(name)
-                other = self._exact.setdefault(k, unit.name)
-                if other != unit.name:
-                    raise NormalizeError(f"units.csv: {name!r} reads the same as a name of {other!r} "
+        self._vocab: set[str] = set(_KNOWN_WORDS)
+        names = [(unit, name) for unit in registry.units for name in dict.fromkeys([unit.name, *unit.aliases])]
+        for _, name in names:
+            self._vocab.update(w for w, _, _ in _raw_tokens(strip_surroundings(name)) if len(w) > 1)
+        for unit, name in names:
+            k = key(name)
+            other = self._exact.setdefault(k, unit.name)
+            if other != unit.name:
+                raise NormalizeError(f"units.csv: {name!r} reads the same as a name of {other!r} "
                                      "(make the alias more specific or drop it)")
-                self._entries.append(_Entry(unit.name, unit.level, k, _reduce(k)))
-        self._reduced = [e.reduced for e in self._entries]
-        self._stripped = [strip_accents(r) for r in self._reduced]
-        self._vocab = {w for e in self._entries for w in e.key.split()} | _KNOWN_WORDS
-        self._cache: dict[str, Resolution] = {}
+            syls = self._syllables(strip_surroundings(name))
+            head = next((i for i, s in enumerate(syls) if not s.optional), None)
+            self._entries.append(_Entry(unit.name, unit.level, k, syls, head))
+        self._raw: dict[tuple, str] = {}                 # (mention, commune) -> key
+        self._cache: dict[tuple, Resolution] = {}        # (key, level) -> resolution
 
-    # -- keys -------------------------------------------------------------
+    # -- tokens -----------------------------------------------------------
 
-    def key(self, mention: str) -> str:
-        """The mention's key, run-together words split ("ytế" -> "y tế")."""
-        words = []
-        for w in key(mention).split():
-            if w not in self._vocab and len(w) >= 3:
-                cut = next((i for i in range(1, len(w))
-                            if w[:i] in self._vocab and w[i:] in self._vocab), None)
-                if cut:
-                    words += [w[:cut], w[cut:]]
-                    continue
-            words.append(w)
-        return " ".join(words)
+    def _syllables(self, text: str) -> tuple[_Syl, ...]:
+        raw = _raw_tokens(text)
+        shouting = all(w.isupper() for _, w, _ in raw if w.isalpha())
+        flags = _optional_flags([w for w, _, _ in raw])
+        syls: list[_Syl] = []
+        for (low, word, _), optional in zip(raw, flags):
+            if len(word) >= 2 and word.isupper() and not shouting and _plain(low):
+                syls += [_Syl(c, c, True, False) for c in low]          # "HĐND": four syllables' initials
+            else:
+                syls.append(_Syl(low, _initial(low), False, optional))
+        return tuple(syls)
+
+    def _tokens(self, text: str) -> list[_Tok]:
+        words: list[tuple[str, str, bool]] = []
+        for low, word, dotted in _raw_tokens(text):
+            cut = None
+            if low not in self._vocab and len(low) >= 3 and not word.isupper():
+                cut = next((i for i in range(1, len(low)) if low[:i] in self._vocab and low[i:] in self._vocab), None)
+            if cut:                                     # run-together words: "Ytế" -> "Y tế"
+                words += [(low[:cut], word[:cut], False), (low[cut:], word[cut:], dotted)]
+            else:
+                words.append((low, word, dotted))
+        flags = _optional_flags([w for w, _, _ in words])
+        return [_Tok(low, word, dotted, _plain(low) and len(low) <= 10 and low != "(", optional)
+                for (low, word, dotted), optional in zip(words, flags)]
 
     # -- lookups ----------------------------------------------------------
 
-    def exact(self, mention: str) -> str | None:
+    def key(self, mention: str, commune: str | None = None) -> str:
+        """The key a mention is cached and decided on (`names.key`)."""
+        k = self._raw.get((mention, commune))
+        if k is None:
+            k = self._raw[(mention, commune)] = key(mention, commune)
+        return k
+
+    def exact(self, mention: str, commune: str | None = None) -> str | None:
         """Canonical name when the mention is a clerk-decided spelling or reads
         exactly as a canonical name or alias; else None."""
-        decided = self.registry.decisions.get(fold(mention))
-        if decided is not None:
-            return decided
-        return self._exact.get(self.key(mention))
+        k = self.key(mention, commune)
+        if k in self.registry.decisions:
+            return self.registry.decisions[k]
+        return self._exact.get(k)
 
-    def match(self, mention: str) -> Resolution:
-        folded = fold(mention)
-        if folded in self.registry.decisions:       # a clerk's word is final, never cached over
-            unit = self.registry.decisions[folded]
+    def match(self, mention: str, commune: str | None = None, level: str | None = None) -> Resolution:
+        k = self.key(mention, commune)
+        if k in self.registry.decisions:            # a clerk's word is final, never cached over
+            unit = self.registry.decisions[k]
             return Resolution(unit, 100.0 if unit else 0.0, "confirmed", [])
-        hit = self._cache.get(folded)
+        hit = self._cache.get((k, level))
         if hit is None:
-            hit = self._cache[folded] = self._resolve(mention)
+            hit = self._cache[(k, level)] = self._resolve(mention, commune, level)
         return Resolution(hit.unit, hit.score, hit.status, list(hit.candidates))
+
+    def explain(self, mention: str, unit: str, commune: str | None = None) -> str:
+        """Which tokens of the mention aligned to which syllables of the unit's
+        best-reading name ('VH → văn hóa; XH → xã hội')."""
+        toks = self._tokens(strip_surroundings(mention, commune))
+        best = max(((self._partial(toks, e), e) for e in self._entries if e.unit == unit),
+                   key=lambda p: p[0][0], default=None)
+        return best[0][1] if best else ""
 
     # -- the work ---------------------------------------------------------
 
-    def _resolve(self, mention: str) -> Resolution:
-        k = self.key(mention)
-        if k in self._exact:
-            return Resolution(self._exact[k], 100.0, "matched", [Candidate(self._exact[k], 100.0)])
-        reduced = _reduce(k)
-        if not reduced:
+    def _tier(self, entry: _Entry, mention_levels: set[str], level: str | None) -> int | None:
+        """0: the unit fits; 1: fits only when no tier-0 unit aligns; None: never."""
+        if entry.level == "any":
+            return 0
+        if mention_levels:
+            return 0 if mention_levels == {entry.level} else None
+        if level in _LEVELS_BELOW:
+            return 0 if entry.level == "commune" else 1
+        return 0 if entry.level == level else None
+
+    def _resolve(self, mention: str, commune: str | None, level: str | None) -> Resolution:
+        k = self.key(mention, commune)
+        if not k:
             return Resolution(None, 0.0, "unresolved", [])
-        # token_sort_ratio: word order does not matter ("Thôn trưởng" = "Trưởng thôn"),
-        # but extra or missing words do — unlike token_set/partial ratios and WRatio,
-        # which score a name inside a longer one ("Phòng Kinh tế" in "Ban Kinh tế -
-        # Ngân sách") near 100, the very confusion to avoid. Scored a second time
-        # without diacritics (slightly discounted) for mentions typed without them.
-        scores = {i: s for _, s, i in process.extract(
-            reduced, self._reduced, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=40)}
-        for _, s, i in process.extract(strip_accents(reduced), self._stripped,
-                                       scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=40):
-            scores[i] = max(scores.get(i, 0.0), 0.95 * s)
-        mention_levels = levels(k)
-        best: dict[str, float] = {}          # unit -> best score of any of its names
-        # Per tier: unit -> best score among level-compatible names (rivals) and among
-        # names passing every check (aligned). Tier 1 holds the names that spell a level
-        # above the commune ("… huyện") when the mention spells none: these are commune
-        # plans, so a bare "Văn phòng HĐND - UBND" is the commune's office, and a
-        # higher-level unit is taken only when no commune one fits ("Phòng Nội vụ").
-        rivals: tuple[dict, dict] = ({}, {})
-        aligned: tuple[dict, dict] = ({}, {})
-        for i, s in scores.items():
-            e = self._entries[i]
-            best[e.unit] = max(best.get(e.unit, 0.0), s)
-            if mention_levels <= {e.level}:
-                tier = int(not mention_levels and bool(levels(e.key) - {"commune"}))
-                rivals[tier][e.unit] = max(rivals[tier].get(e.unit, 0.0), s)
-                if self._aligned(reduced, e.reduced):
-                    aligned[tier][e.unit] = max(aligned[tier].get(e.unit, 0.0), s)
-        ranked = sorted(best.items(), key=lambda kv: -kv[1])[:3]
-        candidates = [Candidate(u, round(s, 1)) for u, s in ranked]
-        if aligned[0]:
-            aligned, rivals = aligned[0], rivals[0]
-        else:
-            aligned, rivals = aligned[1], {**rivals[1], **rivals[0]}
-        if len(aligned) == 1:
-            (unit, score), = aligned.items()
-            runner_up = max((s for u, s in rivals.items() if u != unit), default=0.0)
+        stripped = strip_surroundings(mention, commune)
+        toks = self._tokens(stripped)
+        mention_levels = levels(fold(stripped))
+        blind = all(_plain(t.text) for t in toks)      # typed without diacritics
+        if blind and not mention_levels:
+            mention_levels = levels(" ".join({"xa": "xã", "huyen": "huyện", "tinh": "tỉnh"}.get(t.text, t.text)
+                                             for t in toks))
+        aligned: dict[int, dict[str, float]] = {0: {}, 1: {}}
+        for e in self._entries:
+            tier = self._tier(e, mention_levels, level)
+            if tier is None:
+                continue
+            if e.key == k:
+                score = 100.0
+            else:
+                score = self._align(toks, e, blind)
+                if score is None:
+                    continue
+            aligned[tier][e.unit] = max(aligned[tier].get(e.unit, 0.0), score)
+        tier = aligned[0] or aligned[1]
+        ranked = sorted(tier.items(), key=lambda kv: -kv[1])
+        if ranked:
+            unit, score = ranked[0]
+            runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
             if score >= THRESHOLD and score - runner_up >= MARGIN:
-                return Resolution(unit, round(score, 1), "matched", candidates)
-        return Resolution(None, round(ranked[0][1], 1) if ranked else 0.0, "unresolved", candidates)
+                return Resolution(unit, round(score, 1), "matched", self._candidates(toks, level, {unit: score}))
+        candidates = self._candidates(toks, level, {})
+        return Resolution(None, candidates[0].score if candidates else 0.0, "unresolved", candidates)
 
-    def _aligned(self, mention: str, name: str) -> bool:
-        """Every word on each side has its counterpart on the other."""
-        m_words, n_words = set(mention.split()), set(name.split())
-        return all(any(self._same(m, n) for n in n_words) for m in m_words) and \
-            all(any(self._same(m, n) for m in m_words) for n in n_words)
+    def _options(self, tok: _Tok, syls: tuple[_Syl, ...], blind: bool) -> list[tuple[int, int, float, bool]]:
+        """Ways one token reads: (first syllable, how many, penalty, is a typo)."""
+        out = []
+        t = tok.text
+        for j, s in enumerate(syls):
+            if s.pseudo:                                # "Hội" for the H of a registered "HĐND"
+                if len(t) >= 2 and _VOWEL.search(strip_accents(t)) and \
+                        strip_accents(_initial(t)) == strip_accents(s.init) and (_initial(t) == s.init or blind):
+                    out.append((j, 1, PSEUDO, False))
+                continue
+            if t == s.text:
+                out.append((j, 1, 0, False))
+            elif t not in self._vocab and t != "(" and s.text != "(":
+                a, b = strip_accents(t), strip_accents(s.text)
+                if a == b:
+                    out.append((j, 1, BLIND, False))
+                elif len(a) >= 4 and len(b) >= 4 and Levenshtein.distance(a, b) <= 1:
+                    out.append((j, 1, TYPO, True))
+            if tok.dotted and len(t) >= 2 and len(s.text) > len(t) and s.text.startswith(t):
+                out.append((j, 1, PREFIX, False))
+        if tok.initials:
+            n = len(t)
+            inits = [s.init for s in syls]
+            if blind:
+                inits = [strip_accents(i) for i in inits]
+                t = strip_accents(t)
+            for j in range(len(syls) - n + 1):
+                if inits[j:j + n] == list(t) and (n > 1 or not syls[j].optional):
+                    out.append((j, n, INITIALS if n > 1 or tok.dotted or tok.shown.isupper() else LONE, False))
+        return out
 
-    def _same(self, m: str, n: str) -> bool:
-        """Mention word `m` is name word `n`, or a typo of it: a word the
-        registry does not know, equal without diacritics or one edit away."""
-        if m == n:
-            return True
-        if m in self._vocab:
-            return False
-        a, b = strip_accents(m), strip_accents(n)
-        return a == b or (len(a) >= 4 and Levenshtein.distance(a, b) <= 1)
+    def _align(self, toks: list[_Tok], e: _Entry, blind: bool) -> float | None:
+        """Score of the best full alignment of the tokens to the entry's syllables, or None."""
+        syls = e.syls
+        if e.head is None:
+            return None
+        first = next((i for i, t in enumerate(toks) if not t.optional), None)
+        if first is None:
+            return None
+        options = [self._options(t, syls, blind) for t in toks]
+        options[first] = [o for o in options[first] if o[0] <= e.head < o[0] + o[1]]
+        if not options[first] or any(not o and not t.optional for o, t in zip(options, toks)):
+            return None
+        need = sum(1 << j for j, s in enumerate(syls) if not s.optional)
+        typos_allowed = 2 if len(toks) >= 6 else 1
+        best = [float("inf")]
+
+        def walk(i: int, mask: int, pen: float, last: int, typos: int) -> None:
+            if pen >= best[0]:
+                return
+            if i == len(toks):
+                if mask & need == need:
+                    best[0] = pen
+                return
+            if toks[i].optional:
+                walk(i + 1, mask, pen, last, typos)
+            for j, n, p, typo in options[i]:
+                bits = ((1 << n) - 1) << j
+                if mask & bits or typos + typo > typos_allowed:
+                    continue
+                walk(i + 1, mask | bits, pen + p + (INVERSION if j < last else 0), j + n - 1, typos + typo)
+
+        walk(0, 0, 0.0, -1, 0)
+        return None if best[0] == float("inf") else 100.0 - best[0]
+
+    def _partial(self, toks: list[_Tok], e: _Entry) -> tuple[float, str]:
+        """A greedy reading for a candidate list: share of tokens and syllables
+        aligned (Dice; weak readings count half), less 10 when the head noun is not the mention's first
+        word; and what aligned to what."""
+        used = 0
+        pairs = []
+        got_head = False
+        covered_toks = 0.0
+        first = next((i for i, t in enumerate(toks) if not t.optional), None)
+        for i, t in enumerate(toks):
+            for j, n, p, _typo in sorted(self._options(t, e.syls, False), key=lambda o: o[2]):
+                bits = ((1 << n) - 1) << j
+                if used & bits:
+                    continue
+                used |= bits
+                covered_toks += 0 if t.optional else 1.0 if p <= INITIALS else 0.5   # weak readings count half
+                got_head = got_head or (i == first and e.head is not None and j <= e.head < j + n)
+                pairs.append(f"{t.shown} → {' '.join(s.text for s in e.syls[j:j + n])}")
+                break
+        m = sum(1 for t in toks if not t.optional) or 1
+        n = sum(1 for s in e.syls if not s.optional) or 1
+        covered_syls = sum(1 for j, s in enumerate(e.syls) if used >> j & 1 and not s.optional)
+        score = 100.0 * (min(covered_toks, m) + covered_syls) / (m + n) - (0 if got_head else 10)
+        return max(score, 0.0), "; ".join(pairs)
+
+    def _candidates(self, toks: list[_Tok], level: str | None, aligned: dict[str, float]) -> list[Candidate]:
+        best: dict[str, tuple[float, str]] = {}
+        for e in self._entries:
+            score, why = self._partial(toks, e)
+            score = aligned.get(e.unit, min(score, THRESHOLD - 1))
+            if score > best.get(e.unit, (-1.0, ""))[0]:
+                best[e.unit] = (score, why)
+        ranked = sorted(best.items(), key=lambda kv: -kv[1][0])[:3]
+        return [Candidate(u, round(s, 1), why) for u, (s, why) in ranked if s > 0]

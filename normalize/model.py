@@ -34,6 +34,7 @@ class Deadline:
 class Candidate:
     unit: str
     score: float
+    why: str = ""                    # which tokens aligned to which syllables
 
 
 @dataclass

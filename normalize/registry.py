@@ -1,8 +1,8 @@
 """The registry of canonical agencies (units.csv) and the clerks' decisions.
 
 A `Registry` is a plain, picklable dataclass: it is built once and sent to
-worker processes. `decisions` maps a raw mention, folded with
-`normalize.text.fold`, to the canonical name a clerk chose for it (None: the
+worker processes. `decisions` maps a raw mention, keyed with
+`normalize.names.key` (surroundings such as the commune's name stripped), to the canonical name a clerk chose for it (None: the
 clerk said it is no agency we track); decisions win over automatic matching.
 """
 from __future__ import annotations
@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .exceptions import NormalizeError
-from .text import clean, fold
+from .names import key
+from .text import clean
 
-LEVELS = ("commune", "district", "province")
+LEVELS = ("commune", "district", "province", "any")   # any: a level-free group
 # The bundled data beside this module (not importlib.resources: under an editable
 # install the package can show up as a namespace package, which it cannot read).
 DATA = Path(__file__).with_name("data")
@@ -41,7 +42,7 @@ class Registry:
         """Record a clerk's decision: `mention` means canonical `unit` (None: not tracked)."""
         if unit is not None and self.unit(unit) is None:
             raise NormalizeError(f"unknown unit {unit!r} (use a canonical name from units.csv)")
-        self.decisions[fold(mention)] = unit
+        self.decisions[key(mention)] = unit
 
 
 def load_registry(path: str | Path | None = None) -> Registry:

@@ -109,12 +109,16 @@ def test_level_words_decide_between_commune_and_district(matcher):
     assert matcher.match("Văn phòng HĐND và UBND tỉnh").unit is None
 
 
-def test_key_expands_abbreviations_and_drops_place_names():
-    assert key("UBND xã Xuân Sơn") == "ủy ban nhân dân xã"
-    assert key("Phòng VH-XH") == key("Phòng Văn hoá – Xã hội") == "phòng văn hóa xã hội"
+def test_key_drops_surroundings_and_connectors():
+    assert key("UBND xã Xuân Sơn") == key("UBND xã") == "ubnd xã"
+    assert key("Phòng Văn hoá – Xã hội") == key("Phòng Văn hóa và Xã hội") == "phòng văn hóa xã hội"
     assert key("Văn phòng HĐND & UBND") == key("Văn phòng HĐND và UBND")
     assert key("Phòng Văn Hóa - Xã Hội") == "phòng văn hóa xã hội"     # "Xã Hội" is no place name
     assert key("UBND xã (Công chức VHXH)") != key("UBND xã và Công chức VHXH")
+    assert key("Trạm Y tế xã Hòa Phú (chủ trì)") == key("Trạm Y tế xã An Bình") == "trạm y tế xã"
+    assert key("Phối hợp: Công an xã trên địa bàn xã") == "công an xã"
+    assert key("Trưởng các ấp") == "trưởng các thôn"                     # a tail never leaves one word
+    assert key("CA xã, Phòng VHXH") == "ca xã phòng vhxh"                # no place name after "xã,"
 
 
 def test_exact(matcher):
