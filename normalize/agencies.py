@@ -9,7 +9,14 @@ only where both sides resolve on their own and the whole does not ("MTTQ và cá
 resolves and the other starts with a word that begins an agency ("UBND xã và
 thôn trưởng các thôn"). "UBND xã (Công chức VP-TK và Công chức TC-KT)" names
 the positions in the brackets. A comma piece that resolves to nothing and
-starts no agency name ("ngành", "địa phương") belongs to the piece before it.
+starts no agency name ("ngành", "địa phương") belongs to the piece before it;
+one that starts with an abbreviation ("VNPT"), a brand or a word a registered
+spelling starts with is a mention of its own.
+
+Cells keep their line breaks: every line is split on its own. Work is linear
+in the cell's length: a run of pieces read as one name is no longer than the
+longest registered spelling, and a cell yields at most MAX_MENTIONS mentions
+(the rest is dropped with a warning).
 """
 from __future__ import annotations
 
@@ -19,6 +26,7 @@ from .matching import Matcher
 from .text import clean, fold
 
 RUN_SCORE = 95.0    # least match score for comma/"và" pieces to be read as one name
+MAX_MENTIONS = 40   # mentions read from one cell
 
 _SEGMENT = re.compile(r"[;\n\r]+")
 _ATOM = re.compile(r"(,|\s+và\s+|\s+&\s+)", re.IGNORECASE)
@@ -29,7 +37,8 @@ _HEAD_CONNECTOR = re.compile(r"(?:\s*-\s*|\s+và\s*)+$", re.IGNORECASE)
 _STARTS_AGENCY = re.compile(r"^(?:các|những|cán bộ|công chức|bộ phận|phòng|ban|văn phòng|vp|trung tâm|tt|"
                             r"trạm|công an|đảng ủy|ủy ban|ubnd|hđnd|mttq|mặt trận|hội|đoàn|trường|tổ|"
                             r"thôn trưởng|trưởng|đài|bưu điện|ngân hàng|doanh nghiệp|sở|chi bộ|đơn vị|"
-                            r"lãnh đạo|chủ tịch|phó chủ tịch|bí thư|người|cơ quan|hội đồng)(?!\w)")
+                            r"lãnh đạo|chủ tịch|phó chủ tịch|bí thư|người|cơ quan|hội đồng|"
+                            r"viettel|vnpt|mobifone|vinaphone|fpt|evn|điện lực|bưu chính)(?!\w)")
 
 
 def _tidy(text: str) -> str:
@@ -37,16 +46,47 @@ def _tidy(text: str) -> str:
     return clean(text).lstrip("-–•+* ").rstrip(";.,: ").strip()
 
 
-def _starts_agency(text: str) -> bool:
-    return bool(_STARTS_AGENCY.match(fold(text)))
+def _starts_agency(text: str, matcher: Matcher) -> bool:
+    folded, first = fold(text), clean(text).split(" ", 1)[0]
+    acronym = len(first) >= 2 and first.isalpha() and first.isupper()       # "VNPT", "MTTQ"
+    return bool(_STARTS_AGENCY.match(folded) or acronym or folded.split(" ", 1)[0] in _first_words(matcher))
 
 
-def split_mentions(cell: str, matcher: Matcher) -> list[str]:
-    """The mentions named in one agency cell, in order, as written (tidied)."""
+def _first_words(matcher: Matcher) -> set[str]:
+    """First words of the registered spellings that are not common words (brands)."""
+    words = getattr(matcher, "_first_words", None)
+    if words is None:
+        words = {fold(n).split(" ", 1)[0] for u in matcher.registry.units for n in (u.name, *u.aliases)
+                 if n[:1].isupper() and not _STARTS_AGENCY.match(fold(n))}
+        matcher._first_words = words
+    return words
+
+
+def _longest_run(matcher: Matcher) -> int:
+    """Most comma/"và" pieces in one registered spelling (bounds the runs tried)."""
+    longest = getattr(matcher, "_longest_run", None)
+    if longest is None:
+        longest = matcher._longest_run = max(
+            (len(_ATOM.split(n)) // 2 + 1 for u in matcher.registry.units for n in (u.name, *u.aliases)), default=1)
+    return longest
+
+
+def split_mentions(cell: str, matcher: Matcher, warnings: list[str] | None = None) -> list[str]:
+    """The mentions named in one agency cell, in order, as written (tidied);
+    a cell naming more than MAX_MENTIONS keeps the first ones and says so in
+    `warnings`."""
     mentions: list[str] = []
     for segment in _SEGMENT.split(cell or ""):
         mentions += _split_segment(_tidy(segment), matcher)
-    return [m for m in mentions if m]
+        if len(mentions) > MAX_MENTIONS:
+            break
+    mentions = [m for m in mentions if m]
+    if len(mentions) > MAX_MENTIONS:
+        if warnings is not None:
+            warnings.append(f"agency cell names more than {MAX_MENTIONS} agencies; kept the first {MAX_MENTIONS} "
+                            f"(starting {clean(cell)[:60]!r}): check the cell is an agency column")
+        mentions = mentions[:MAX_MENTIONS]
+    return mentions
 
 
 def _split_segment(segment: str, matcher: Matcher) -> list[str]:
@@ -86,7 +126,7 @@ def _split_atoms(atoms: list[str], seps: list[str], matcher: Matcher) -> list[st
     def known_run(i: int) -> int | None:
         """End of the longest run of two or more atoms from i that reads as one
         known name: exactly, or matched with a near-perfect score."""
-        for j in range(len(atoms), i + 1, -1):
+        for j in range(min(len(atoms), i + _longest_run(matcher)), i + 1, -1):
             text = _join(atoms[i:j], seps[i:j - 1])
             if matcher.exact(text) or matcher.match(text).score >= RUN_SCORE and matcher.match(text).unit:
                 return j
@@ -105,7 +145,7 @@ def _split_atoms(atoms: list[str], seps: list[str], matcher: Matcher) -> list[st
             j += 1
         pieces = _split_and(atoms[i:j], seps[i:j - 1], matcher)
         if out and seps[i - 1] == "," and len(pieces) == 1 \
-                and not _starts_agency(pieces[0]) and not matcher.match(pieces[0]).unit:
+                and not _starts_agency(pieces[0], matcher) and not matcher.match(pieces[0]).unit:
             out[-1] = f"{out[-1]}, {pieces[0]}"              # "Các ban, ngành, địa phương"
         else:
             out += pieces
@@ -118,9 +158,12 @@ def _split_and(atoms: list[str], seps: list[str], matcher: Matcher) -> list[str]
     whole = _join(atoms, seps)
     if len(atoms) == 1 or matcher.match(whole).unit:
         return [whole]
+    if len(atoms) > 2 * _longest_run(matcher):       # no name is this long: every "và" separates
+        return atoms
     for p in range(1, len(atoms)):
         left, right = _join(atoms[:p], seps[:p - 1]), _join(atoms[p:], seps[p:])
         left_ok, right_ok = bool(matcher.match(left).unit), bool(matcher.match(right).unit)
-        if (left_ok and right_ok) or (left_ok and _starts_agency(right)) or (right_ok and _starts_agency(left)):
+        if (left_ok and right_ok) or (left_ok and _starts_agency(right, matcher)) \
+                or (right_ok and _starts_agency(left, matcher)):
             return _split_and(atoms[:p], seps[:p - 1], matcher) + _split_and(atoms[p:], seps[p:], matcher)
     return [whole]

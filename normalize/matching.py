@@ -43,6 +43,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from .exceptions import NormalizeError
@@ -53,6 +54,7 @@ from .text import fold, strip_accents
 
 THRESHOLD = 80.0   # least score of an accepted alignment
 MARGIN = 8.0       # least lead over the best other aligned unit
+CANDIDATE_POOL = 15  # names read in full for the candidate list
 TYPO, INVERSION, PREFIX, PSEUDO, INITIALS, LONE, BLIND = 6, 3, 2, 1, 1, 2, 1
 
 __all__ = ["Matcher", "key", "levels", "THRESHOLD", "MARGIN"]
@@ -164,6 +166,8 @@ class Matcher:
             syls = self._syllables(strip_surroundings(name))
             head = next((i for i, s in enumerate(syls) if not s.optional), None)
             self._entries.append(_Entry(unit.name, unit.level, k, syls, head))
+        self._plain_keys = [strip_accents(e.key) for e in self._entries]
+        self._longest = max((len(e.syls) for e in self._entries), default=1)
         self._raw: dict[tuple, str] = {}                 # (mention, commune) -> key
         self._cache: dict[tuple, Resolution] = {}        # (key, level) -> resolution
 
@@ -254,13 +258,18 @@ class Matcher:
             mention_levels = levels(" ".join({"xa": "xã", "huyen": "huyện", "tinh": "tỉnh"}.get(t.text, t.text)
                                              for t in toks))
         aligned: dict[int, dict[str, float]] = {0: {}, 1: {}}
+        first = next((t for t in toks if not t.optional), None)
+        if first is None or len(toks) > 3 * self._longest:
+            return Resolution(None, 0.0, "unresolved", self._candidates(k, toks, {}))
         for e in self._entries:
             tier = self._tier(e, mention_levels, level)
             if tier is None:
                 continue
             if e.key == k:
                 score = 100.0
-            else:
+            else:                                       # the head noun first: most names fail there
+                if e.head is None or not any(j <= e.head < j + n for j, n, _, _ in self._options(first, e.syls, blind)):
+                    continue
                 score = self._align(toks, e, blind)
                 if score is None:
                     continue
@@ -271,8 +280,8 @@ class Matcher:
             unit, score = ranked[0]
             runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
             if score >= THRESHOLD and score - runner_up >= MARGIN:
-                return Resolution(unit, round(score, 1), "matched", self._candidates(toks, level, {unit: score}))
-        candidates = self._candidates(toks, level, {})
+                return Resolution(unit, round(score, 1), "matched", self._candidates(k, toks, {unit: score}))
+        candidates = self._candidates(k, toks, dict(ranked))
         return Resolution(None, candidates[0].score if candidates else 0.0, "unresolved", candidates)
 
     def _options(self, tok: _Tok, syls: tuple[_Syl, ...], blind: bool) -> list[tuple[int, int, float, bool]]:
@@ -304,6 +313,12 @@ class Matcher:
             for j in range(len(syls) - n + 1):
                 if inits[j:j + n] == list(t) and (n > 1 or not syls[j].optional):
                     out.append((j, n, INITIALS if n > 1 or tok.dotted or tok.shown.isupper() else LONE, False))
+            if n >= 4 and tok.shown.isupper():              # one letter off in a long abbreviation: "VHXX"
+                for size in (n - 1, n, n + 1):
+                    for j in range(len(syls) - size + 1):
+                        run = "".join(inits[j:j + size])
+                        if run[0] == t[0] and run != t and Levenshtein.distance(run, t) <= 1:
+                            out.append((j, size, TYPO + INITIALS, True))
         return out
 
     def _align(self, toks: list[_Tok], e: _Entry, blind: bool) -> float | None:
@@ -365,9 +380,16 @@ class Matcher:
         score = 100.0 * (min(covered_toks, m) + covered_syls) / (m + n) - (0 if got_head else 10)
         return max(score, 0.0), "; ".join(pairs)
 
-    def _candidates(self, toks: list[_Tok], level: str | None, aligned: dict[str, float]) -> list[Candidate]:
+    def _candidates(self, k: str, toks: list[_Tok], aligned: dict[str, float]) -> list[Candidate]:
+        """Top three units: aligned ones with their score, then the best partial
+        readings among the names closest by rapidfuzz (token_set_ratio on the
+        keys without diacritics: cheap, and blind to extra words, so "Phòng
+        Văn" finds every "Phòng Văn …")."""
+        near = process.extract(strip_accents(k), self._plain_keys, scorer=fuzz.token_set_ratio,
+                               limit=CANDIDATE_POOL, score_cutoff=30)
         best: dict[str, tuple[float, str]] = {}
-        for e in self._entries:
+        for _, _, i in near:
+            e = self._entries[i]
             score, why = self._partial(toks, e)
             score = aligned.get(e.unit, min(score, THRESHOLD - 1))
             if score > best.get(e.unit, (-1.0, ""))[0]:
