@@ -40,6 +40,28 @@ def _commune(text: str) -> str | None:
     return found
 
 
+_LEVEL_WORD = {"xã": "commune", "phường": "commune", "thị trấn": "commune", "huyện": "district",
+               "quận": "district", "thị xã": "district", "tỉnh": "province", "thành phố": "province"}
+_BODY = r"(?:ủy|uỷ)\s+ban\s+nhân\s+dân|ubnd|hội\s+đồng\s+nhân\s+dân|hđnd|đảng\s+(?:ủy|uỷ|bộ)"
+_ISSUER = re.compile(rf"(?:^|\bcủa\s+)(?:{_BODY})\s+(thị\s+trấn|thị\s+xã|thành\s+phố|xã|phường|huyện|quận|tỉnh)\b",
+                     re.I | re.M)
+_NATIONAL = re.compile(r"\bcủa\s+(?:thủ\s+tướng\s+)?chính\s+phủ\b|^\s*chính\s+phủ\s*$|[-/](?:CP|TTg)\b", re.I | re.M)
+_PARTY_SUFFIX = {"TU": "province", "HU": "district", "ĐU": "commune"}
+
+
+def _level(scope: str, title: str) -> str | None:
+    """Issuing level: "… của UBND xã …" / "ỦY BAN NHÂN DÂN TỈNH …" / "của Chính
+    phủ" / a number like "12/KH-HU" (district party committee)."""
+    for text in (scope, title):
+        if m := _ISSUER.search(text):
+            return _LEVEL_WORD[re.sub(r"\s+", " ", m.group(1).lower())]
+        if _NATIONAL.search(text):
+            return "national"
+        if m := re.search(r"\d+\s*[-/]\s*[A-ZĐ]+\s*[-/]\s*(TU|HU|ĐU)\b", text):
+            return _PARTY_SUFFIX[m.group(1)]
+    return None
+
+
 def plan_meta(lines: list[str]) -> PlanMeta:
     """Read the "(Kèm theo Kế hoạch số … ngày … của UBND xã …)" line; without
     one, the title lines themselves."""
@@ -58,6 +80,8 @@ def plan_meta(lines: list[str]) -> PlanMeta:
                 pass
     if meta.year is None and (m := _YEAR.search(scope) or _YEAR.search(text) or _ANY_YEAR.search(scope)):
         meta.year = int(m.group(1))
+    title = "\n".join(l for l in text.splitlines()[:12] if not re.match(r"(căn cứ|thực hiện)\b", l, re.I))
+    meta.level = _level(scope if attached else "", title)
     meta.commune = _commune(scope) if attached else None
     if meta.commune is None:
         meta.commune = _commune("\n".join(l for l in text.splitlines()[:12]

@@ -72,6 +72,7 @@ class PlanMeta:
     plan_number: str | None = None
     issued_on: date | None = None
     year: int | None = None
+    level: str | None = None         # issuing level: commune | district | province | national
 
 
 @dataclass

@@ -30,30 +30,34 @@ class Normalizer:
     def build(cls, registry: Registry | None = None) -> "Normalizer":
         return cls(Matcher(registry or load_registry()), IndicatorMatcher(load_catalog()))
 
-    def mentions(self, row: Row) -> list[Mention]:
+    def mentions(self, row: Row, commune: str | None = None, level: str | None = None,
+                 warnings: list[str] | None = None) -> list[Mention]:
+        """The agencies of a row, resolved for a document of `commune` issued at `level`."""
         out = []
         for role, cell in row.agencies.items():
-            for raw in split_mentions(cell, self.matcher):
-                res = self.matcher.match(raw)
+            for raw in split_mentions(cell, self.matcher, warnings):
+                res = self.matcher.match(raw, commune, level)
                 out.append(Mention(role=role, raw=raw, **vars(res)))
         return out
 
-    def row(self, table: int, row: Row) -> TargetRow:
+    def row(self, table: int, row: Row, commune: str | None = None, level: str | None = None,
+            warnings: list[str] | None = None) -> TargetRow:
         target, more = parse_target(row.target, row.unit, row.indicator)
         code, _score = self.indicators.match(strip_target_words(row.indicator))
         return TargetRow(
             table=table, page=row.page, line=row.line, row_no=row.row_no, section=row.section,
             indicator_text=row.indicator, indicator_code=code, target=target, more_targets=more,
-            deadline=parse_deadline(row.deadline), assignments=self.mentions(row),
+            deadline=parse_deadline(row.deadline), assignments=self.mentions(row, commune, level, warnings),
             notes=row.notes or None, unit_cell=row.unit or None, target_cell=row.target or None, deadline_cell=row.deadline or None,
         )
 
     def document(self, doc: Document, commune: str | None = None) -> NormalizedDocument:
         """`commune` overrides what the title lines say (--commune)."""
+        commune = clean(commune) or doc.meta.commune
+        warnings = list(doc.warnings)
+        rows = [self.row(t.index, r, commune, doc.meta.level, warnings) for t in doc.tables for r in t.rows]
         return NormalizedDocument(
             source=doc.source, path=doc.path, sha256=doc.sha256, format=doc.format,
-            commune=clean(commune) or doc.meta.commune, plan_number=doc.meta.plan_number,
-            issued_on=doc.meta.issued_on, year=doc.meta.year,
-            rows=[self.row(t.index, r) for t in doc.tables for r in t.rows],
-            warnings=doc.warnings,
+            commune=commune, plan_number=doc.meta.plan_number,
+            issued_on=doc.meta.issued_on, year=doc.meta.year, rows=rows, warnings=warnings,
         )
