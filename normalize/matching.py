@@ -5,7 +5,7 @@ role hints, place names, scope tails). Then its tokens are *aligned* to the
 syllables of every canonical name and alias. Each mention token takes
 
 * one syllable: equal, equal without diacritics (typed without them), or one
-  typo away in a syllable of four letters or more that is no word of the trade;
+  typo (an edit or two letters swapped) away in a syllable of four letters or more that is no word of the trade;
 * the initials of a run of syllables: "TCNSCĐ" = Tổ Công Nghệ Số Cộng Đồng,
   "BCH" + "QS" = Ban Chỉ Huy + Quân Sự, "P." = Phòng ("Đ" is not "D"; "Q" is
   Quốc or Quân as the name's syllables say);
@@ -44,7 +44,7 @@ import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from .exceptions import NormalizeError
 from .model import Candidate, Resolution
@@ -84,6 +84,18 @@ def _initial(word: str) -> str:
 def _plain(word: str) -> bool:
     """Written without tone or vowel marks (đ allowed): may be initials."""
     return strip_accents(word) == word.replace("đ", "d")
+
+
+def _slip(right: str, typed: str) -> bool:
+    """`typed` is `right` with one letter dropped, two swapped, or one
+    doubled ("VHXX", "VHXXH"); a letter replaced or added otherwise ("VPHU"
+    for "VPĐU", "CQĐV" for "CQĐ") may name another body."""
+    if right == typed or OSA.distance(right, typed) != 1:
+        return False
+    if len(typed) < len(right) or sorted(right) == sorted(typed):
+        return True
+    k = next((i for i, (a, b) in enumerate(zip(right, typed)) if a != b), len(right))
+    return typed[k] in typed[max(k - 1, 0):k] + typed[k + 1:k + 2]       # a key hit twice
 
 
 @dataclass(frozen=True)
@@ -300,7 +312,7 @@ class Matcher:
                 a, b = strip_accents(t), strip_accents(s.text)
                 if a == b:
                     out.append((j, 1, BLIND, False))
-                elif len(a) >= 4 and len(b) >= 4 and Levenshtein.distance(a, b) <= 1:
+                elif len(a) >= 4 and len(b) >= 4 and OSA.distance(a, b) <= 1:
                     out.append((j, 1, TYPO, True))
             if tok.dotted and len(t) >= 2 and len(s.text) > len(t) and s.text.startswith(t):
                 out.append((j, 1, PREFIX, False))
@@ -313,11 +325,11 @@ class Matcher:
             for j in range(len(syls) - n + 1):
                 if inits[j:j + n] == list(t) and (n > 1 or not syls[j].optional):
                     out.append((j, n, INITIALS if n > 1 or tok.dotted or tok.shown.isupper() else LONE, False))
-            if n >= 4 and tok.shown.isupper():              # one letter off in a long abbreviation: "VHXX"
+            if n >= 4 and tok.shown.isupper():              # a long abbreviation mistyped: "VHXX", "VHXXH"
                 for size in (n - 1, n, n + 1):
                     for j in range(len(syls) - size + 1):
                         run = "".join(inits[j:j + size])
-                        if run[0] == t[0] and run != t and Levenshtein.distance(run, t) <= 1:
+                        if run[0] == t[0] and _slip(run, t):
                             out.append((j, size, TYPO + INITIALS, True))
         return out
 
@@ -387,8 +399,9 @@ class Matcher:
         Văn" finds every "Phòng Văn …")."""
         near = process.extract(strip_accents(k), self._plain_keys, scorer=fuzz.token_set_ratio,
                                limit=CANDIDATE_POOL, score_cutoff=30)
+        pool = {i for _, _, i in near} | {i for i, e in enumerate(self._entries) if e.unit in aligned}
         best: dict[str, tuple[float, str]] = {}
-        for _, _, i in near:
+        for i in sorted(pool):
             e = self._entries[i]
             score, why = self._partial(toks, e)
             score = aligned.get(e.unit, min(score, THRESHOLD - 1))

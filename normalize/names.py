@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .text import _DASHES, clean, fold, new_tone_placement
+from rapidfuzz.distance import OSA
+
+from .text import _DASHES, clean, fold, new_tone_placement, strip_accents
 
 # Level words, longest first; "xã" before "hội" is "xã hội" (society), not a level.
 LEVEL_WORDS = ("thị trấn", "thị xã", "thành phố", "xã", "phường", "huyện", "quận", "tỉnh")
@@ -41,12 +43,17 @@ _WORDS = re.compile(r"\S+")
 _PUNCT = re.compile(r"[^\w\s(]|_")      # "(" stays a word: "UBND xã (Công chức VHXH)" is not "UBND xã và …"
 
 
+_LONG_LEVELS = ("huyen",)             # "phuong" would take "phòng"
+
+
 def _level_at(words: list[str], i: int) -> int:
     """Length (1 or 2 words) of the level word starting at words[i], else 0."""
     two = " ".join(words[i:i + 2]).lower()
     if two in ("thị trấn", "thị xã", "thành phố"):
         return 2
     one = words[i].lower().strip(",;.:")
+    if len(one) >= 4 and one not in _LONG_LEVELS and any(OSA.distance(strip_accents(one), w) <= 1 for w in _LONG_LEVELS):
+        return 1                                  # "huện", "huyn": a typo of a long level word
     if one in ("xã", "phường", "huyện", "quận", "tỉnh"):
         nxt = words[i + 1].lower() if i + 1 < len(words) else ""
         return 0 if one == "xã" and nxt.startswith("h") and nxt.rstrip(",;.:") in ("hội", "hôi", "hoi") else 1
@@ -58,16 +65,19 @@ _AGENCY_HEADS = {"phòng", "trạm", "trung", "ban", "công", "đảng", "ủy",
                  "trường", "bưu", "ngân", "đài", "chi", "tổ", "cán", "bộ", "trưởng", "thôn"}
 
 
-def _is_name_word(word: str) -> bool:
+def _is_name_word(word: str, shouting: bool) -> bool:
+    """A capitalised word (an all-capitals one only in a text all in capitals)."""
     bare = word.rstrip(",;.:)")
-    return bool(bare) and bare[0].isupper() and bare.isalpha() and not (len(bare) > 1 and bare.isupper()) \
+    return bool(bare) and bare[0].isupper() and bare.isalpha() and (shouting or len(bare) == 1 or not bare.isupper()) \
         and bare.lower() not in _CONNECTOR_WORDS and bare.lower() not in _AGENCY_HEADS
 
 
 def _drop_place_names(text: str) -> str:
     """'UBND xã Xuân Sơn và Công an xã' -> 'UBND xã và Công an xã': up to four
-    capitalised words after a level word."""
+    capitalised words after a level word, or up to three words of any case
+    that end the text after one."""
     words = _WORDS.findall(text)
+    shouting = text.isupper()
     out: list[str] = []
     i = 0
     while i < len(words):
@@ -81,8 +91,11 @@ def _drop_place_names(text: str) -> str:
         j = i
         if words[i - 1][-1:] in ",;:":           # "xã, Phòng VHXH": no name follows
             continue
-        while j < len(words) and j - i < 4 and _is_name_word(words[j]) and not _level_at(words, j):
+        while j < len(words) and j - i < 4 and _is_name_word(words[j], shouting) and not _level_at(words, j):
             j += 1
+        rest = words[i:]
+        if j == i and 0 < len(rest) <= 3 and all(_is_name_word(w[:1].upper() + w[1:], True) for w in rest):
+            j = len(words)                       # "bưu điện huyện lộc ninh": the words ending a mention
         if j > i and words[j - 1][-1:] in ",;:)" and words[j - 1][-1:] != ")":
             out[-1] += words[j - 1][-1]           # keep the comma that ended the name
         i = j
