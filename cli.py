@@ -226,8 +226,8 @@ def units():
 @click.option("--limit", type=click.IntRange(1), help="Show only the most used N.")
 @click.option("--json", "as_json", is_flag=True, help="JSON output for tools.")
 def units_unresolved(db, limit, as_json):
-    """Distinct unresolved agency mentions with how many rows and documents
-    use them, and the top 3 candidates."""
+    """Unresolved agency mentions, those one decision settles most rows of
+    first: rows and documents, the top 3 candidates and a typical use."""
     engine = open_db(db)
     queue = store_units.unresolved(engine, limit)
     engine.dispose()
@@ -237,6 +237,8 @@ def units_unresolved(db, limit, as_json):
     for item in queue:
         cands = "; ".join(f"{c['unit']} ({c['score']:.0f})" for c in item["candidates"]) or "no candidate"
         click.echo(f"{item['rows']:>5} rows {item['documents']:>4} docs  {item['mention']}  ->  {cands}")
+        use = item["example"]
+        click.echo(f"{'':>20}e.g. {use['document']}{', ' + use['commune'] if use['commune'] else ''}: {use['row']}")
 
 
 def _by_option(f):
@@ -282,10 +284,13 @@ def units_review(by, db):
     try:
         for item in queue:
             choices = [c["unit"] for c in item["candidates"]]
+            why = {c["unit"]: c.get("why") for c in item["candidates"]}
+            use = item["example"]
             click.echo(f"\n{item['mention']}  ({item['rows']} rows, {item['documents']} documents)")
+            click.echo(f"  e.g. {use['document']}: {use['row']}")
             while True:
                 for i, name in enumerate(choices, 1):
-                    click.echo(f"  {i}. {name}")
+                    click.echo(f"  {i}. {name}" + (f"  [{why[name]}]" if why.get(name) else ""))
                 answer = click.prompt("number, /search, n(ew), s(kip), q(uit)", default="s").strip()
                 if answer == "q":
                     raise click.Abort

@@ -7,7 +7,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from normalize.model import NormalizedDocument, TargetRow
-from normalize.text import fold
+from normalize.names import key as mention_key
 
 from .db import writer
 from .models import AssignmentT, DocumentT, TargetRowT, UnitT
@@ -71,7 +71,7 @@ def save_document(engine: Engine, doc: NormalizedDocument, units: dict[str, int]
                 [_row_values(document_id, i, r) for i, r in enumerate(doc.rows)],
             ).all()
             assignments = [
-                dict(row_id=row_id, position=j, role=m.role, raw=m.raw, mention_key=fold(m.raw),
+                dict(row_id=row_id, position=j, role=m.role, raw=m.raw, mention_key=mention_key(m.raw),
                      unit_id=units.get(m.unit) if m.unit else None,
                      score=m.score, status=m.status if (not m.unit or m.unit in units) else "unresolved",
                      candidates=[vars(c) for c in m.candidates])

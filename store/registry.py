@@ -9,7 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from normalize.indicators import Indicator
 from normalize.registry import Registry, Unit
-from normalize.text import fold
+from normalize.names import key
 
 from .db import writer
 from .models import AliasT, DecisionT, IndicatorT, UnitT
@@ -43,10 +43,10 @@ def load(engine: Engine) -> Registry:
     clerk decision per mention."""
     with engine.connect() as conn:
         names = dict(conn.execute(select(UnitT.id, UnitT.name)).all())
-        decided = {fold(raw) for raw in conn.scalars(select(DecisionT.raw))}
+        decided = {key(raw) for raw in conn.scalars(select(DecisionT.raw))}
         aliases = defaultdict(list)
         for unit_id, alias in conn.execute(select(AliasT.unit_id, AliasT.alias).order_by(AliasT.id)):
-            if fold(alias) not in decided:          # a clerk's spelling acts through its decision
+            if key(alias) not in decided:          # a clerk's spelling acts through its decision
                 aliases[unit_id].append(alias)
         registry = Registry([Unit(name, kind or "", level or "commune", aliases[id_]) for id_, name, kind, level in
                              conn.execute(select(UnitT.id, UnitT.name, UnitT.kind, UnitT.level).order_by(UnitT.id))])

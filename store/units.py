@@ -1,8 +1,12 @@
 """The clerk's queue: unresolved mentions, decisions, and sharing the registry.
 
-A decision records who settled which mention and when, adds the mention as
-an alias of the chosen unit, and re-resolves every stored assignment with
-that mention. Later ingests read decisions through `store.registry.load`.
+Mentions are grouped by their key (`normalize.names.key`: the surrounding
+words such as a commune's name removed), so the queue counts the rows one
+decision settles and a decision on "Trạm Y tế xã Hòa Phú" also settles "Trạm
+Y tế xã An Bình". A decision records who settled which mention and when,
+adds the mention as an alias of the chosen unit, and re-resolves every stored
+assignment with that key. Later ingests read decisions through
+`store.registry.load`.
 """
 from __future__ import annotations
 
@@ -14,39 +18,64 @@ from pathlib import Path
 from sqlalchemy import Engine, distinct, func, select, update
 from sqlalchemy.orm import Session
 
-from normalize.matching import key as match_key
+from normalize.matching import Matcher
+from normalize.names import key as mention_key
 from normalize.text import clean, fold
 
 from .db import writer
 from .exceptions import StoreError, UnknownUnit
-from .models import AliasT, AssignmentT, DecisionT, TargetRowT, UnitT, utcnow
+from .models import AliasT, AssignmentT, DecisionT, DocumentT, TargetRowT, UnitT, utcnow
+from .registry import load as load_registry
 
 UNIT_COLUMNS = ["canonical_name", "kind", "level", "aliases_seen"]
 DECISION_COLUMNS = ["mention", "unit", "decided_by", "decided_at", "action"]
 
 
 def unresolved(engine: Engine, limit: int | None = None) -> list[dict]:
-    """Distinct unresolved mentions, most used first, with row/document counts
-    and the top three candidates."""
+    """The clerk's queue: one item per mention key, the keys settling most rows
+    first. Each item: `mention` (its most used spelling), `key`, `rows` (rows
+    one decision settles), `documents`, `example` (document, commune and row
+    text of a typical use) and the top three `candidates` (unit, score, why:
+    which tokens aligned to which syllables)."""
+    rows = func.count(distinct(AssignmentT.row_id))
     with Session(engine) as s:
         groups = s.execute(
-            select(AssignmentT.mention_key, func.count(distinct(AssignmentT.row_id)),
-                   func.count(distinct(TargetRowT.document_id)))
+            select(AssignmentT.mention_key, rows, func.count(distinct(TargetRowT.document_id)))
             .join(TargetRowT, TargetRowT.id == AssignmentT.row_id)
             .where(AssignmentT.status == "unresolved")
             .group_by(AssignmentT.mention_key)
-            .order_by(func.count(distinct(AssignmentT.row_id)).desc(), AssignmentT.mention_key)
+            .order_by(rows.desc(), AssignmentT.mention_key)
             .limit(limit)
         ).all()
         keys = [g[0] for g in groups]
-        spellings, candidates = defaultdict(Counter), {}
-        for key, raw, cands in s.execute(select(AssignmentT.mention_key, AssignmentT.raw, AssignmentT.candidates)
-                                         .where(AssignmentT.mention_key.in_(keys),
-                                                AssignmentT.status == "unresolved")):
+        spellings, uses = defaultdict(Counter), defaultdict(dict)
+        for key, raw, source, commune, text in s.execute(
+                select(AssignmentT.mention_key, AssignmentT.raw, DocumentT.source, DocumentT.commune,
+                       TargetRowT.indicator_text)
+                .join(TargetRowT, TargetRowT.id == AssignmentT.row_id)
+                .join(DocumentT, DocumentT.id == TargetRowT.document_id)
+                .where(AssignmentT.mention_key.in_(keys), AssignmentT.status == "unresolved")
+                .order_by(AssignmentT.id)):
             spellings[key][raw] += 1
-            candidates.setdefault(key, cands[:3])
-    return [{"mention": spellings[k].most_common(1)[0][0], "rows": rows, "documents": docs,
-             "candidates": candidates[k]} for k, rows, docs in groups]
+            uses[key].setdefault(raw, {"document": source, "commune": commune, "row": text})
+    matcher = Matcher(load_registry(engine)) if keys else None
+    out = []
+    for k, n_rows, docs in groups:
+        mention = spellings[k].most_common(1)[0][0]
+        example = uses[k][mention]
+        out.append({"mention": mention, "key": k, "rows": n_rows, "documents": docs, "example": example,
+                    "candidates": _candidates(matcher, mention, example["commune"])})
+    return out
+
+
+def candidates(engine: Engine, mention: str, commune: str | None = None) -> list[dict]:
+    """Top three readings of `mention` against the stored registry, each with
+    its score and which tokens aligned to which syllables."""
+    return _candidates(Matcher(load_registry(engine)), mention, commune)
+
+
+def _candidates(matcher: Matcher, mention: str, commune: str | None) -> list[dict]:
+    return [vars(c) for c in matcher.match(mention, commune).candidates[:3]]
 
 
 def _unit_id(s: Session, name: str) -> int:
@@ -60,18 +89,17 @@ def _unit_id(s: Session, name: str) -> int:
 
 def resolve(engine: Engine, mention: str, to: str | None, *, new: bool = False, kind: str = "",
             level: str = "commune", by: str = "clerk", at: datetime | None = None) -> int:
-    """Settle `mention` as unit `to` (a new unit when `new`); returns how many
-    stored assignments changed."""
+    """Settle `mention` — every mention with its key — as unit `to` (a new
+    unit when `new`); returns how many stored assignments changed."""
     mention, to = clean(mention), clean(to) or None
-    key = fold(mention)
+    key = mention_key(mention)
     if not key:
         raise StoreError("empty mention")
+    name = to or mention
+    if new and (same := Matcher(load_registry(engine)).match(name).unit):   # read as an existing unit
+        raise StoreError(f"unit {name!r} reads the same as {same!r}", "drop --new to map the mention onto it")
     with Session(writer(engine)) as s, s.begin():
         if new:
-            name = to or mention
-            same = next((n for n in s.scalars(select(UnitT.name)) if match_key(n) == match_key(name)), None)
-            if same:   # the matcher could not tell the two apart
-                raise StoreError(f"unit {name!r} reads the same as {same!r}", "drop --new to map the mention onto it")
             unit = UnitT(name=name, kind=kind, level=level, origin="clerk")
             s.add(unit)
             s.flush()
@@ -81,7 +109,7 @@ def resolve(engine: Engine, mention: str, to: str | None, *, new: bool = False, 
                 raise StoreError("say which unit the mention is", "use --to NAME, or --new")
             unit_id = _unit_id(s, to)
         for alias in s.scalars(select(AliasT).where(AliasT.origin == "clerk", AliasT.unit_id != unit_id)):
-            if fold(alias.alias) == key:          # a later decision moves the spelling to its new unit
+            if mention_key(alias.alias) == key:   # a later decision moves the spelling to its new unit
                 s.delete(alias)
         if s.scalar(select(AliasT.id).where(AliasT.unit_id == unit_id, AliasT.alias == mention)) is None:
             s.add(AliasT(unit_id=unit_id, alias=mention, origin="clerk"))

@@ -110,3 +110,36 @@ def test_changing_a_decision_or_adding_a_lookalike_unit_keeps_ingest_working(eng
     rec = next(r for r in iter_records(engine) if r["document"]["source"] == "later.tsv")
     assert [(a["unit"], a["status"]) for a in rec["assignments"]] == [("Ủy ban nhân dân xã", "confirmed")]
     assert set(assignments_for(engine, MENTION)) == {("Ủy ban nhân dân xã", "confirmed")}
+
+
+def _plan(folder, name, *cells):
+    rows = "".join(f"{i}\tTỷ lệ hồ sơ số {i}\t100%\t{c}\n" for i, c in enumerate(cells, 1))
+    path = folder / name
+    path.write_text("STT\tNội dung chỉ tiêu\tChỉ tiêu\tCơ quan chủ trì\n" + rows, encoding="utf-8")
+    return path
+
+
+def test_one_decision_settles_every_communes_spelling(engine, tmp_path):
+    ingest(engine, _plan(tmp_path, "hoa-phu.tsv", "Hội Nông dân xã Hòa Phú", "Hội Nông dân xã Hòa Phú (chủ trì)"),
+           _plan(tmp_path, "an-binh.tsv", "Hội Nông dân xã An Bình", "Hội Cựu chiến binh xã An Bình"))
+    queue = units.unresolved(engine)
+    assert [(q["key"], q["rows"], q["documents"]) for q in queue] == \
+        [("hội nông dân xã", 3, 2), ("hội cựu chiến binh xã", 1, 1)]
+    assert queue[0]["mention"] == "Hội Nông dân xã Hòa Phú"
+    assert queue[0]["example"] == {"document": "hoa-phu.tsv", "commune": None, "row": "Tỷ lệ hồ sơ số 1"}
+
+    assert units.resolve(engine, "Hội Nông dân xã Hòa Phú", "Hội Nông dân xã", new=True, kind="mass_org") == 3
+    assert [q["key"] for q in units.unresolved(engine)] == ["hội cựu chiến binh xã"]
+    ingest(engine, _plan(tmp_path, "tan-thanh.tsv", "Hội Nông dân xã Tân Thành"))
+    rec = next(r for r in iter_records(engine) if r["document"]["source"] == "tan-thanh.tsv")
+    assert [(a["unit"], a["status"]) for a in rec["assignments"]] == [("Hội Nông dân xã", "confirmed")]
+
+
+def test_candidates_offer_the_obvious_reading_and_say_why(engine):
+    ingest(engine, SAMPLES / "tsv")
+    got = units.candidates(engine, "Phòng Văn")
+    assert len(got) == 3
+    reading = next(c for c in got if c["unit"] == "Phòng Văn hóa - Xã hội")
+    assert reading["why"] == "Phòng → phòng; Văn → văn"
+    assert units.candidates(engine, "Ph. VH-XH")[0] == {
+        "unit": "Phòng Văn hóa - Xã hội", "score": 96.0, "why": "Ph → phòng; VH → văn hóa; XH → xã hội"}
