@@ -134,7 +134,7 @@ def _split_atoms(atoms: list[str], seps: list[str], matcher: Matcher) -> list[st
 
     out: list[str] = []
     i, n = 0, len(atoms)
-    while i < n:
+    while i < n and len(out) <= MAX_MENTIONS:         # the rest is dropped (split_mentions warns)
         j = known_run(i)
         if j:
             out.append(_join(atoms[i:j], seps[i:j - 1]))

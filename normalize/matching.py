@@ -104,6 +104,12 @@ class _Syl:
     init: str
     pseudo: bool         # a letter of a registered abbreviation ("HĐND")
     optional: bool       # filler or level word
+    bare: str = ""       # text without diacritics
+    bare_init: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "bare", strip_accents(self.text))
+        object.__setattr__(self, "bare_init", strip_accents(self.init))
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,12 @@ class _Tok:
     dotted: bool
     initials: bool       # may be the initials of a run of syllables
     optional: bool
+    bare: str = ""       # text without diacritics
+    init: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "bare", strip_accents(self.text))
+        object.__setattr__(self, "init", _initial(self.text))
 
 
 @dataclass
@@ -214,25 +226,35 @@ class Matcher:
     # -- lookups ----------------------------------------------------------
 
     def key(self, mention: str, commune: str | None = None) -> str:
-        """The key a mention is cached and decided on (`names.key`)."""
-        k = self._raw.get((mention, commune))
-        if k is None:
-            k = self._raw[(mention, commune)] = key(mention, commune)
-        return k
+        """The key a mention is cached on (`names.key`, the document's commune stripped too)."""
+        return self._keys(mention, commune)[0]
+
+    def _keys(self, mention: str, commune: str | None) -> tuple[str, str]:
+        """(key with the commune stripped, key as decisions are stored: `names.key`)."""
+        keys = self._raw.get((mention, commune))
+        if keys is None:
+            plain = key(mention)
+            keys = self._raw[(mention, commune)] = (key(mention, commune) if commune else plain, plain)
+        return keys
+
+    def _decided(self, mention: str, commune: str | None) -> tuple[bool, str | None]:
+        decisions = self.registry.decisions
+        for k in self._keys(mention, commune):
+            if k in decisions:
+                return True, decisions[k]
+        return False, None
 
     def exact(self, mention: str, commune: str | None = None) -> str | None:
         """Canonical name when the mention is a clerk-decided spelling or reads
         exactly as a canonical name or alias; else None."""
-        k = self.key(mention, commune)
-        if k in self.registry.decisions:
-            return self.registry.decisions[k]
-        return self._exact.get(k)
+        decided, unit = self._decided(mention, commune)
+        return unit if decided else self._exact.get(self.key(mention, commune))
 
     def match(self, mention: str, commune: str | None = None, level: str | None = None) -> Resolution:
-        k = self.key(mention, commune)
-        if k in self.registry.decisions:            # a clerk's word is final, never cached over
-            unit = self.registry.decisions[k]
+        decided, unit = self._decided(mention, commune)
+        if decided:                                 # a clerk's word is final, never cached over
             return Resolution(unit, 100.0 if unit else 0.0, "confirmed", [])
+        k = self.key(mention, commune)
         hit = self._cache.get((k, level))
         if hit is None:
             hit = self._cache[(k, level)] = self._resolve(mention, commune, level)
@@ -280,7 +302,8 @@ class Matcher:
             if e.key == k:
                 score = 100.0
             else:                                       # the head noun first: most names fail there
-                if e.head is None or not any(j <= e.head < j + n for j, n, _, _ in self._options(first, e.syls, blind)):
+                if e.head is None or not any(j <= e.head < j + n for j, n, _, _ in
+                                             self._options(first, e.syls, blind, e.head)):
                     continue
                 score = self._align(toks, e, blind)
                 if score is None:
@@ -296,33 +319,35 @@ class Matcher:
         candidates = self._candidates(k, toks, dict(ranked))
         return Resolution(None, candidates[0].score if candidates else 0.0, "unresolved", candidates)
 
-    def _options(self, tok: _Tok, syls: tuple[_Syl, ...], blind: bool) -> list[tuple[int, int, float, bool]]:
-        """Ways one token reads: (first syllable, how many, penalty, is a typo)."""
+    def _options(self, tok: _Tok, syls: tuple[_Syl, ...], blind: bool,
+                 at: int | None = None) -> list[tuple[int, int, float, bool]]:
+        """Ways one token reads: (first syllable, how many, penalty, is a typo);
+        with `at`, only the readings that take syllable `at`."""
         out = []
         t = tok.text
-        for j, s in enumerate(syls):
+        syllable = len(t) >= 2 and bool(_VOWEL.search(tok.bare))
+        known = t in self._vocab or t == "("
+        for j, s in enumerate(syls) if at is None else ((at, syls[at]),):
             if s.pseudo:                                # "Hội" for the H of a registered "HĐND"
-                if len(t) >= 2 and _VOWEL.search(strip_accents(t)) and \
-                        strip_accents(_initial(t)) == strip_accents(s.init) and (_initial(t) == s.init or blind):
+                if syllable and strip_accents(tok.init) == s.bare_init and (tok.init == s.init or blind):
                     out.append((j, 1, PSEUDO, False))
                 continue
             if t == s.text:
                 out.append((j, 1, 0, False))
-            elif t not in self._vocab and t != "(" and s.text != "(":
-                a, b = strip_accents(t), strip_accents(s.text)
-                if a == b:
+            elif not known and s.text != "(":
+                if tok.bare == s.bare:
                     out.append((j, 1, BLIND, False))
-                elif len(a) >= 4 and len(b) >= 4 and OSA.distance(a, b) <= 1:
+                elif len(tok.bare) >= 4 and len(s.bare) >= 4 and OSA.distance(tok.bare, s.bare) <= 1:
                     out.append((j, 1, TYPO, True))
             if tok.dotted and len(t) >= 2 and len(s.text) > len(t) and s.text.startswith(t):
                 out.append((j, 1, PREFIX, False))
         if tok.initials:
             n = len(t)
-            inits = [s.init for s in syls]
+            inits = [s.bare_init if blind else s.init for s in syls]
             if blind:
-                inits = [strip_accents(i) for i in inits]
-                t = strip_accents(t)
-            for j in range(len(syls) - n + 1):
+                t = tok.bare
+            starts = range(len(syls) - n + 1) if at is None else range(max(at - n + 1, 0), min(at, len(syls) - n) + 1)
+            for j in starts:
                 if inits[j:j + n] == list(t) and (n > 1 or not syls[j].optional):
                     out.append((j, n, INITIALS if n > 1 or tok.dotted or tok.shown.isupper() else LONE, False))
             if n >= 4 and tok.shown.isupper():              # a long abbreviation mistyped: "VHXX", "VHXXH"
