@@ -21,6 +21,8 @@ longest registered spelling, and a cell yields at most MAX_MENTIONS mentions
 from __future__ import annotations
 
 import re
+import weakref
+from dataclasses import dataclass
 
 from .matching import Matcher
 from .text import clean, fold
@@ -52,23 +54,33 @@ def _starts_agency(text: str, matcher: Matcher) -> bool:
     return bool(_STARTS_AGENCY.match(folded) or acronym or folded.split(" ", 1)[0] in _first_words(matcher))
 
 
+@dataclass
+class _Spellings:
+    """What splitting needs to know of a matcher's registry, worked out once."""
+
+    first_words: set[str]     # first words of registered spellings that begin no common agency word (brands)
+    longest_run: int          # most comma/"và" pieces in one registered spelling
+
+    @classmethod
+    def of(cls, matcher: Matcher) -> "_Spellings":
+        known = _KNOWN.get(matcher)
+        if known is None:
+            names = [n for u in matcher.registry.units for n in (u.name, *u.aliases)]
+            known = _KNOWN[matcher] = cls(
+                {fold(n).split(" ", 1)[0] for n in names if n[:1].isupper() and not _STARTS_AGENCY.match(fold(n))},
+                max((len(_ATOM.split(n)) // 2 + 1 for n in names), default=1))
+        return known
+
+
+_KNOWN: "weakref.WeakKeyDictionary[Matcher, _Spellings]" = weakref.WeakKeyDictionary()
+
+
 def _first_words(matcher: Matcher) -> set[str]:
-    """First words of the registered spellings that are not common words (brands)."""
-    words = getattr(matcher, "_first_words", None)
-    if words is None:
-        words = {fold(n).split(" ", 1)[0] for u in matcher.registry.units for n in (u.name, *u.aliases)
-                 if n[:1].isupper() and not _STARTS_AGENCY.match(fold(n))}
-        matcher._first_words = words
-    return words
+    return _Spellings.of(matcher).first_words
 
 
 def _longest_run(matcher: Matcher) -> int:
-    """Most comma/"và" pieces in one registered spelling (bounds the runs tried)."""
-    longest = getattr(matcher, "_longest_run", None)
-    if longest is None:
-        longest = matcher._longest_run = max(
-            (len(_ATOM.split(n)) // 2 + 1 for u in matcher.registry.units for n in (u.name, *u.aliases)), default=1)
-    return longest
+    return _Spellings.of(matcher).longest_run
 
 
 def split_mentions(cell: str, matcher: Matcher, warnings: list[str] | None = None) -> list[str]:

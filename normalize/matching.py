@@ -57,8 +57,6 @@ MARGIN = 8.0       # least lead over the best other aligned unit
 CANDIDATE_POOL = 15  # names read in full for the candidate list
 TYPO, INVERSION, PREFIX, PSEUDO, INITIALS, LONE, BLIND = 6, 3, 2, 1, 1, 2, 1
 
-__all__ = ["Matcher", "key", "levels", "THRESHOLD", "MARGIN"]
-
 _VOWEL = re.compile("[aeiouy]")
 _TOKEN = re.compile(r"[^\W\d_]+\.?|\d+|\(")
 _LEVEL_TOKENS = {"xã", "phường", "huyện", "quận", "tỉnh"}

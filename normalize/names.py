@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from .text import _DASHES, clean, fold, new_tone_placement, strip_accents
+from .text import clean, fold, new_tone_placement, strip_accents, unify
 
 # Level words, longest first; "xã" before "hội" is "xã hội" (society), not a level.
 LEVEL_WORDS = ("thị trấn", "thị xã", "thành phố", "xã", "phường", "huyện", "quận", "tỉnh")
@@ -106,7 +106,7 @@ def _drop_place_names(text: str) -> str:
 def strip_surroundings(text: str, commune: str | None = None) -> str:
     """The name without role hints, place names and tails; case kept, NFC,
     new tone placement, every dash '-'."""
-    text = new_tone_placement(clean(text).translate(_DASHES))
+    text = unify(text)
     text = _ROLE.sub(" ", text)
     if commune:
         name = re.sub(r"^(?:xã|phường|thị\s+trấn)\s+", "", clean(commune), flags=_I)

@@ -65,11 +65,16 @@ def new_tone_placement(text: str) -> str:
     return unicodedata.normalize("NFC", _OLD_TONE.sub(r"\1\3\2", decomposed))
 
 
+def unify(text: str | None) -> str:
+    """Cleaned, new tone placement, '-' for every dash; case kept."""
+    return new_tone_placement(clean(text).translate(_DASHES))
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str | None) -> str:
     """Comparison key: cleaned, lower-case, new tone placement, '-' for every dash,
     dashes spaced alike, no trailing punctuation."""
-    text = new_tone_placement(clean(text).translate(_DASHES)).lower()
+    text = unify(text).lower()
     text = re.sub(r"\s*-\s*", " - ", text)
     return _SPACE.sub(" ", text).strip(" .;,:")
 

@@ -80,3 +80,22 @@ def test_seed_cell_of_xuan_son(matcher):
     assert "UBND xã (Công chức VHXX và Công chức Văn phòng – Thống kê)" in cells
     mentions = split_mentions("UBND xã (Công chức VHXX và Công chức Văn phòng – Thống kê)", matcher)
     assert [matcher.match(m).unit for m in mentions] == ["Công chức Văn hóa - Xã hội", "Công chức Văn phòng - Thống kê"]
+
+
+@pytest.mark.parametrize("issuer, level, units", [
+    ("CHÍNH PHỦ\n(Kèm theo Nghị quyết số 71/NQ-CP ngày 01/4/2025 của Chính phủ)", "national", [None, None, None]),
+    ("ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI", "province", [None, None, "Ủy ban nhân dân tỉnh"]),
+    ("(Kèm theo Kế hoạch số 12/KH-UBND ngày 3/4/2026 của UBND xã Hòa Phú)", "commune",
+     ["Các cơ quan Đảng", "Công an xã", "Ủy ban nhân dân xã"]),
+])
+def test_the_documents_level_and_commune_decide(tmp_path, issuer, level, units):
+    from normalize.pipeline import Normalizer
+    path = tmp_path / "plan.tsv"
+    path.write_text(f"{issuer}\nSTT\tNội dung chỉ tiêu\tChỉ tiêu\tCơ quan chủ trì\n"
+                    "1\tTỷ lệ hồ sơ trực tuyến\t100%\tCác cơ quan Đảng\n"
+                    "2\tTỷ lệ hồ sơ số hóa\t100%\tCông an Hòa Phú\n"
+                    "3\tTỷ lệ văn bản điện tử\t100%\tUBND\n", encoding="utf-8")
+    doc = extract(path)
+    assert doc.meta.level == level
+    normalized = Normalizer.build().document(doc)
+    assert [a.unit for r in normalized.rows for a in r.assignments] == units
