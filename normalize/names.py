@@ -52,7 +52,8 @@ def _level_at(words: list[str], i: int) -> int:
     if two in ("thị trấn", "thị xã", "thành phố"):
         return 2
     one = words[i].lower().strip(",;.:")
-    if len(one) >= 4 and one not in _LONG_LEVELS and any(OSA.distance(strip_accents(one), w) <= 1 for w in _LONG_LEVELS):
+    if len(one) >= 4 and any(strip_accents(one)[:2] == w[:2] and OSA.distance(strip_accents(one), w) == 1
+                             for w in _LONG_LEVELS):
         return 1                                  # "huện", "huyn": a typo of a long level word
     if one in ("xã", "phường", "huyện", "quận", "tỉnh"):
         nxt = words[i + 1].lower() if i + 1 < len(words) else ""

@@ -118,6 +118,8 @@ def test_key_drops_surroundings_and_connectors():
     assert key("Phối hợp: Công an xã trên địa bàn xã") == "công an xã"
     assert key("Trưởng các ấp") == "trưởng các thôn"                     # a tail never leaves one word
     assert key("CA xã, Phòng VHXH") == "ca xã phòng vhxh"                # no place name after "xã,"
+    assert key("Văn phòng HĐND và UBND huện Hướng Hóa") == "văn phòng hđnd ubnd huện"   # a mistyped level word
+    assert key("cán bộ, công chức, chuyên trách") == "cán bộ công chức chuyên trách"   # "chuyên" is no "huyện"
 
 
 def test_exact(matcher):
