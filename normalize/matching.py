@@ -12,7 +12,10 @@ syllables of every canonical name and alias. Each mention token takes
 * a prefix ending in a dot: "Ph." = Phòng.
 
 An abbreviation written in a registered name ("HĐND") stands for syllables
-with those initials, so "Hội đồng nhân dân" and "HĐND" read alike. Connectors
+with those initials: initials in the mention may take it, and so may full
+syllables when the name is canonical ("Hội đồng nhân dân" reads as the "HĐND"
+of "Văn phòng HĐND và UBND xã"; an alias such as "Công chức TC-KH", a seen
+misspelling, is never spelled out as "Thông tin - Khoa học"). Connectors
 ("và", "&", "-", ",") are no tokens. Filler ("các", "của", "trên địa bàn",
 "Việt Nam") and level words may stay unaligned on either side; every other
 token on both sides must be aligned, and the name's head noun (its first
@@ -102,6 +105,7 @@ class _Syl:
     init: str
     pseudo: bool         # a letter of a registered abbreviation ("HĐND")
     optional: bool       # filler or level word
+    spelled: bool = False  # a letter of an abbreviation in a canonical name: a full syllable may take it
     bare: str = ""       # text without diacritics
     bare_init: str = ""
 
@@ -185,7 +189,7 @@ class Matcher:
             if other != unit.name:
                 raise NormalizeError(f"units.csv: {name!r} reads the same as a name of {other!r} "
                                      "(make the alias more specific or drop it)")
-            syls = self._syllables(strip_surroundings(name))
+            syls = self._syllables(strip_surroundings(name), canonical=name == unit.name)
             head = next((i for i, s in enumerate(syls) if not s.optional), None)
             self._entries.append(_Entry(unit.name, unit.level, k, syls, head))
         self._plain_keys = [strip_accents(e.key) for e in self._entries]
@@ -195,14 +199,14 @@ class Matcher:
 
     # -- tokens -----------------------------------------------------------
 
-    def _syllables(self, text: str) -> tuple[_Syl, ...]:
+    def _syllables(self, text: str, canonical: bool) -> tuple[_Syl, ...]:
         raw = _raw_tokens(text)
         shouting = all(w.isupper() for _, w, _ in raw if w.isalpha())
         flags = _optional_flags([w for w, _, _ in raw])
         syls: list[_Syl] = []
         for (low, word, _), optional in zip(raw, flags):
             if len(word) >= 2 and word.isupper() and not shouting and _plain(low):
-                syls += [_Syl(c, c, True, False) for c in low]          # "HĐND": four syllables' initials
+                syls += [_Syl(c, c, True, False, canonical) for c in low]   # "HĐND": four syllables' initials
             else:
                 syls.append(_Syl(low, _initial(low), False, optional))
         return tuple(syls)
@@ -326,8 +330,8 @@ class Matcher:
         syllable = len(t) >= 2 and bool(_VOWEL.search(tok.bare))
         known = t in self._vocab or t == "("
         for j, s in enumerate(syls) if at is None else ((at, syls[at]),):
-            if s.pseudo:                                # "Hội" for the H of a registered "HĐND"
-                if syllable and strip_accents(tok.init) == s.bare_init and (tok.init == s.init or blind):
+            if s.pseudo:                                # "Hội" for the H of a canonical "HĐND"
+                if s.spelled and syllable and strip_accents(tok.init) == s.bare_init and (tok.init == s.init or blind):
                     out.append((j, 1, PSEUDO, False))
                 continue
             if t == s.text:
