@@ -251,8 +251,8 @@ def _by_option(f):
 @click.option("--to", "to", metavar="NAME", help="Canonical unit the mention means.")
 @click.option("--new", is_flag=True, help="Add a new canonical unit (named --to, or the mention itself).")
 @click.option("--kind", default="", help="With --new: kind of unit (office, party, …).")
-@click.option("--level", type=click.Choice(["commune", "district", "province"]), default="commune", show_default=True,
-              help="With --new: level of the unit.")
+@click.option("--level", type=click.Choice(["commune", "district", "province", "any"]), default="commune",
+              show_default=True, help="With --new: level of the unit (any: a group fitting plans of every level).")
 @_by_option
 @click.option("--db", metavar="URL", help=DB_HELP)
 def units_resolve(mention, to, new, kind, level, by, db):

@@ -38,6 +38,7 @@ _TAIL = re.compile(
     r"(?:ở|tại)\s+địa\s+phương|(?:của|trong|tại)\s+(?:(?:UBND|Ủy\s+ban\s+nhân\s+dân)\s+)?(?:xã|phường|thị\s+trấn)|"
     r"và|&|-))+\s*$", _I)
 _VILLAGE_WORD = re.compile(r"(?<!\w)(?<!văn )(?:ấp|bản|buôn|làng|tổ\s+dân\s+phố|khu\s+phố|khu\s+dân\s+cư|xóm)(?!\w)", _I)
+_VILLAGE_LIST = re.compile(r"(?<!\w)thôn(?:\s*(?:,|/|-|và|&)\s*thôn)+(?!\w)", _I)   # "các thôn, bản" = "các thôn"
 _CONNECTOR_WORDS = {"và", "&", "các", "trên", "thuộc", "của", "tại", "trong", "cùng", "liên", "có", "ở", "với"}
 _WORDS = re.compile(r"\S+")
 _PUNCT = re.compile(r"[^\w\s(]|_")      # "(" stays a word: "UBND xã (Công chức VHXH)" is not "UBND xã và …"
@@ -113,7 +114,7 @@ def strip_surroundings(text: str, commune: str | None = None) -> str:
         name = re.sub(r"^(?:xã|phường|thị\s+trấn)\s+", "", clean(commune), flags=_I)
         if name:
             text = re.sub(rf"(?<!\w){re.escape(new_tone_placement(name))}(?!\w)", " ", text, flags=_I)
-    text = _drop_place_names(_VILLAGE_WORD.sub("thôn", text))
+    text = _drop_place_names(_VILLAGE_LIST.sub("thôn", _VILLAGE_WORD.sub("thôn", text)))
     while True:                                     # a tail never leaves a lone word ("Trưởng các ấp")
         shorter = _TAIL.sub("", text).strip(" .;,:")
         if shorter == text or len(shorter.split()) < 2:

@@ -120,6 +120,8 @@ def test_key_drops_surroundings_and_connectors():
     assert key("Trạm Y tế xã Hòa Phú (chủ trì)") == key("Trạm Y tế xã An Bình") == "trạm y tế xã"
     assert key("Phối hợp: Công an xã trên địa bàn xã") == "công an xã"
     assert key("Trưởng các ấp") == "trưởng các thôn"                     # a tail never leaves one word
+    assert key("Trưởng các thôn, bản") == "trưởng các thôn"              # one village word, however many written
+    assert key("Trưởng thôn/ấp") == key("Trưởng tổ dân phố") == "trưởng thôn"
     assert key("CA xã, Phòng VHXH") == "ca xã phòng vhxh"                # no place name after "xã,"
     assert key("Văn phòng HĐND và UBND huện Hướng Hóa") == "văn phòng hđnd ubnd huện"   # a mistyped level word
     assert key("cán bộ, công chức, chuyên trách") == "cán bộ công chức chuyên trách"   # "chuyên" is no "huyện"
