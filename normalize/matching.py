@@ -75,7 +75,7 @@ thanh niên phụ nữ nông dân cựu chiến binh tuyên giáo vận kiểm t
 bảo hiểm hiệp liên quân biên thị ngân sách nội vụ tế kê thống tin thông số công
 hạ tầng đô trung tâm
 """.split())
-_LEVELS_BELOW = {None: ("commune",), "commune": ("commune",)}   # documents read commune units first
+_COMMUNE_PLANS = (None, "commune")      # plans that read commune units first
 
 
 def _initial(word: str) -> str:
@@ -262,14 +262,6 @@ class Matcher:
             hit = self._cache[(k, level)] = self._resolve(mention, commune, level)
         return Resolution(hit.unit, hit.score, hit.status, list(hit.candidates))
 
-    def explain(self, mention: str, unit: str, commune: str | None = None) -> str:
-        """Which tokens of the mention aligned to which syllables of the unit's
-        best-reading name ('VH → văn hóa; XH → xã hội')."""
-        toks = self._tokens(strip_surroundings(mention, commune))
-        best = max(((self._partial(toks, e), e) for e in self._entries if e.unit == unit),
-                   key=lambda p: p[0][0], default=None)
-        return best[0][1] if best else ""
-
     # -- the work ---------------------------------------------------------
 
     def _tier(self, entry: _Entry, mention_levels: set[str], level: str | None) -> int | None:
@@ -278,7 +270,7 @@ class Matcher:
             return 0
         if mention_levels:
             return 0 if mention_levels == {entry.level} else None
-        if level in _LEVELS_BELOW:
+        if level in _COMMUNE_PLANS:
             return 0 if entry.level == "commune" else 1
         return 0 if entry.level == level else None
 
