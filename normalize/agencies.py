@@ -48,10 +48,10 @@ def _tidy(text: str) -> str:
     return clean(text).lstrip("-–•+* ").rstrip(";.,: ").strip()
 
 
-def _starts_agency(text: str, matcher: Matcher) -> bool:
+def _starts_agency(text: str, reader: "_Reader") -> bool:
     folded, first = fold(text), clean(text).split(" ", 1)[0]
     acronym = len(first) >= 2 and first.isalpha() and first.isupper()       # "VNPT", "MTTQ"
-    return bool(_STARTS_AGENCY.match(folded) or acronym or folded.split(" ", 1)[0] in _first_words(matcher))
+    return bool(_STARTS_AGENCY.match(folded) or acronym or folded.split(" ", 1)[0] in _first_words(reader.matcher))
 
 
 @dataclass
@@ -83,13 +83,30 @@ def _longest_run(matcher: Matcher) -> int:
     return _Spellings.of(matcher).longest_run
 
 
-def split_mentions(cell: str, matcher: Matcher, warnings: list[str] | None = None) -> list[str]:
-    """The mentions named in one agency cell, in order, as written (tidied);
-    a cell naming more than MAX_MENTIONS keeps the first ones and says so in
-    `warnings`."""
+@dataclass
+class _Reader:
+    """A matcher read for one document: its commune and issuing level."""
+
+    matcher: Matcher
+    commune: str | None
+    level: str | None
+
+    def match(self, text: str):
+        return self.matcher.match(text, self.commune, self.level)
+
+    def exact(self, text: str) -> str | None:
+        return self.matcher.exact(text, self.commune)
+
+
+def split_mentions(cell: str, matcher: Matcher, warnings: list[str] | None = None, *,
+                   commune: str | None = None, level: str | None = None) -> list[str]:
+    """The mentions named in one agency cell of a document of `commune`
+    issued at `level`, in order, as written (tidied); a cell naming more than
+    MAX_MENTIONS keeps the first ones and says so in `warnings`."""
+    reader = _Reader(matcher, commune, level)
     mentions: list[str] = []
     for segment in _SEGMENT.split(cell or ""):
-        mentions += _split_segment(_tidy(segment), matcher)
+        mentions += _split_segment(_tidy(segment), reader)
         if len(mentions) > MAX_MENTIONS:
             break
     mentions = [m for m in mentions if m]
@@ -101,20 +118,20 @@ def split_mentions(cell: str, matcher: Matcher, warnings: list[str] | None = Non
     return mentions
 
 
-def _split_segment(segment: str, matcher: Matcher) -> list[str]:
+def _split_segment(segment: str, reader: _Reader) -> list[str]:
     if not segment:
         return []
-    if "(" in segment and not matcher.exact(segment):
+    if "(" in segment and not reader.exact(segment):
         bracket = _BRACKET.match(segment)
         if bracket:
             head = _HEAD_CONNECTOR.sub("", bracket["head"])
-            unit = matcher.exact(head)
-            if unit and matcher.registry.unit(unit).kind == "government" and bracket["inner"].strip():
-                return _split_segment(_tidy(bracket["inner"]), matcher)   # UBND xã (the positions)
+            unit = reader.exact(head)
+            if unit and reader.matcher.registry.unit(unit).kind == "government" and bracket["inner"].strip():
+                return _split_segment(_tidy(bracket["inner"]), reader)   # UBND xã (the positions)
     parts = _ATOM.split(_protect_brackets(segment))
     atoms = [_restore(p).strip() for p in parts[0::2]]
     seps = [p.strip().lower() for p in parts[1::2]]         # seps[i] sits between atoms i and i+1
-    return _split_atoms(atoms, seps, matcher)
+    return _split_atoms(atoms, seps, reader)
 
 
 def _protect_brackets(text: str) -> str:
@@ -134,13 +151,13 @@ def _join(atoms: list[str], seps: list[str]) -> str:
     return out
 
 
-def _split_atoms(atoms: list[str], seps: list[str], matcher: Matcher) -> list[str]:
+def _split_atoms(atoms: list[str], seps: list[str], reader: _Reader) -> list[str]:
     def known_run(i: int) -> int | None:
         """End of the longest run of two or more atoms from i that reads as one
         known name: exactly, or matched with a near-perfect score."""
-        for j in range(min(len(atoms), i + _longest_run(matcher)), i + 1, -1):
+        for j in range(min(len(atoms), i + _longest_run(reader.matcher)), i + 1, -1):
             text = _join(atoms[i:j], seps[i:j - 1])
-            if matcher.exact(text) or matcher.match(text).score >= RUN_SCORE and matcher.match(text).unit:
+            if reader.exact(text) or reader.match(text).score >= RUN_SCORE and reader.match(text).unit:
                 return j
         return None
 
@@ -155,9 +172,9 @@ def _split_atoms(atoms: list[str], seps: list[str], matcher: Matcher) -> list[st
         j = i + 1                        # else the chain "A và B" up to the next comma or known run
         while j < n and seps[j - 1] != "," and not known_run(j):
             j += 1
-        pieces = _split_and(atoms[i:j], seps[i:j - 1], matcher)
+        pieces = _split_and(atoms[i:j], seps[i:j - 1], reader)
         if out and seps[i - 1] == "," and len(pieces) == 1 \
-                and not _starts_agency(pieces[0], matcher) and not matcher.match(pieces[0]).unit:
+                and not _starts_agency(pieces[0], reader) and not reader.match(pieces[0]).unit:
             out[-1] = f"{out[-1]}, {pieces[0]}"              # "Các ban, ngành, địa phương"
         else:
             out += pieces
@@ -165,17 +182,17 @@ def _split_atoms(atoms: list[str], seps: list[str], matcher: Matcher) -> list[st
     return out
 
 
-def _split_and(atoms: list[str], seps: list[str], matcher: Matcher) -> list[str]:
+def _split_and(atoms: list[str], seps: list[str], reader: _Reader) -> list[str]:
     """Split a chain "A và B và C" where the parts are agencies of their own."""
     whole = _join(atoms, seps)
-    if len(atoms) == 1 or matcher.match(whole).unit:
+    if len(atoms) == 1 or reader.match(whole).unit:
         return [whole]
-    if len(atoms) > 2 * _longest_run(matcher):       # no name is this long: every "và" separates
+    if len(atoms) > 2 * _longest_run(reader.matcher):       # no name is this long: every "và" separates
         return atoms
     for p in range(1, len(atoms)):
         left, right = _join(atoms[:p], seps[:p - 1]), _join(atoms[p:], seps[p:])
-        left_ok, right_ok = bool(matcher.match(left).unit), bool(matcher.match(right).unit)
-        if (left_ok and right_ok) or (left_ok and _starts_agency(right, matcher)) \
-                or (right_ok and _starts_agency(left, matcher)):
-            return _split_and(atoms[:p], seps[:p - 1], matcher) + _split_and(atoms[p:], seps[p:], matcher)
+        left_ok, right_ok = bool(reader.match(left).unit), bool(reader.match(right).unit)
+        if (left_ok and right_ok) or (left_ok and _starts_agency(right, reader)) \
+                or (right_ok and _starts_agency(left, reader)):
+            return _split_and(atoms[:p], seps[:p - 1], reader) + _split_and(atoms[p:], seps[p:], reader)
     return [whole]

@@ -35,7 +35,7 @@ class Normalizer:
         """The agencies of a row, resolved for a document of `commune` issued at `level`."""
         out = []
         for role, cell in row.agencies.items():
-            for raw in split_mentions(cell, self.matcher, warnings):
+            for raw in split_mentions(cell, self.matcher, warnings, commune=commune, level=level):
                 res = self.matcher.match(raw, commune, level)
                 out.append(Mention(role=role, raw=raw, **vars(res)))
         return out

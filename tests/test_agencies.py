@@ -99,3 +99,11 @@ def test_the_documents_level_and_commune_decide(tmp_path, issuer, level, units):
     assert doc.meta.level == level
     normalized = Normalizer.build().document(doc)
     assert [a.unit for r in normalized.rows for a in r.assignments] == units
+
+
+def test_splitting_reads_the_documents_commune(matcher):
+    cell = "Công an Hòa Phú và Trạm Y tế Hòa Phú"
+    assert split_mentions(cell, matcher, commune="Hòa Phú") == ["Công an Hòa Phú", "Trạm Y tế Hòa Phú"]
+    assert [matcher.match(m, "Hòa Phú").unit for m in split_mentions(cell, matcher, commune="Hòa Phú")] == \
+        ["Công an xã", "Trạm Y tế xã"]
+    assert split_mentions(cell, matcher) == [cell]          # without it, neither side is known: kept whole
