@@ -7,6 +7,8 @@ import itertools
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from normalize.agencies import MAX_MENTIONS, split_mentions
 from normalize.matching import Matcher
@@ -89,3 +91,19 @@ def test_a_cell_is_capped_with_a_warning(matcher):
     mentions = split_mentions(", ".join(["Công an xã", "Trạm Y tế xã", "Phòng Kinh tế"] * 100), matcher, warnings)
     assert len(mentions) == MAX_MENTIONS
     assert len(warnings) == 1 and f"more than {MAX_MENTIONS} agencies" in warnings[0]
+
+
+ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĐHQTUV àáảãạèéẻẽẹ.,;-–&()/:\n"
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.text(alphabet=ALPHABET, max_size=300))
+def test_any_cell_splits_and_resolves_without_error(matcher, cell):
+    for mention in split_mentions(cell, matcher, []):
+        got = matcher.match(mention, "Hòa Phú", "commune")
+        assert got.status in ("matched", "unresolved") and len(got.candidates) <= 3
+
+
+def test_a_long_glued_mention_is_refused_at_once(matcher):
+    mention = " ".join(["Phòng Kinh tế Công an xã Trạm Y tế"] * 60)
+    assert matcher.match(mention).unit is None
