@@ -35,7 +35,8 @@ A mention without one is read at the document's level (`level`: commune,
 district, province, national; None = a commune plan): a commune plan takes a
 commune unit first and a higher one only when no commune unit aligns ("Phòng
 Nội vụ" -> Phòng Nội vụ huyện); other plans take only units of their level.
-Units of level "any" fit every document. The best aligned unit is taken when
+Units of level "any" fit every document. Two letters alone are too few to
+read: "TT" stays unresolved, "CA xã" and "Các DN" are read. The best aligned unit is taken when
 it scores at least THRESHOLD and leads every other aligned unit by MARGIN;
 anything else stays unresolved with its top three candidates, each saying
 which tokens aligned to which syllables. Clerks' decisions
@@ -286,9 +287,12 @@ class Matcher:
             mention_levels = levels(" ".join({"xa": "xã", "huyen": "huyện", "tinh": "tỉnh"}.get(t.text, t.text)
                                              for t in toks))
         aligned: dict[int, dict[str, float]] = {0: {}, 1: {}}
-        first = next((t for t in toks if not t.optional), None)
-        if first is None or len(toks) > 3 * self._longest:
+        essential = [t for t in toks if not t.optional]
+        too_short = len(toks) == 1 and toks[0].initials and len(toks[0].text) <= 2 \
+            and k not in self._exact                  # "TT" alone: Trung tâm? Trưởng thôn? ("Các DN" is read)
+        if not essential or too_short or len(toks) > 3 * self._longest:
             return Resolution(None, 0.0, "unresolved", self._candidates(k, toks, {}))
+        first = essential[0]
         for e in self._entries:
             tier = self._tier(e, mention_levels, level)
             if tier is None:

@@ -34,9 +34,9 @@ _ROLE = re.compile(r"\(\s*(?:chủ\s+trì|phối\s+hợp|thực\s+hiện|theo\s+
 _VILLAGE = r"(?:thôn|ấp|bản|buôn|làng|tổ\s+dân\s+phố|khu\s+phố|khu\s+dân\s+cư|xóm)"
 _TAIL = re.compile(
     r"(?:[\s,]+(?:trên\s+địa\s+bàn(?:\s+(?:toàn\s+)?(?:xã|phường|thị\s+trấn|huyện|tỉnh))?|thuộc\s+.+|"
-    r"(?:của\s+|ở\s+|tại\s+)?(?:các|mỗi|từng)\s+" + _VILLAGE + r"|có\s+liên\s+quan|liên\s+quan|"
-    r"(?:ở|tại)\s+địa\s+phương|(?:của|trong|tại)\s+(?:(?:UBND|Ủy\s+ban\s+nhân\s+dân)\s+)?(?:xã|phường|thị\s+trấn)|"
-    r"và|&|-))+\s*$", _I)
+    r"có\s+liên\s+quan|liên\s+quan|(?:ở|tại)\s+địa\s+phương|"
+    r"(?:của|trong|tại)\s+(?:(?:UBND|Ủy\s+ban\s+nhân\s+dân)\s+)?(?:xã|phường|thị\s+trấn)|và|&|-))+\s*$", _I)
+_VILLAGE_TAIL = re.compile(r"[\s,]+(?:của\s+|ở\s+|tại\s+)?(?:các|mỗi|từng)\s+" + _VILLAGE + r"(?:\s+(?:và|&|-))?\s*$", _I)
 _VILLAGE_WORD = re.compile(r"(?<!\w)(?<!văn )(?:ấp|bản|buôn|làng|tổ\s+dân\s+phố|khu\s+phố|khu\s+dân\s+cư|xóm)(?!\w)", _I)
 _VILLAGE_LIST = re.compile(r"(?<!\w)thôn(?:\s*(?:,|/|-|và|&)\s*thôn)+(?!\w)", _I)   # "các thôn, bản" = "các thôn"
 _CONNECTOR_WORDS = {"và", "&", "các", "trên", "thuộc", "của", "tại", "trong", "cùng", "liên", "có", "ở", "với"}
@@ -53,9 +53,9 @@ def _level_at(words: list[str], i: int) -> int:
     if two in ("thị trấn", "thị xã", "thành phố"):
         return 2
     one = words[i].lower().strip(",;.:")
-    if len(one) >= 4 and any(strip_accents(one)[:2] == w[:2] and OSA.distance(strip_accents(one), w) == 1
+    if len(one) >= 4 and any(strip_accents(one)[:1] == w[:1] and OSA.distance(strip_accents(one), w) == 1
                              for w in _LONG_LEVELS):
-        return 1                                  # "huện", "huyn": a typo of a long level word
+        return 1                                  # "huện", "hyuện": a typo of a long level word
     if one in ("xã", "phường", "huyện", "quận", "tỉnh"):
         nxt = words[i + 1].lower() if i + 1 < len(words) else ""
         return 0 if one == "xã" and nxt.startswith("h") and nxt.rstrip(",;.:") in ("hội", "hôi", "hoi") else 1
@@ -74,10 +74,10 @@ def _is_name_word(word: str, shouting: bool) -> bool:
         and bare.lower() not in _CONNECTOR_WORDS and bare.lower() not in _AGENCY_HEADS
 
 
-def _drop_place_names(text: str) -> str:
+def _drop_place_names(text: str, trailing: bool = False) -> str:
     """'UBND xã Xuân Sơn và Công an xã' -> 'UBND xã và Công an xã': up to four
-    capitalised words after a level word, or up to three words of any case
-    that end the text after one."""
+    capitalised words after a level word; when `trailing`, also up to three
+    words of any case that end the text after one ("bưu điện huyện lộc ninh")."""
     words = _WORDS.findall(text)
     shouting = text.isupper()
     out: list[str] = []
@@ -96,12 +96,25 @@ def _drop_place_names(text: str) -> str:
         while j < len(words) and j - i < 4 and _is_name_word(words[j], shouting) and not _level_at(words, j):
             j += 1
         rest = words[i:]
-        if j == i and 0 < len(rest) <= 3 and all(_is_name_word(w[:1].upper() + w[1:], True) for w in rest):
-            j = len(words)                       # "bưu điện huyện lộc ninh": the words ending a mention
+        if trailing and j == i and 0 < len(rest) <= 3 and all(_is_name_word(w[:1].upper() + w[1:], True) for w in rest):
+            j = len(words)
         if j > i and words[j - 1][-1:] in ",;:)" and words[j - 1][-1:] != ")":
             out[-1] += words[j - 1][-1]           # keep the comma that ended the name
         i = j
     return " ".join(out)
+
+
+def _strip_tails(text: str) -> str:
+    """Scope tails off the end, repeatedly; a village tail only when two words
+    stay ("Trưởng các ấp" keeps its "các ấp")."""
+    while True:
+        shorter = _TAIL.sub("", text).strip(" .;,:")
+        if shorter == text:
+            village = _VILLAGE_TAIL.sub("", text).strip(" .;,:")
+            shorter = village if len(re.findall(r"\w+", village)) >= 2 else text
+        if shorter == text or not shorter:
+            return text
+        text = shorter
 
 
 @lru_cache(maxsize=65536)
@@ -114,12 +127,8 @@ def strip_surroundings(text: str, commune: str | None = None) -> str:
         name = re.sub(r"^(?:xã|phường|thị\s+trấn)\s+", "", clean(commune), flags=_I)
         if name:
             text = re.sub(rf"(?<!\w){re.escape(new_tone_placement(name))}(?!\w)", " ", text, flags=_I)
-    text = _drop_place_names(_VILLAGE_LIST.sub("thôn", _VILLAGE_WORD.sub("thôn", text)))
-    while True:                                     # a tail never leaves a lone word ("Trưởng các ấp")
-        shorter = _TAIL.sub("", text).strip(" .;,:")
-        if shorter == text or len(shorter.split()) < 2:
-            break
-        text = shorter
+    text = _strip_tails(_drop_place_names(_VILLAGE_LIST.sub("thôn", _VILLAGE_WORD.sub("thôn", text))))
+    text = _strip_tails(_drop_place_names(text, trailing=True))
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -87,7 +87,7 @@ def _abbreviate(name: str, rng: random.Random) -> str:
     else:                                                 # one run of two syllables or more somewhere
         words = _syllables(" ".join(" ".join(m) for m in members))
         runs = [(i, j) for i in range(len(words)) for j in range(i + 2, min(len(words), i + 6) + 1)
-                if _abbreviable(words[i:j])]
+                if _abbreviable(words[i:j]) and (j - i > 2 or len(words) > 2 or level)]   # "TT" alone is no name
         if not runs:
             return name
         i, j = rng.choice(runs)
