@@ -13,7 +13,8 @@ starts no agency name ("ngành", "địa phương") belongs to the piece before 
 one that starts with an abbreviation ("VNPT"), a brand or a word a registered
 spelling starts with is a mention of its own.
 
-Cells keep their line breaks: every line is split on its own. Work is linear
+Cells keep their line breaks: a line begins a mention unless it is a name
+wrapped onto the next line (`_lines`). Work is linear
 in the cell's length: a run of pieces read as one name is no longer than the
 longest registered spelling, and a cell yields at most MAX_MENTIONS mentions
 (the rest is dropped with a warning).
@@ -30,7 +31,10 @@ from .text import clean, fold
 RUN_SCORE = 95.0    # least match score for comma/"và" pieces to be read as one name
 MAX_MENTIONS = 40   # mentions read from one cell
 
-_SEGMENT = re.compile(r"[;\n\r]+")
+_SEGMENT = re.compile(r";+")
+_LINE = re.compile(r"[\n\r]+")
+_MARKER = re.compile(r"^\s*(?:[-–•+*]|\d+[.)])\s*")                       # a list item begins
+_OPEN_END = re.compile(r"(?:\s(?:và|&|của|thuộc|trên|các)|[-–&(,])\s*$", re.IGNORECASE)   # a name goes on
 _ATOM = re.compile(r"(,|\s+và\s+|\s+&\s+)", re.IGNORECASE)
 _BRACKET = re.compile(r"^(?P<head>[^()]*?)\s*\((?P<inner>[^()]*)\)?\s*$")
 _HEAD_CONNECTOR = re.compile(r"(?:\s*-\s*|\s+và\s*)+$", re.IGNORECASE)
@@ -105,7 +109,7 @@ def split_mentions(cell: str, matcher: Matcher, warnings: list[str] | None = Non
     MAX_MENTIONS keeps the first ones and says so in `warnings`."""
     reader = _Reader(matcher, commune, level)
     mentions: list[str] = []
-    for segment in _SEGMENT.split(cell or ""):
+    for segment in (line for part in _SEGMENT.split(cell or "") for line in _lines(part, reader)):
         mentions += _split_segment(_tidy(segment), reader)
         if len(mentions) > MAX_MENTIONS:
             break
@@ -116,6 +120,25 @@ def split_mentions(cell: str, matcher: Matcher, warnings: list[str] | None = Non
                             f"(starting {clean(cell)[:60]!r}): check the cell is an agency column")
         mentions = mentions[:MAX_MENTIONS]
     return mentions
+
+
+def _lines(text: str, reader: _Reader) -> list[str]:
+    """The cell's lines, a line wrapped inside a name joined back. A line
+    continues the one before when that one ends open ("… và", "… -", "… ,"),
+    when the two read as one known name ("Văn phòng HĐND và" / "UBND xã"), or
+    when it starts in lower case and names no agency of its own ("công xã");
+    a list item ("- …") or a line starting in capitals begins a mention."""
+    out: list[str] = []
+    for line in (part.strip() for part in _LINE.split(text)):
+        if not line:
+            continue
+        if out and not _MARKER.match(line) and (
+                _OPEN_END.search(out[-1]) or reader.exact(f"{out[-1]} {line}")
+                or line[0].islower() and not reader.match(line).unit):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
 
 
 def _split_segment(segment: str, reader: _Reader) -> list[str]:
@@ -192,7 +215,17 @@ def _split_and(atoms: list[str], seps: list[str], reader: _Reader) -> list[str]:
     for p in range(1, len(atoms)):
         left, right = _join(atoms[:p], seps[:p - 1]), _join(atoms[p:], seps[p:])
         left_ok, right_ok = bool(reader.match(left).unit), bool(reader.match(right).unit)
-        if (left_ok and right_ok) or (left_ok and _starts_agency(right, reader)) \
-                or (right_ok and _starts_agency(left, reader)):
+        if (left_ok and right_ok) or (left_ok and _starts_agency(right, reader) and not _inside_name(left, right, reader)) \
+                or (right_ok and _starts_agency(left, reader) and not _inside_name(left, right, reader)):
             return _split_and(atoms[:p], seps[:p - 1], reader) + _split_and(atoms[p:], seps[p:], reader)
     return [whole]
+
+
+def _inside_name(left: str, right: str, reader: _Reader) -> bool:
+    """The connector between `left` and `right` joins the words next to it
+    into one known name: "… Văn phòng HĐND" và "UBND xã" is no "UBND xã"."""
+    lw, rw = left.split(), right.split()
+    mine = {reader.match(left).unit, reader.match(right).unit}
+    joined = [" ".join(lw[-k:]) + " và " + right for k in range(1, min(len(lw), 5) + 1)] + \
+        [left + " và " + " ".join(rw[:k]) for k in range(1, min(len(rw), 5) + 1)]
+    return any(reader.match(j).unit not in mine for j in joined)

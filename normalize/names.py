@@ -33,7 +33,8 @@ _ROLE = re.compile(r"\(\s*(?:chủ\s+trì|phối\s+hợp|thực\s+hiện|theo\s+
                    r"giám\s+sát)\s*(?::|-)\s*", _I)
 _VILLAGE = r"(?:thôn|ấp|bản|buôn|làng|tổ\s+dân\s+phố|khu\s+phố|khu\s+dân\s+cư|xóm)"
 _TAIL = re.compile(
-    r"(?:[\s,]+(?:trên\s+địa\s+bàn(?:\s+(?:toàn\s+)?(?:xã|phường|thị\s+trấn|huyện|tỉnh))?|thuộc\s+.+|"
+    r"(?:[\s,]+(?:trên\s+địa\s+bàn(?:\s+(?:toàn\s+)?(?:xã|phường|thị\s+trấn|huyện|tỉnh))?|"
+    r"thuộc\s+(?:(?:UBND|Ủy\s+ban\s+nhân\s+dân|HĐND|Đảng\s+ủy|Đảng\s+uỷ)\s+)?(?:xã|phường|thị\s+trấn|huyện|tỉnh)|"
     r"có\s+liên\s+quan|liên\s+quan|(?:ở|tại)\s+địa\s+phương|"
     r"(?:của|trong|tại)\s+(?:(?:UBND|Ủy\s+ban\s+nhân\s+dân)\s+)?(?:xã|phường|thị\s+trấn)|và|&|-))+\s*$", _I)
 _VILLAGE_TAIL = re.compile(r"[\s,]+(?:của\s+|ở\s+|tại\s+)?(?:các|mỗi|từng)\s+" + _VILLAGE + r"(?:\s+(?:và|&|-))?\s*$", _I)
@@ -96,7 +97,9 @@ def _drop_place_names(text: str, trailing: bool = False) -> str:
         while j < len(words) and j - i < 4 and _is_name_word(words[j], shouting) and not _level_at(words, j):
             j += 1
         rest = words[i:]
-        if trailing and j == i and 0 < len(rest) <= 3 and all(_is_name_word(w[:1].upper() + w[1:], True) for w in rest):
+        if trailing and j == i and 0 < len(rest) <= 3 and all(
+                not (len(w) > 1 and w.isupper()) and not _level_at(rest, k) and _is_name_word(w[:1].upper() + w[1:], True)
+                for k, w in enumerate(rest)):
             j = len(words)
         if j > i and words[j - 1][-1:] in ",;:)" and words[j - 1][-1:] != ")":
             out[-1] += words[j - 1][-1]           # keep the comma that ended the name

@@ -61,6 +61,23 @@ def test_two_agencies_glued_resolve_to_neither(matcher, registry):
     assert [g for g in glued if g[1] is not None] == []
 
 
+@pytest.mark.parametrize("glue", [" ", "\n"])
+def test_two_spellings_glued_never_read_as_one(matcher, registry, glue):
+    """Two agencies written together are read as two, or left (partly) to a
+    clerk; never as one of them, never as a third."""
+    rng = random.Random(9)
+    spelled = variants(registry, 9)
+    glued = []
+    for _ in range(300):
+        (a, ua, commune), (b, ub, _) = rng.sample(spelled, 2)
+        if ua != ub:
+            cell = f"{a}{glue}{b}"
+            got = [matcher.match(m, commune).unit for m in split_mentions(cell, matcher, commune=commune)]
+            one_for_two = len(got) == 1 and got[0] is not None
+            glued.append((cell, got, not one_for_two and set(got) <= {ua, ub, None}))
+    assert [g for g in glued if not g[2]] == []
+
+
 def test_national_plan_keeps_commune_units_off(matcher):
     assert matcher.match("Các cơ quan Đảng", level="national").unit is None
     assert matcher.match("Các doanh nghiệp", level="national").unit is None
