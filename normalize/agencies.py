@@ -7,15 +7,15 @@ comma pieces that reads exactly as a known name stays whole. "và"/"&" separates
 only where both sides resolve on their own and the whole does not ("MTTQ và các
 đoàn thể" -> two, "Văn phòng HĐND và UBND xã" -> one), or where one side
 resolves and the other starts with a word that begins an agency ("UBND xã và
-thôn trưởng các thôn"). "UBND xã (Công chức VP-TK và Công chức TC-KT)" names
+thôn trưởng các thôn") — unless the "và" joins the words beside it into
+another known name ("… Văn phòng HĐND và UBND xã" gives no "UBND xã"). "UBND xã (Công chức VP-TK và Công chức TC-KT)" names
 the positions in the brackets. A comma piece that resolves to nothing and
 starts no agency name ("ngành", "địa phương") belongs to the piece before it;
 one that starts with an abbreviation ("VNPT"), a brand or a word a registered
 spelling starts with is a mention of its own.
 
 Cells keep their line breaks: a line begins a mention unless it is a name
-wrapped onto the next line (`_lines`). Work is linear
-in the cell's length: a run of pieces read as one name is no longer than the
+wrapped onto the next line (`_lines`). Work is linear in the cell's length: a run of pieces read as one name is no longer than the
 longest registered spelling, and a cell yields at most MAX_MENTIONS mentions
 (the rest is dropped with a warning).
 """
