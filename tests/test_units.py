@@ -143,3 +143,14 @@ def test_candidates_offer_the_obvious_reading_and_say_why(engine):
     assert reading["why"] == "Phòng → phòng; Văn → văn"
     assert units.candidates(engine, "Ph. VH-XH")[0] == {
         "unit": "Phòng Văn hóa - Xã hội", "score": 96.0, "why": "Ph → phòng; VH → văn hóa; XH → xã hội"}
+
+
+def test_cli_queue_shows_a_typical_use(db_url, tmp_path):
+    path = _plan(tmp_path, "hoa-phu.tsv", "Hội Nông dân xã Hòa Phú")
+    runner = CliRunner()
+    runner.invoke(main, ["ingest", str(path), "--db", db_url, "-j", "1"])
+    queue = runner.invoke(main, ["units", "unresolved", "--db", db_url])
+    assert queue.exit_code == 0
+    first, use = queue.stdout.splitlines()[:2]
+    assert first.startswith("    1 rows    1 docs  Hội Nông dân xã Hòa Phú  ->  ")
+    assert use == f"{'':>20}e.g. hoa-phu.tsv: Tỷ lệ hồ sơ số 1"
