@@ -11,11 +11,13 @@ syllables of every canonical name and alias. Each mention token takes
   Quốc or Quân as the name's syllables say);
 * a prefix ending in a dot: "Ph." = Phòng.
 
-An abbreviation written in a registered name ("HĐND") stands for syllables
-with those initials: initials in the mention may take it, and so may full
-syllables when the name is canonical ("Hội đồng nhân dân" reads as the "HĐND"
-of "Văn phòng HĐND và UBND xã"; an alias such as "Công chức TC-KH", a seen
-misspelling, is never spelled out as "Thông tin - Khoa học"). Connectors
+An abbreviation written in a registered name stands for syllables with its
+initials: in an alias, the run of its unit's canonical name it abbreviates
+("TC-KT" in "UBND xã (Công chức TC-KT)"); in a canonical name ("HĐND"),
+letters that initials or full syllables with those initials may take
+("Hội đồng nhân dân"). An alias abbreviation its unit does not spell out
+("Công chức TC-KH", a seen misspelling) is read only as initials, never as
+"Thông tin - Khoa học". Connectors
 ("và", "&", "-", ",") are no tokens. Filler ("các", "của", "trên địa bàn",
 "Việt Nam") and level words may stay unaligned on either side; every other
 token on both sides must be aligned, and the name's head noun (its first
@@ -106,13 +108,23 @@ class _Syl:
     init: str
     pseudo: bool         # a letter of a registered abbreviation ("HĐND")
     optional: bool       # filler or level word
-    spelled: bool = False  # a letter of an abbreviation in a canonical name: a full syllable may take it
+    spelled: bool = False  # a full syllable may take this letter (an abbreviation of a canonical name)
     bare: str = ""       # text without diacritics
     bare_init: str = ""
 
     def __post_init__(self):
         object.__setattr__(self, "bare", strip_accents(self.text))
         object.__setattr__(self, "bare_init", strip_accents(self.init))
+
+
+def _run_of(syls: tuple["_Syl", ...], letters: str) -> list["_Syl"]:
+    """The syllables of `syls` (none abbreviated) whose initials spell `letters`."""
+    n = len(letters)
+    for j in range(len(syls) - n + 1):
+        run = syls[j:j + n]
+        if all(not s.pseudo for s in run) and "".join(s.init for s in run) == letters:
+            return list(run)
+    return []
 
 
 @dataclass(frozen=True)
@@ -190,7 +202,8 @@ class Matcher:
             if other != unit.name:
                 raise NormalizeError(f"units.csv: {name!r} reads the same as a name of {other!r} "
                                      "(make the alias more specific or drop it)")
-            syls = self._syllables(strip_surroundings(name), canonical=name == unit.name)
+            own = None if name == unit.name else self._syllables(strip_surroundings(unit.name))
+            syls = self._syllables(strip_surroundings(name), own)
             head = next((i for i, s in enumerate(syls) if not s.optional), None)
             self._entries.append(_Entry(unit.name, unit.level, k, syls, head))
         self._plain_keys = [strip_accents(e.key) for e in self._entries]
@@ -200,14 +213,20 @@ class Matcher:
 
     # -- tokens -----------------------------------------------------------
 
-    def _syllables(self, text: str, canonical: bool) -> tuple[_Syl, ...]:
+    def _syllables(self, text: str, canonical: tuple[_Syl, ...] | None = None) -> tuple[_Syl, ...]:
+        """A name's syllables. An abbreviation in it stands for syllables with
+        its initials: in an alias, the run of its unit's canonical name that
+        it abbreviates ("TC-KT" of "Công chức Tài chính - Kế toán") when there
+        is one; else letters known only by their initials, which a full
+        syllable may take only in a canonical name (`canonical` is None)."""
         raw = _raw_tokens(text)
         shouting = all(w.isupper() for _, w, _ in raw if w.isalpha())
         flags = _optional_flags([w for w, _, _ in raw])
         syls: list[_Syl] = []
         for (low, word, _), optional in zip(raw, flags):
             if len(word) >= 2 and word.isupper() and not shouting and _plain(low):
-                syls += [_Syl(c, c, True, False, canonical) for c in low]   # "HĐND": four syllables' initials
+                run = _run_of(canonical or (), low)
+                syls += run or [_Syl(c, c, True, False, canonical is None) for c in low]
             else:
                 syls.append(_Syl(low, _initial(low), False, optional))
         return tuple(syls)
