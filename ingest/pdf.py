@@ -127,12 +127,27 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
     if settings.pdf_table:
         found = [_plumber_table(t) for t in page.find_tables(settings.pdf_table)]
     else:
-        found = [_plumber_table(t) for t in page.find_tables(LINES)]
+        found = [_plumber_table(t) for t in page.find_tables(_lines_settings(page))]
         found = [t for t in found if len(t.rows) >= 2 and len(t.rows[0]) >= 2]
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
     if not found and not settings.pdf_table:
         found = aligned_tables(words)
     return _Page(number, _outside_text(words, found, page.height) + found)
+
+
+def _lines_settings(page) -> dict:
+    """The "lines" strategy, closing rows that a page break leaves open: where
+    two or more vertical rules end at a height with no horizontal rule (a
+    browser draws a row cut by the page end without its bottom border), an
+    explicit horizontal line is added there."""
+    ends: dict[int, int] = {}
+    for e in page.edges:
+        if e["orientation"] == "v" and e["bottom"] - e["top"] > 4:
+            for y in (round(e["top"]), round(e["bottom"])):
+                ends[y] = ends.get(y, 0) + 1
+    ruled = [e for e in page.edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 8]
+    open_ends = [y for y, n in ends.items() if n >= 4 and not any(abs(e["top"] - y) <= 3 for e in ruled)]
+    return dict(LINES, explicit_horizontal_lines=sorted(open_ends)) if open_ends else LINES
 
 
 def _has_doubled_chars(chars: list[dict]) -> bool:

@@ -125,13 +125,22 @@ def comparable(doc) -> dict:
     return {"meta": meta, "tables": tables}
 
 
+_HYPHEN = re.compile(r"\s*-\s*")
+
+
+def _text(value: str) -> str:
+    """Spacing around a hyphen is not compared: a line wrapped after "HĐND-"
+    cannot tell "HĐND- UBND" (as the seed writes it) from "HĐND-UBND"."""
+    return _HYPHEN.sub("-", " ".join(value.split()))
+
+
 def _field(row, name):
     value = getattr(row, name)
     if name == "agencies":
-        return tuple(sorted((k, " ".join(v.split())) for k, v in value.items() if v))
+        return tuple(sorted((k, _text(v)) for k, v in value.items() if v))
     if name == "section":
-        return tuple(value)
-    return value
+        return tuple(_text(s) for s in value)
+    return _text(value) if isinstance(value, str) else value
 
 
 def reading(path: Path, **settings) -> dict:
