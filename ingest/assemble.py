@@ -5,6 +5,8 @@ What happens here:
   group headings is folded into the first; the "(1) (2) (3)" row is dropped;
 - a header repeated after a page break is dropped, and a block that only a
   page break separates from the previous one continues the same table;
+- cells with neither number nor indicator text under a heading row are the
+  top of the next row that a page break cut, and are joined into it;
 - a row right after a break with an empty numbering cell is joined cell by
   cell into the row before it when that row is a data row (contract);
   a row with neither number nor indicator text is always such a continuation;
@@ -72,6 +74,7 @@ class _Builder:
     warnings: list[str] = field(default_factory=list)
 
     def __post_init__(self):
+        self.fragment: list[str] | None = None
         self.roles = assign_roles(self.headers)
         self.num_col = self.roles.index(NUMBER) if NUMBER in self.roles else None
         self.ind_col = self.roles.index(INDICATOR) if INDICATOR in self.roles else None
@@ -98,6 +101,15 @@ class _Builder:
         num_raw = cells[self.num_col] if self.num_col is not None else ""
         indicator = cells[self.ind_col] if self.ind_col is not None else ""
         prev = self.entries[-1] if self.entries else None
+        if self.fragment is not None:
+            cells = [_join(a, b) for a, b in zip(self.fragment, cells)]
+            num_raw = cells[self.num_col] if self.num_col is not None else ""
+            indicator = cells[self.ind_col] if self.ind_col is not None else ""
+            self.fragment = None
+        if prev and prev.heading is not None and not num_raw and not indicator:
+            # the top of a row that a page break cut under a heading: it goes with the next row
+            self.fragment = cells
+            return
 
         if prev and prev.heading is None and not num_raw and (
             not indicator or (after_break and not MARKER.match(indicator))
@@ -130,6 +142,9 @@ class _Builder:
 
     def rows(self) -> list[Row]:
         """Decide headings (needs look-ahead) and give each data row its section."""
+        if self.fragment is not None:
+            self.warnings.append(f"a row with no number nor indicator text at the table's end was not loaded "
+                                 f"({'; '.join(filter(None, self.fragment))})")
         out: list[Row] = []
         stack: list[tuple[int, str]] = []
         for i, e in enumerate(self.entries):

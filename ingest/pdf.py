@@ -39,8 +39,8 @@ from pdfplumber.utils.exceptions import PdfminerException
 from normalize.text import fold
 
 from . import ocr
-from .assemble import NUM_ONLY
-from .columns import is_column_number_row, is_header_row, is_sub_header_row
+from .assemble import NUM_ONLY, NUM_TITLE
+from .columns import assign_roles, is_column_number_row, is_header_row, is_sub_header_row
 from .exceptions import DamagedFile, EncryptedFile, ExtractError, NeedsOCR, UnreadableText
 from .model import Block, Extraction, SourceRow
 from .settings import ExtractSettings
@@ -171,16 +171,16 @@ def _check_unicode(chars: list[dict], number: int) -> None:
                              "export the PDF again with embedded Unicode fonts, or give the DOCX")
 
 
-_WRAPPED_HYPHEN = re.compile(r"(?<=\w)-[ \t]*\n[ \t]*(?=\w)")
+_WRAPPED_HYPHEN = re.compile(r"(?<=\w)([-/])[ \t]*\n[ \t]*(?=\w)")
 
 
 def cell_text(text: str | None) -> str:
     """One cell's text: lines joined with a space (none after a line that
-    ends in a word's hyphen: "HĐND-" / "UBND"), NFC; a tone mark that a font
+    ends in a word's hyphen or slash: "HĐND-" / "UBND", "Website/" / "Portal"), NFC; a tone mark that a font
     drew ahead of its letter (so it starts a word) is put after it."""
     if not text:
         return ""
-    text = _MARK_FIRST.sub(r"\2\1", " ".join(_WRAPPED_HYPHEN.sub("-", text).split()))
+    text = _MARK_FIRST.sub(r"\2\1", " ".join(_WRAPPED_HYPHEN.sub(r"\1", text).split()))
     return unicodedata.normalize("NFC", text)
 
 
@@ -255,10 +255,11 @@ def _lines(words: list[dict], tolerance: float = 3.0) -> list[list[dict]]:
 
 
 def aligned_tables(words: list[dict]) -> list[FoundTable]:
-    """Borderless tables: a header line (named by its words) and the lines
-    under it up to a wide gap; columns are the x-ranges their words cover,
-    and a row starts at a number in the first column or where the line
-    spacing is wider than inside a cell."""
+    """Borderless tables: a header (one line, or a band of closely spaced
+    lines whose words, wrapped in narrow columns, together name the roles)
+    and the lines under it up to a wide gap; a row starts where the line
+    spacing is wider than inside a cell, or at a second number in the first
+    column."""
     lines = _lines(words)
     if not lines:
         return []
@@ -266,16 +267,60 @@ def aligned_tables(words: list[dict]) -> list[FoundTable]:
     tables = []
     i = 0
     while i < len(lines):
-        if not is_header_row(_chunks(lines[i], size)):
+        band = _header_band(lines, i, size)
+        if not band:
             i += 1
             continue
-        j = i + 1
+        start, n = band
+        j = start + n
         while j < len(lines) and lines[j][0]["top"] - lines[j - 1][0]["top"] < 2.2 * size \
-                and not is_header_row(_chunks(lines[j], size)):
+                and not _header_band(lines, j, size):
             j += 1
-        tables.append(_aligned_table(lines[i:j], size))
+        tables.append(_aligned_table(lines[start:j], n, size))
         i = j
     return tables
+
+
+MAX_HEADER_LINES = 10
+
+
+def _header_band(lines: list[list[dict]], i: int, size: float) -> tuple[int, int] | None:
+    """(first line, number of lines) of a header row starting at or after
+    lines[i], or None. Header words wrapped over several lines ("Thời /
+    gian / hoàn / thành") are read per column top to bottom; the band grows
+    while its lines are as closely spaced as lines inside a cell and no line
+    starts with a row number. Title lines above it are left out: a line
+    over several of its columns, or one that changes no column's role."""
+    if NUM_TITLE.match(" ".join(w["text"] for w in lines[i])):
+        return None                       # a heading above the header
+
+    def cells(a: int, b: int) -> list[str]:
+        return _band_cells(lines[a:b], size)
+
+    best = 0
+    pitch = None
+    for n in range(1, MAX_HEADER_LINES + 1):
+        if i + n > len(lines):
+            break
+        if n > 1:
+            step = lines[i + n - 1][0]["top"] - lines[i + n - 2][0]["top"]
+            first = lines[i + n - 1][0]["text"]
+            if step > 1.6 * size or (pitch and step > 1.25 * pitch) or NUM_ONLY.fullmatch(first) \
+                    or NUM_TITLE.match(" ".join(w["text"] for w in lines[i + n - 1])):
+                break
+            pitch = min(pitch or step, step)
+        if is_header_row(cells(i, i + n)):
+            best = n
+        elif best:
+            break
+    if not best:
+        return None
+    end, start = i + best, i
+    while start + 1 < end and is_header_row(cells(start + 1, end)) and (
+            _over_columns(lines[start], lines[start + 1:end], size)
+            or assign_roles(cells(start, end)) == assign_roles(cells(start + 1, end))):
+        start += 1
+    return start, end - start
 
 
 def _runs(line: list[dict], size: float) -> list[list[dict]]:
@@ -290,27 +335,88 @@ def _runs(line: list[dict], size: float) -> list[list[dict]]:
     return runs
 
 
-def _chunks(line: list[dict], size: float) -> list[str]:
-    """Texts of a line split where words are further apart than a wide space."""
-    return [" ".join(w["text"] for w in run) for run in _runs(line, size)]
-
-
-def _aligned_table(lines: list[list[dict]], size: float) -> FoundTable:
-    """One borderless table from its lines (header first)."""
-    spans: list[list[float]] = []
-    for w in sorted((w for line in lines for w in line), key=lambda w: w["x0"]):
+def _spans(words: list[dict], size: float) -> list[list]:
+    """x-ranges covered by words closer than a wide space, left to right, with their words."""
+    spans: list[list] = []
+    for w in sorted(words, key=lambda w: w["x0"]):
         if spans and w["x0"] - spans[-1][1] <= 0.5 * size:
             spans[-1][1] = max(spans[-1][1], w["x1"])
+            spans[-1][2].append(w)
         else:
-            spans.append([w["x0"], w["x1"]])
-    pitches = sorted(b[0]["top"] - a[0]["top"] for a, b in zip(lines, lines[1:]))
+            spans.append([w["x0"], w["x1"], [w]])
+    return spans
+
+
+def _band_cells(band: list[list[dict]], size: float) -> list[str]:
+    """The texts of a header band per column, each read top to bottom; a
+    group cell over sub-columns ("Cơ quan thực hiện" over "Chủ trì" |
+    "Phối hợp") heads each of them."""
+    runs = [(r[0]["x0"], max(w["x1"] for w in r), r) for line in band for r in _runs(line, size)]
+    groups = [r for r in runs if _spans_several(r, runs)]
+    columns = _spans([w for r in runs if r not in groups for w in r[2]], size)
+    out = []
+    for x0, x1, words in columns:
+        above = [w for g in groups if g[0] < x1 and g[1] > x0 for w in g[2]]
+        out.append(" ".join(w["text"] for w in sorted(above + words, key=lambda w: (round(w["top"]), w["x0"]))))
+    return out
+
+
+def _spans_several(run: tuple, runs: list[tuple]) -> bool:
+    """Whether a run of header words lies over two or more runs that do not overlap each other."""
+    under = sorted((r for r in runs if r is not run and r[0] < run[1] and r[1] > run[0]
+                    and r[2][0]["top"] > run[2][0]["top"] + 1), key=lambda r: r[0])
+    return any(b[0] > a[1] for a, b in zip(under, under[1:]))
+
+
+def _over_columns(line: list[dict], below: list[list[dict]], size: float) -> bool:
+    """Whether every run of words on the line lies over several runs of the lines below."""
+    runs = [(r[0]["x0"], max(w["x1"] for w in r), r) for ln in below for r in _runs(ln, size)]
+    return all(_spans_several((r[0]["x0"], max(w["x1"] for w in r), r), runs) for r in _runs(line, size))
+
+
+def _header_spans(band: list[list[dict]], size: float) -> list[tuple[float, float]]:
+    runs = [(r[0]["x0"], max(w["x1"] for w in r), r) for line in band for r in _runs(line, size)]
+    groups = [r for r in runs if _spans_several(r, runs)]
+    return [(a, b) for a, b, _ in _spans([w for r in runs if r not in groups for w in r[2]], size)]
+
+
+def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTable:
+    """One borderless table from its lines, the first `header` of them the
+    header. Columns are the header's x-ranges; each starts where the body
+    words under the gap before it start (a centred header word starts right
+    of its column's text)."""
+    head = _header_spans(lines[:header], size)
+    body = [w for line in lines[header:] for w in line]
+    starts = [min(w["x0"] for line in lines for w in line)]
+    for (_, end), (start, _) in zip(head, head[1:]):
+        inside = sorted((max(w["x0"], end), min(w["x1"], start)) for w in body
+                        if w["x1"] > end and w["x0"] < start)
+        free, x = (end, end), end          # the widest stretch of the gap no body word covers
+        for a, b in inside:
+            if a - x > free[1] - free[0]:
+                free = (x, a)
+            x = max(x, b)
+        if start - x > free[1] - free[0]:
+            free = (x, start)
+        starts.append(free[1] if free[1] > free[0] else start)
+    pitches = sorted(b[0]["top"] - a[0]["top"] for a, b in zip(lines[header:], lines[header + 1:]))
     new_row_pitch = 1.12 * pitches[len(pitches) // 4] if pitches else 0.0
-    return _grid_table(lines, Grid([a for a, _ in spans], spans[-1][1], size, new_row_pitch))
+    x1 = max(w["x1"] for line in lines for w in line)
+    grid = Grid(starts, x1, size, new_row_pitch)
+    cells = [cell_text(c) for c in _band_cells(lines[:header], size)]
+    if len(lines) == header:
+        return FoundTable(lines[0][0]["top"], max(w["bottom"] for w in lines[-1]), starts[0], x1, [cells], grid)
+    table = _grid_table(lines[header:], grid)
+    table.rows.insert(0, cells)
+    table.top = min(w["top"] for w in lines[0])
+    return table
 
 
 def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
-    """Rows of lines in the columns of `grid`: a row starts at text in the
-    first column or after a line pitch wider than inside a cell."""
+    """Rows of lines in the columns of `grid`: a row starts after a line
+    pitch wider than inside a cell, or at text in the first column when the
+    row has some there already (a row centred in its height has its number
+    on a middle line)."""
     rows: list[list[list[str]]] = []
     previous_top = None
     for line in lines:
@@ -318,7 +424,7 @@ def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
         for w in line:
             cells[grid.column(w["x0"])].append(w["text"])
         top = line[0]["top"]
-        if not rows or cells[0] or top - previous_top > grid.row_pitch:
+        if not rows or top - previous_top > grid.row_pitch or (cells[0] and rows[-1][0]):
             rows.append([[] for _ in grid.starts])
         for k, texts in enumerate(cells):
             if texts:

@@ -390,10 +390,10 @@ def reportlab_pdf(s: Spec, layout: Layout, out: Path) -> None:
                 commands.append(("SPAN", (0, len(data) - 1), (-1, len(data) - 1)))
             else:
                 data.append([Paragraph(_e(c), style) for c in cells])
-        width = 0.96 * (port[0] - 80)
-        share = {NUMBER: 0.05, INDICATOR: 0.36, UNIT: 0.07, TARGET: 0.08, DEADLINE: 0.09}
-        rest = (1 - sum(share.get(r, 0) for r in roles)) / max(1, sum(r not in share for r in roles))
-        widths = [width * share.get(r, rest) for r in roles]
+        width = 0.98 * ((land if layout.landscape else port)[0] - 80)
+        fixed = {NUMBER: 34, UNIT: 48, DEADLINE: 64}
+        share = (width - sum(fixed.get(r, 0) for r in roles)) / (sum(r not in fixed for r in roles) + 1)
+        widths = [fixed.get(r, 2 * share if r == INDICATOR else share) for r in roles]
         story.append(Table(data, colWidths=widths, repeatRows=1 if layout.repeat_header else 0,
                            style=TableStyle(commands), splitByRow=1))
     if layout.signature:
