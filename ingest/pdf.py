@@ -264,17 +264,19 @@ def aligned_tables(words: list[dict]) -> list[FoundTable]:
     if not lines:
         return []
     size = statistics.median(w["bottom"] - w["top"] for w in words)
+    steps = sorted(b[0]["top"] - a[0]["top"] for a, b in zip(lines, lines[1:]))
+    size_pitch = (size, 1.12 * steps[len(steps) // 4] if steps else 1.6 * size)
     tables = []
     i = 0
     while i < len(lines):
-        band = _header_band(lines, i, size)
+        band = _header_band(lines, i, size_pitch)
         if not band:
             i += 1
             continue
         start, n = band
         j = start + n
         while j < len(lines) and lines[j][0]["top"] - lines[j - 1][0]["top"] < 2.2 * size \
-                and not _header_band(lines, j, size):
+                and not _header_band(lines, j, size_pitch):
             j += 1
         tables.append(_aligned_table(lines[start:j], n, size))
         i = j
@@ -284,31 +286,31 @@ def aligned_tables(words: list[dict]) -> list[FoundTable]:
 MAX_HEADER_LINES = 10
 
 
-def _header_band(lines: list[list[dict]], i: int, size: float) -> tuple[int, int] | None:
+def _header_band(lines: list[list[dict]], i: int, size_pitch: tuple[float, float]) -> tuple[int, int] | None:
     """(first line, number of lines) of a header row starting at or after
     lines[i], or None. Header words wrapped over several lines ("Thời /
     gian / hoàn / thành") are read per column top to bottom; the band grows
-    while its lines are as closely spaced as lines inside a cell and no line
-    starts with a row number. Title lines above it are left out: a line
+    while its lines are as closely spaced as lines inside a cell (`size_pitch`:
+    text size and the page's line pitch inside a cell) and no line starts
+    with a row number. Title lines above it are left out: a line
     over several of its columns, or one that changes no column's role."""
     if NUM_TITLE.match(" ".join(w["text"] for w in lines[i])):
         return None                       # a heading above the header
+    size, cell_pitch = size_pitch
 
     def cells(a: int, b: int) -> list[str]:
         return _band_cells(lines[a:b], size)
 
     best = 0
-    pitch = None
     for n in range(1, MAX_HEADER_LINES + 1):
         if i + n > len(lines):
             break
         if n > 1:
             step = lines[i + n - 1][0]["top"] - lines[i + n - 2][0]["top"]
             first = lines[i + n - 1][0]["text"]
-            if step > 1.6 * size or (pitch and step > 1.25 * pitch) or NUM_ONLY.fullmatch(first) \
+            if step > min(1.6 * size, cell_pitch) or NUM_ONLY.fullmatch(first) \
                     or NUM_TITLE.match(" ".join(w["text"] for w in lines[i + n - 1])):
                 break
-            pitch = min(pitch or step, step)
         if is_header_row(cells(i, i + n)):
             best = n
         elif best:
@@ -416,16 +418,29 @@ def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
     """Rows of lines in the columns of `grid`: a row starts after a line
     pitch wider than inside a cell, or at text in the first column when the
     row has some there already (a row centred in its height has its number
-    on a middle line)."""
+    on a middle line). A line whose first run of words starts in the first
+    column and runs on over the next (a heading merged across the row) is
+    all first-column text, and so are the lines it wraps onto."""
     rows: list[list[list[str]]] = []
     previous_top = None
+    spanning = False
     for line in lines:
         cells: list[list[str]] = [[] for _ in grid.starts]
-        for w in line:
-            cells[grid.column(w["x0"])].append(w["text"])
+        first = _runs(line, grid.size)[0]
         top = line[0]["top"]
-        if not rows or top - previous_top > grid.row_pitch or (cells[0] and rows[-1][0]):
-            rows.append([[] for _ in grid.starts])
+        wide = top - previous_top > grid.row_pitch if rows else True
+        if grid.column(first[0]["x0"]) == 0 and len(grid.starts) > 1 and (
+                max(w["x1"] for w in first) > grid.starts[1] + 0.5 * grid.size):
+            cells[0] = [w["text"] for w in line]
+            if wide or not spanning:
+                rows.append([[] for _ in grid.starts])
+            spanning = True
+        else:
+            for w in line:
+                cells[grid.column(w["x0"])].append(w["text"])
+            if wide or spanning or (cells[0] and rows[-1][0]):
+                rows.append([[] for _ in grid.starts])
+            spanning = False
         for k, texts in enumerate(cells):
             if texts:
                 rows[-1][k].append(" ".join(texts))
