@@ -54,15 +54,18 @@ def header_role(text: str) -> str | None:
 
 
 def is_header_row(cells: list[str]) -> bool:
-    """A header names at least two roles, most of its cells name one, and its
+    """A header names at least two roles, most of its cells name one, its
     first filled cell names the number or indicator column (a continuation
-    row's agency cells may name roles too, but it starts with indicator text)."""
+    row's agency cells may name roles too, but it starts with indicator text),
+    and it names the indicator column or three roles ("số | … | đơn vị",
+    the rest of a cut row, names two)."""
     filled = [c for c in cells if c.strip()]
     if len(filled) < 2:
         return False
     roles = [header_role(c) for c in filled]
     named = sum(r is not None for r in roles)
-    return named >= 2 and named * 2 >= len(filled) and roles[0] in (NUMBER, INDICATOR)
+    return named >= 2 and named * 2 >= len(filled) and roles[0] in (NUMBER, INDICATOR) and (
+        INDICATOR in roles or named >= 3)
 
 
 def is_sub_header_row(cells: list[str]) -> bool:
