@@ -2,7 +2,8 @@
 
 What happens here:
 - the file is opened once; each page's doubled (bold-simulated) characters
-  are dropped (`dedupe_chars`), its tables read once, and the page closed;
+  are dropped (`dedupe_chars`), and so is text drawn across it (a turned
+  or outsized watermark or stamp); its tables are read once, and the page closed;
 - a page whose ruling lines make a table is read with pdfplumber's "lines"
   strategy; a page without one is read by text alignment (`aligned_tables`):
   columns are the x-ranges the words of a header and its rows cover, and a
@@ -27,6 +28,7 @@ What happens here:
 """
 from __future__ import annotations
 
+import math
 import re
 import statistics
 import unicodedata
@@ -116,6 +118,7 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
     """Tables and outside text of one page; None for an image-only page."""
     if _has_doubled_chars(page.chars):
         page = page.dedupe_chars()
+    page = _without_overlays(page)
     if not page.chars:
         if not page.images or not settings.ocr:
             return None if page.images else _Page(number)
@@ -148,6 +151,22 @@ def _lines_settings(page) -> dict:
     ruled = [e for e in page.edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 8]
     open_ends = [y for y, n in ends.items() if n >= 4 and not any(abs(e["top"] - y) <= 3 for e in ruled)]
     return dict(LINES, explicit_horizontal_lines=sorted(open_ends)) if open_ends else LINES
+
+
+def _without_overlays(page):
+    """The page without text drawn across it: a watermark ("BẢN SAO") or
+    stamp text turned away from the page's text direction, or letters over
+    three times the usual size."""
+    chars = page.chars
+    if not chars:
+        return page
+    angle = {id(c): round(math.degrees(math.atan2(c["matrix"][1], c["matrix"][0]))) for c in chars}
+    usual = statistics.mode(angle.values())
+    size = statistics.median(c["size"] for c in chars)
+    stray = {id(c) for c in chars if abs(angle[id(c)] - usual) > 3 or c["size"] > 3 * size}
+    if not stray or len(stray) * 4 > len(chars):
+        return page
+    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) not in stray)
 
 
 def _has_doubled_chars(chars: list[dict]) -> bool:
