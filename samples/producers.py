@@ -412,7 +412,9 @@ def ocr_scan(s: Spec, layout: Layout, out: Path) -> None:
         _run(["pdftoppm", "-r", "200", "-gray", "-png", str(printed), f"{tmp}/pg"])
         pages = sorted(Path(tmp).glob("pg*.png"))
         images = Path(tmp) / "img.pdf"
-        _run(["convert", *map(str, pages), "-density", "200", "-units", "PixelsPerInch", str(images)])
+        from PIL import Image
+        first, *rest = [Image.open(p).convert("L") for p in pages]
+        first.save(images, save_all=True, append_images=rest, resolution=200)
         _run(["ocrmypdf", "-l", "vie", "--output-type", "pdf", "--optimize", "0", str(images), str(out)],
              timeout=900)
 
