@@ -28,7 +28,6 @@ SLICE = [
     ("003", "sheet-tsv", "numbers"),
     ("004", "sheet-tsv", "plain"),
     ("003", "lo-writer-docx", "plain"),
-    ("001", "lo-writer-pdf", "plain"),
 ]
 
 NEEDS = {"chromium": "chromium", "pandoc": "pandoc", "lo-writer-docx": "soffice", "lo-writer-pdf": "soffice",
