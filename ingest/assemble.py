@@ -10,6 +10,8 @@ What happens here:
 - a row right after a break with an empty numbering cell is joined cell by
   cell into the row before it when that row is a data row (contract);
   a row with neither number nor indicator text is always such a continuation;
+- a cell's lines (paragraphs) stay apart by "\n" in the agency columns, so
+  agencies written one per line can be split; other cells are one line;
 - heading rows (A/B, I/II, "1. Về …" in the numbering cell, or a numbered
   row with empty cells followed by "-"/"•" sub-rows or by its sub-numbers)
   become the section path of the rows beneath.
@@ -51,6 +53,15 @@ def _join(a: str, b: str) -> str:
     return f"{a} {b}" if a and b else a or b
 
 
+def clean_lines(text: str) -> str:
+    """A cell's text cleaned line by line, its lines (paragraphs) kept apart by "\n"."""
+    return "\n".join(filter(None, (clean(line) for line in (text or "").split("\n"))))
+
+
+def _flat(cells: list[str]) -> list[str]:
+    return [c.replace("\n", " ") for c in cells]
+
+
 @dataclass
 class _Entry:
     num: str | None
@@ -82,7 +93,7 @@ class _Builder:
 
     def takes_sub_header(self, sub: list[str]) -> bool:
         """Fold a second header row ("Chủ trì" | "Phối hợp") into the headers."""
-        sub = (sub + [""] * self.width)[: self.width]
+        sub = (_flat(sub) + [""] * self.width)[: self.width]
         if not is_sub_header_row(sub) or (
             self.num_col is not None and sub[self.num_col] not in ("", self.headers[self.num_col])
         ):
@@ -93,6 +104,8 @@ class _Builder:
         return True
 
     def add(self, row: SourceRow, cells: list[str], after_break: bool) -> None:
+        cells = [c if k < self.width and self.roles[k] in AGENCY_ROLES else c.replace("\n", " ")
+                 for k, c in enumerate(cells)]
         if any(cells[self.width:]):   # more cells than headers: keep the text in the last column
             self.warnings.append(f"line/row {row.line}: {len(cells)} cells under {self.width} headers; "
                                  "the extra cells were added to the last column")
@@ -201,7 +214,7 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
         rows = block.rows
         i = 0
         while i < len(rows):
-            cells = [clean(c) for c in rows[i].cells]
+            cells = [clean_lines(c) for c in rows[i].cells]
             if not any(cells):
                 i += 1
                 continue
@@ -209,10 +222,10 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
             if current is not None and key in current.header_keys:
                 pending_break = True
             elif is_header_row(cells):
-                current = _Builder(headers=cells, header_keys={key})
+                current = _Builder(headers=_flat(cells), header_keys={key})
                 builders.append(current)
                 while i + 1 < len(rows):
-                    sub = [clean(c) for c in rows[i + 1].cells]
+                    sub = [clean_lines(c) for c in rows[i + 1].cells]
                     if current.takes_sub_header(sub):
                         i += 1
                     elif is_column_number_row(sub):

@@ -8,7 +8,8 @@ in a layout (`Layout`) and turned into a file by a producer (`PRODUCERS`):
 headless Chromium and WeasyPrint (HTML print, header repeated by `thead`),
 LibreOffice Writer (PDF and DOCX from the HTML), pandoc (DOCX), reportlab
 (PDF drawn directly, orientation change), python-docx with hand-edited XML
-(tracked changes, content controls, comments), a spreadsheet-style TSV
+(tracked changes, content controls, comments, nested table, PAGE field),
+a spreadsheet-style TSV
 (title rows padded with tabs) and an OCR'd scan (ocrmypdf over page images).
 `reading(path)` and `expected(seed)` give comparable rows; the property for
 every cell is that they are equal. tests/test_producers.py runs a fast slice,
@@ -419,12 +420,74 @@ def ocr_scan(s: Spec, layout: Layout, out: Path) -> None:
              timeout=900)
 
 
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def word_xml(s: Spec, layout: Layout, out: Path) -> None:
+    """python-docx with hand-edited XML, as Word writes an edited file: the
+    indicator text as a tracked insertion beside a tracked deletion, the
+    number cell inside a content control (w:sdt), a comment on the lead
+    agency, agencies one paragraph each, the deadline in a table nested in
+    its cell, and a PAGE field in the footer."""
+    from docx import Document
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+    doc = Document()
+    for line in s.titles:
+        doc.add_paragraph(line)
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer._p.append(parse_xml(f'<w:fldSimple xmlns:w="{_W}" w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+    for n, (headers, roles, rows) in enumerate(s.tables):
+        if n:
+            doc.add_paragraph(f"Bảng {n + 1}")
+        table = doc.add_table(rows=0, cols=len(headers))
+        table.style = "Table Grid"
+        cells = table.add_row().cells
+        for c, h in zip(cells, headers):
+            c.text = h
+        for kind, row in rows:
+            cells = table.add_row().cells
+            if kind == "section":
+                num, title = row
+                merged = cells[0].merge(cells[-1])
+                merged.text = f"{num}. {title}" if num else title
+                continue
+            for c, text, role in zip(cells, row, roles):
+                if role == INDICATOR and text:
+                    p = c.paragraphs[0]._p
+                    p.append(parse_xml(
+                        f'<w:del xmlns:w="{_W}" w:id="1" w:author="A"><w:r><w:delText>ĐÃ XÓA </w:delText></w:r></w:del>'))
+                    p.append(parse_xml(f'<w:ins xmlns:w="{_W}" w:id="2" w:author="A"><w:r><w:t xml:space="preserve">'
+                                       f'{html.escape(text)}</w:t></w:r></w:ins>'))
+                elif role in AGENCY_ROLES and text:
+                    parts = re.split(r"(?<=[,;])\s+", text)
+                    c.text = parts[0]
+                    for part in parts[1:]:
+                        c.add_paragraph(part)
+                    if role == "lead":
+                        c.paragraphs[0]._p.append(parse_xml(
+                            f'<w:r xmlns:w="{_W}"><w:commentReference w:id="0"/></w:r>'))
+                elif role == DEADLINE and text:
+                    inner = c.add_table(rows=1, cols=1)
+                    inner.cell(0, 0).text = text
+                else:
+                    c.text = text
+            number = cells[roles.index(NUMBER)]._tc if NUMBER in roles else None
+            if number is not None:
+                tr = number.getparent()
+                sdt = parse_xml(f'<w:sdt xmlns:w="{_W}"><w:sdtPr/><w:sdtContent/></w:sdt>')
+                tr.replace(number, sdt)
+                sdt.find(qn("w:sdtContent")).append(number)
+    doc.save(out)
+
+
 PRODUCERS = {
     "chromium": (chromium, ".pdf"),
     "weasyprint": (weasyprint, ".pdf"),
     "lo-writer-pdf": (libreoffice_pdf, ".pdf"),
     "lo-writer-docx": (libreoffice_docx, ".docx"),
     "pandoc": (pandoc_docx, ".docx"),
+    "word-xml": (word_xml, ".docx"),
     "reportlab": (reportlab_pdf, ".pdf"),
     "sheet-tsv": (spreadsheet_tsv, ".tsv"),
     "ocrmypdf": (ocr_scan, ".pdf"),

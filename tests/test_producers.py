@@ -28,6 +28,8 @@ SLICE = [
     ("003", "sheet-tsv", "numbers"),
     ("004", "sheet-tsv", "plain"),
     ("003", "lo-writer-docx", "plain"),
+    ("001", "word-xml", "plain"),
+    ("004", "word-xml", "plain"),
 ]
 
 NEEDS = {"chromium": "chromium", "pandoc": "pandoc", "lo-writer-docx": "soffice", "lo-writer-pdf": "soffice",
@@ -61,3 +63,16 @@ def test_the_property_can_fail(out, expected):
     got["tables"][0][0] = tuple(row)
     assert P.diff(expected["003"], got) == [
         f"table 0 row 1: agencies: (('lead', 'Phòng Kinh tế'),) != {expected['003']['tables'][0][0][-1]!r}"]
+
+
+def test_word_edits_and_agency_lines(out):
+    """Tracked deletions are dropped, insertions kept; agencies written one
+    paragraph each keep their lines apart ("\n") while the text is one line."""
+    from ingest import extract
+    doc = extract(P.render(SEEDS["003"], "word-xml", "plain", out))
+    rows = [r for t in doc.tables for r in t.rows]
+    assert not [r for r in rows if "ĐÃ XÓA" in r.indicator or "\n" in r.indicator]
+    r = rows[0]
+    assert r.indicator == "Tỷ lệ phủ sóng 5G trên dân số ≥ 95%"
+    split = [r.agencies for r in rows if any("\n" in v for v in r.agencies.values())]
+    assert split and all(line.strip() for a in split for v in a.values() for line in v.split("\n"))
