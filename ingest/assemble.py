@@ -235,7 +235,8 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
                         break
                 pending_break = False
             elif current is None:
-                warnings.append(f"skipped rows with no header row above them (from line/row {rows[i].line})")
+                warnings.append(f"{_where(rows[i])}: a table was skipped as not an appendix: no header row names "
+                                f"its indicator and agency columns; columns seen: {_seen(cells)}")
                 i = _skip_block(rows, i)
                 continue
             elif not is_column_number_row(cells):
@@ -249,6 +250,14 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
         if table.rows:
             tables.append(table)
     return tables, warnings
+
+
+def _where(row: SourceRow) -> str:
+    return f"page {row.page}" if row.page is not None else f"line/row {row.line}"
+
+
+def _seen(cells: list[str]) -> str:
+    return " | ".join(f'"{c[:30]}"' for c in _flat(cells) if c) or "none"
 
 
 def _skip_block(rows: list[SourceRow], i: int) -> int:
