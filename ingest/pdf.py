@@ -42,7 +42,7 @@ from normalize.text import fold
 
 from . import ocr
 from .assemble import NUM_ONLY, NUM_TITLE
-from .columns import assign_roles, is_column_number_row, is_header_row, is_sub_header_row
+from .columns import assign_roles, header_role, is_column_number_row, is_header_row, is_sub_header_row
 from .exceptions import DamagedFile, EncryptedFile, ExtractError, NeedsOCR, UnreadableText
 from .model import Block, Extraction, SourceRow
 from .settings import ExtractSettings
@@ -310,8 +310,9 @@ def _header_band(lines: list[list[dict]], i: int, size_pitch: tuple[float, float
     lines[i], or None. Header words wrapped over several lines ("Thời /
     gian / hoàn / thành") are read per column top to bottom; the band grows
     while its lines are as closely spaced as lines inside a cell (`size_pitch`:
-    text size and the page's line pitch inside a cell) and no line starts
-    with a row number. Title lines above it are left out: a line
+    text size and the page's line pitch inside a cell), or further apart when
+    every word run on the line names a role (the sub-header row under group
+    cells), and no line starts with a row number. Title lines above it are left out: a line
     over several of its columns, or one that changes no column's role."""
     if NUM_TITLE.match(" ".join(w["text"] for w in lines[i])):
         return None                       # a heading above the header
@@ -327,8 +328,9 @@ def _header_band(lines: list[list[dict]], i: int, size_pitch: tuple[float, float
         if n > 1:
             step = lines[i + n - 1][0]["top"] - lines[i + n - 2][0]["top"]
             first = lines[i + n - 1][0]["text"]
-            if step > min(1.6 * size, cell_pitch) or NUM_ONLY.fullmatch(first) \
-                    or NUM_TITLE.match(" ".join(w["text"] for w in lines[i + n - 1])):
+            named = all(header_role(t) for t in _chunks(lines[i + n - 1], size))
+            if (step > min(1.6 * size, cell_pitch) and not (named and step < 2.2 * size)) \
+                    or NUM_ONLY.fullmatch(first) or NUM_TITLE.match(" ".join(w["text"] for w in lines[i + n - 1])):
                 break
         if is_header_row(cells(i, i + n)):
             best = n
@@ -354,6 +356,10 @@ def _runs(line: list[dict], size: float) -> list[list[dict]]:
         runs[-1].append(w)
         last = w["x1"]
     return runs
+
+
+def _chunks(line: list[dict], size: float) -> list[str]:
+    return [" ".join(w["text"] for w in run) for run in _runs(line, size)]
 
 
 def _spans(words: list[dict], size: float) -> list[list]:
