@@ -131,7 +131,7 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
         found = [_plumber_table(t) for t in page.find_tables(settings.pdf_table)]
     else:
         found = [_plumber_table(t) for t in page.find_tables(_lines_settings(page))]
-        found = [t for t in found if len(t.rows) >= 2 and len(t.rows[0]) >= 2]
+        found = [t for t in found if len(t.rows[0]) >= (2 if len(t.rows) >= 2 else 3)]   # one row: a table's last
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
     if not found and not settings.pdf_table:
         found = aligned_tables(words)
