@@ -22,6 +22,10 @@ What happens here:
   furniture; a table that only furniture separates from the previous one
   `joins_previous`, and its first row is `after_break`;
 - text above the first table is the title (for plan metadata);
+- a scan that the scanner already OCR'd (an image over the page, an
+  invisible text layer, no vector rules) is read from its text layer, its
+  ruling lines taken from the image (`_image_rules`), stray "|" that the
+  OCR made of rules dropped;
 - scanned pages raise NeedsOCR, or with settings.ocr are read by
   `ingest.ocr` (ruled tables cell by cell; refused when Tesseract is unsure);
   text in a font with no Unicode map raises UnreadableText.
@@ -127,10 +131,14 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
                  for t in scan.tables]
         return _Page(number, _outside_text(scan.words, found, page.height) + found)
     _check_unicode(page.chars, number)
+    table_settings = _lines_settings(page)
+    if _scanned_with_text(page):
+        page = page.filter(lambda obj: obj.get("object_type") != "char" or obj["text"] not in "|¦")
+        table_settings = _image_rules(page)
     if settings.pdf_table:
         found = [_plumber_table(t) for t in page.find_tables(settings.pdf_table)]
     else:
-        found = [_plumber_table(t) for t in page.find_tables(_lines_settings(page))]
+        found = [_plumber_table(t) for t in page.find_tables(table_settings)]
         found = [t for t in found if len(t.rows[0]) >= (2 if len(t.rows) >= 2 else 3)]   # one row: a table's last
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
     if not found and not settings.pdf_table:
@@ -167,6 +175,58 @@ def _without_overlays(page):
     if not stray or len(stray) * 4 > len(chars):
         return page
     return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) not in stray)
+
+
+def _scanned_with_text(page) -> bool:
+    """A scan a scanner already OCR'd: an image over most of the page, the
+    text an invisible layer over it, no ruling lines drawn."""
+    area = page.width * page.height
+    return not page.edges and any((i["x1"] - i["x0"]) * (i["bottom"] - i["top"]) > 0.7 * area for i in page.images)
+
+
+RULE_DPI = 100
+
+
+def _image_rules(page) -> dict:
+    """pdfplumber "explicit" settings with the ruling lines seen in the page
+    image: runs of dark pixels across at least 4% of the width, or down over
+    twice a text line's height, merged with their neighbours."""
+    import numpy as np
+    grey = np.asarray(page.to_image(resolution=RULE_DPI).original.convert("L"))
+    dark = grey < 140
+    k = page.width / grey.shape[1]
+
+    def lines(mask, min_len: int) -> list[list[int]]:
+        found: list[list[int]] = []
+        for i, row in enumerate(mask):
+            edge = np.diff(np.concatenate(([0], row.astype(np.int8), [0])))
+            starts, ends = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
+            for a, b in zip(starts, ends):
+                if b - a < min_len:
+                    continue
+                near = next((ln for ln in found if i - ln[1] <= 2 and a < ln[3] and b > ln[2]), None)
+                if near:
+                    near[1], near[2], near[3] = i, min(near[2], a), max(near[3], b)
+                else:
+                    found.append([i, i, a, b])
+        return found
+
+    def edge(x0, x1, top, bottom) -> dict:
+        return {"object_type": "line", "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+                "width": x1 - x0, "height": bottom - top}
+
+    across = [edge(a * k, b * k, (i + j) / 2 * k, (i + j) / 2 * k)
+              for i, j, a, b in lines(dark, int(0.04 * dark.shape[1]))]
+    down = [edge((i + j) / 2 * k, (i + j) / 2 * k, a * k, b * k)
+            for i, j, a, b in lines(dark.T, int(0.3 * RULE_DPI))]
+    if len(across) < 2 or len(down) < 2:
+        return LINES                      # no ruled table: read by text alignment
+    for y in {round(e[end]) for e in down for end in ("top", "bottom")}:   # rows a page break left open
+        ending = [e for e in down if abs(e["top"] - y) <= 3 or abs(e["bottom"] - y) <= 3]
+        if len(ending) >= 4 and not any(abs(e["top"] - y) <= 3 for e in across):
+            across.append(edge(min(e["x0"] for e in ending), max(e["x1"] for e in ending), y, y))
+    return {"vertical_strategy": "explicit", "horizontal_strategy": "explicit",
+            "explicit_vertical_lines": down, "explicit_horizontal_lines": across}
 
 
 def _has_doubled_chars(chars: list[dict]) -> bool:
