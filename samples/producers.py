@@ -215,7 +215,7 @@ def _widths(roles, narrow: bool) -> list[str]:
 
 def _html_table(headers, roles, rows, layout: Layout) -> str:
     widths = _widths(roles, layout.narrow)
-    out = ["<table><thead>"]
+    out = ["<table border=1 cellspacing=0><thead>" if layout.ruled else "<table><thead>"]
     groups = [_group(h, r) if layout.two_row_header else None for h, r in zip(headers, roles)]
     if any(groups):
         top, sub = [], []
@@ -278,18 +278,18 @@ def weasyprint(s: Spec, layout: Layout, out: Path) -> None:
 
 def _soffice(src: Path, fmt: str, out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        _run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", fmt,
-              "--outdir", tmp, str(src)], timeout=240)
+        _run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+              "--infilter=HTML (StarWriter)", "--convert-to", fmt, "--outdir", tmp, str(src)], timeout=240)
         produced = next(p for p in Path(tmp).iterdir() if p.is_file() and p.suffix == out.suffix)
         shutil.move(produced, out)
 
 
 def libreoffice_pdf(s: Spec, layout: Layout, out: Path) -> None:
-    """HTML opened in Writer, exported as PDF."""
+    """HTML opened in Writer (as a text document, not Writer/Web), exported as PDF."""
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / f"{out.stem}.html"
         src.write_text(html_doc(s, replace(layout, watermark=False)), encoding="utf-8")
-        _soffice(src, "pdf:writer_web_pdf_Export", out)
+        _soffice(src, "pdf:writer_pdf_Export", out)
 
 
 def libreoffice_docx(s: Spec, layout: Layout, out: Path) -> None:

@@ -28,6 +28,8 @@ SLICE = [
     ("003", "sheet-tsv", "numbers"),
     ("004", "sheet-tsv", "plain"),
     ("003", "lo-writer-docx", "plain"),
+    ("001", "lo-writer-pdf", "plain"),
+    ("003", "lo-writer-pdf", "borderless"),
     ("001", "word-xml", "plain"),
     ("004", "word-xml", "plain"),
 ]
