@@ -29,7 +29,7 @@ SLICE = [
     ("004", "sheet-tsv", "plain"),
     ("003", "lo-writer-docx", "plain"),
     ("001", "lo-writer-pdf", "plain"),
-    ("003", "lo-writer-pdf", "borderless"),
+    ("003", "lo-writer-pdf", "two-row"),
     ("001", "word-xml", "plain"),
     ("004", "word-xml", "plain"),
 ]
