@@ -49,6 +49,11 @@ def extract(path: str | os.PathLike, settings: ExtractSettings | dict | None = N
     extraction = _reader(fmt)(data, settings)
     tables, warnings = assemble(extraction.blocks)
     if not tables:
+        skipped = next((w for w in warnings if "skipped as not an appendix" in w), None)
+        if skipped:
+            where, seen = skipped.split(": a table was skipped as not an appendix: ", 1)
+            raise NoTables(f"no appendix table found: {where}: {seen}",
+                           "check that the table has a header row (STT, Nội dung, Đơn vị chủ trì …)")
         raise NoTables("no appendix table found (no header row naming the indicator and agency columns)")
     return Document(
         source=path.name,

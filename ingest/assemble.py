@@ -5,9 +5,13 @@ What happens here:
   group headings is folded into the first; the "(1) (2) (3)" row is dropped;
 - a header repeated after a page break is dropped, and a block that only a
   page break separates from the previous one continues the same table;
+- cells with neither number nor indicator text under a heading row are the
+  top of the next row that a page break cut, and are joined into it;
 - a row right after a break with an empty numbering cell is joined cell by
   cell into the row before it when that row is a data row (contract);
   a row with neither number nor indicator text is always such a continuation;
+- a cell's lines (paragraphs) stay apart by "\n" in the agency columns, so
+  agencies written one per line can be split; other cells are one line;
 - heading rows (A/B, I/II, "1. Về …" in the numbering cell, or a numbered
   row with empty cells followed by "-"/"•" sub-rows or by its sub-numbers)
   become the section path of the rows beneath.
@@ -49,6 +53,15 @@ def _join(a: str, b: str) -> str:
     return f"{a} {b}" if a and b else a or b
 
 
+def clean_lines(text: str) -> str:
+    """A cell's text cleaned line by line, its lines (paragraphs) kept apart by "\n"."""
+    return "\n".join(filter(None, (clean(line) for line in (text or "").split("\n"))))
+
+
+def _flat(cells: list[str]) -> list[str]:
+    return [c.replace("\n", " ") for c in cells]
+
+
 @dataclass
 class _Entry:
     num: str | None
@@ -72,6 +85,7 @@ class _Builder:
     warnings: list[str] = field(default_factory=list)
 
     def __post_init__(self):
+        self.fragment: list[str] | None = None
         self.roles = assign_roles(self.headers)
         self.num_col = self.roles.index(NUMBER) if NUMBER in self.roles else None
         self.ind_col = self.roles.index(INDICATOR) if INDICATOR in self.roles else None
@@ -79,7 +93,7 @@ class _Builder:
 
     def takes_sub_header(self, sub: list[str]) -> bool:
         """Fold a second header row ("Chủ trì" | "Phối hợp") into the headers."""
-        sub = (sub + [""] * self.width)[: self.width]
+        sub = (_flat(sub) + [""] * self.width)[: self.width]
         if not is_sub_header_row(sub) or (
             self.num_col is not None and sub[self.num_col] not in ("", self.headers[self.num_col])
         ):
@@ -90,6 +104,8 @@ class _Builder:
         return True
 
     def add(self, row: SourceRow, cells: list[str], after_break: bool) -> None:
+        cells = [c if k < self.width and self.roles[k] in AGENCY_ROLES else c.replace("\n", " ")
+                 for k, c in enumerate(cells)]
         if any(cells[self.width:]):   # more cells than headers: keep the text in the last column
             self.warnings.append(f"line/row {row.line}: {len(cells)} cells under {self.width} headers; "
                                  "the extra cells were added to the last column")
@@ -98,6 +114,15 @@ class _Builder:
         num_raw = cells[self.num_col] if self.num_col is not None else ""
         indicator = cells[self.ind_col] if self.ind_col is not None else ""
         prev = self.entries[-1] if self.entries else None
+        if self.fragment is not None:
+            cells = [_join(a, b) for a, b in zip(self.fragment, cells)]
+            num_raw = cells[self.num_col] if self.num_col is not None else ""
+            indicator = cells[self.ind_col] if self.ind_col is not None else ""
+            self.fragment = None
+        if prev and prev.heading is not None and not num_raw and not indicator:
+            # the top of a row that a page break cut under a heading: it goes with the next row
+            self.fragment = cells
+            return
 
         if prev and prev.heading is None and not num_raw and (
             not indicator or (after_break and not MARKER.match(indicator))
@@ -130,6 +155,9 @@ class _Builder:
 
     def rows(self) -> list[Row]:
         """Decide headings (needs look-ahead) and give each data row its section."""
+        if self.fragment is not None:
+            self.warnings.append(f"a row with no number nor indicator text at the table's end was not loaded "
+                                 f"({'; '.join(filter(None, self.fragment))})")
         out: list[Row] = []
         stack: list[tuple[int, str]] = []
         for i, e in enumerate(self.entries):
@@ -186,7 +214,7 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
         rows = block.rows
         i = 0
         while i < len(rows):
-            cells = [clean(c) for c in rows[i].cells]
+            cells = [clean_lines(c) for c in rows[i].cells]
             if not any(cells):
                 i += 1
                 continue
@@ -194,10 +222,10 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
             if current is not None and key in current.header_keys:
                 pending_break = True
             elif is_header_row(cells):
-                current = _Builder(headers=cells, header_keys={key})
+                current = _Builder(headers=_flat(cells), header_keys={key})
                 builders.append(current)
                 while i + 1 < len(rows):
-                    sub = [clean(c) for c in rows[i + 1].cells]
+                    sub = [clean_lines(c) for c in rows[i + 1].cells]
                     if current.takes_sub_header(sub):
                         i += 1
                     elif is_column_number_row(sub):
@@ -207,7 +235,8 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
                         break
                 pending_break = False
             elif current is None:
-                warnings.append(f"skipped rows with no header row above them (from line/row {rows[i].line})")
+                warnings.append(f"{_where(rows[i])}: a table was skipped as not an appendix: no header row names "
+                                f"its indicator and agency columns; columns seen: {_seen(cells)}")
                 i = _skip_block(rows, i)
                 continue
             elif not is_column_number_row(cells):
@@ -221,6 +250,14 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
         if table.rows:
             tables.append(table)
     return tables, warnings
+
+
+def _where(row: SourceRow) -> str:
+    return f"page {row.page}" if row.page is not None else f"line/row {row.line}"
+
+
+def _seen(cells: list[str]) -> str:
+    return " | ".join(f'"{c[:30]}"' for c in _flat(cells) if c) or "none"
 
 
 def _skip_block(rows: list[SourceRow], i: int) -> int:

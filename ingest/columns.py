@@ -3,6 +3,9 @@
 Agency roles follow the export contract, first rule that fits wins:
 "theo dõi"/"đánh giá"/"kiểm tra" -> monitor, "phối hợp" -> coordinate,
 "hướng dẫn" -> guide, otherwise ("chủ trì", "thực hiện") -> lead.
+Unit of measure: "Đơn vị tính", "ĐVT", "Đơn vị đo", and "Đơn vị" alone;
+target: "Chỉ tiêu", "Kết quả", "Mục tiêu", "Yêu cầu", "Kế hoạch …" and a
+year heading ("Năm 2026", "Chỉ tiêu năm 2026").
 """
 from __future__ import annotations
 
@@ -13,12 +16,15 @@ from normalize.text import fold
 from .model import DEADLINE, INDICATOR, NOTES, NUMBER, TARGET, UNIT
 
 _NUMBER_HEADER = re.compile(r"(stt|tt|số tt|số thứ tự|thứ tự|số)\.?")
-_AGENCY_WORDS = ("cơ quan", "đơn vị", "chủ trì", "phối hợp", "hướng dẫn", "phụ trách", "bộ phận")
+_AGENCY_WORDS = ("cơ quan", "đơn vị", "chủ trì", "phối hợp", "hướng dẫn", "phụ trách", "bộ phận", "theo dõi",
+                 "đánh giá")
 _MONITOR_WORDS = ("theo dõi", "đánh giá", "kiểm tra")
 _DEADLINE_WORDS = ("thời gian", "thời hạn", "tiến độ", "hoàn thành", "thời điểm")
 _INDICATOR_WORDS = ("nội dung", "nhiệm vụ", "thông tin chung", "mục tiêu cụ thể", "chỉ số", "tên chỉ tiêu")
 _TARGET_WORDS = ("chỉ tiêu", "yêu cầu", "mục tiêu", "giá trị", "kế hoạch", "kết quả", "mức")
 _UNIT_WORDS = ("đơn vị tính", "đvt", "đơn vị đo")
+_UNIT_BARE = re.compile(r"(chỉ tiêu\s+)?đơn vị")      # "Đơn vị" alone heads the unit of measure
+_TARGET_YEAR = re.compile(r"(chỉ tiêu|kế hoạch|mục tiêu|kết quả)?\s*(năm|đến năm|giai đoạn)\s+(19|20)\d\d\b.*")
 
 
 def agency_role(folded: str) -> str:
@@ -40,8 +46,10 @@ def header_role(text: str) -> str | None:
         return NUMBER
     if "ghi chú" in f:
         return NOTES
-    if any(w in f for w in _UNIT_WORDS):
+    if any(w in f for w in _UNIT_WORDS) or _UNIT_BARE.fullmatch(f):
         return UNIT
+    if _TARGET_YEAR.fullmatch(f):
+        return TARGET
     if any(w in f for w in _AGENCY_WORDS):
         return agency_role(f)
     if any(w in f for w in _DEADLINE_WORDS):
@@ -54,15 +62,18 @@ def header_role(text: str) -> str | None:
 
 
 def is_header_row(cells: list[str]) -> bool:
-    """A header names at least two roles, most of its cells name one, and its
+    """A header names at least two roles, most of its cells name one, its
     first filled cell names the number or indicator column (a continuation
-    row's agency cells may name roles too, but it starts with indicator text)."""
+    row's agency cells may name roles too, but it starts with indicator text),
+    and it names the indicator column or three roles ("số | … | đơn vị",
+    the rest of a cut row, names two)."""
     filled = [c for c in cells if c.strip()]
     if len(filled) < 2:
         return False
     roles = [header_role(c) for c in filled]
     named = sum(r is not None for r in roles)
-    return named >= 2 and named * 2 >= len(filled) and roles[0] in (NUMBER, INDICATOR)
+    return named >= 2 and named * 2 >= len(filled) and roles[0] in (NUMBER, INDICATOR) and (
+        INDICATOR in roles or named >= 3)
 
 
 def is_sub_header_row(cells: list[str]) -> bool:

@@ -56,7 +56,7 @@ class Row:
     target: str = ""
     deadline: str = ""
     notes: str = ""
-    agencies: dict[str, str] = field(default_factory=dict)  # role -> cell text
+    agencies: dict[str, str] = field(default_factory=dict)  # role -> cell text, its lines apart by "\n"
 
 
 @dataclass

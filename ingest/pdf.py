@@ -2,7 +2,8 @@
 
 What happens here:
 - the file is opened once; each page's doubled (bold-simulated) characters
-  are dropped (`dedupe_chars`), its tables read once, and the page closed;
+  are dropped (`dedupe_chars`), and so is text drawn across it (a turned
+  or outsized watermark or stamp); its tables are read once, and the page closed;
 - a page whose ruling lines make a table is read with pdfplumber's "lines"
   strategy; a page without one is read by text alignment (`aligned_tables`):
   columns are the x-ranges the words of a header and its rows cover, and a
@@ -21,12 +22,17 @@ What happens here:
   furniture; a table that only furniture separates from the previous one
   `joins_previous`, and its first row is `after_break`;
 - text above the first table is the title (for plan metadata);
+- a scan that the scanner already OCR'd (an image over the page, an
+  invisible text layer, no vector rules) is read from its text layer, its
+  ruling lines taken from the image (`_image_rules`), stray "|" that the
+  OCR made of rules dropped;
 - scanned pages raise NeedsOCR, or with settings.ocr are read by
   `ingest.ocr` (ruled tables cell by cell; refused when Tesseract is unsure);
   text in a font with no Unicode map raises UnreadableText.
 """
 from __future__ import annotations
 
+import math
 import re
 import statistics
 import unicodedata
@@ -39,8 +45,8 @@ from pdfplumber.utils.exceptions import PdfminerException
 from normalize.text import fold
 
 from . import ocr
-from .assemble import NUM_ONLY
-from .columns import is_column_number_row, is_header_row, is_sub_header_row
+from .assemble import NUM_ONLY, NUM_TITLE
+from .columns import assign_roles, header_role, is_column_number_row, is_header_row, is_sub_header_row
 from .exceptions import DamagedFile, EncryptedFile, ExtractError, NeedsOCR, UnreadableText
 from .model import Block, Extraction, SourceRow
 from .settings import ExtractSettings
@@ -116,6 +122,7 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
     """Tables and outside text of one page; None for an image-only page."""
     if _has_doubled_chars(page.chars):
         page = page.dedupe_chars()
+    page = _without_overlays(page)
     if not page.chars:
         if not page.images or not settings.ocr:
             return None if page.images else _Page(number)
@@ -124,15 +131,102 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
                  for t in scan.tables]
         return _Page(number, _outside_text(scan.words, found, page.height) + found)
     _check_unicode(page.chars, number)
+    table_settings = _lines_settings(page)
+    if _scanned_with_text(page):
+        page = page.filter(lambda obj: obj.get("object_type") != "char" or obj["text"] not in "|¦")
+        table_settings = _image_rules(page)
     if settings.pdf_table:
         found = [_plumber_table(t) for t in page.find_tables(settings.pdf_table)]
     else:
-        found = [_plumber_table(t) for t in page.find_tables(LINES)]
-        found = [t for t in found if len(t.rows) >= 2 and len(t.rows[0]) >= 2]
+        found = [_plumber_table(t) for t in page.find_tables(table_settings)]
+        found = [t for t in found if len(t.rows[0]) >= (2 if len(t.rows) >= 2 else 3)]   # one row: a table's last
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
     if not found and not settings.pdf_table:
         found = aligned_tables(words)
     return _Page(number, _outside_text(words, found, page.height) + found)
+
+
+def _lines_settings(page) -> dict:
+    """The "lines" strategy, closing rows that a page break leaves open: where
+    two or more vertical rules end at a height with no horizontal rule (a
+    browser draws a row cut by the page end without its bottom border), an
+    explicit horizontal line is added there."""
+    ends: dict[int, int] = {}
+    for e in page.edges:
+        if e["orientation"] == "v" and e["bottom"] - e["top"] > 4:
+            for y in (round(e["top"]), round(e["bottom"])):
+                ends[y] = ends.get(y, 0) + 1
+    ruled = [e for e in page.edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 8]
+    open_ends = [y for y, n in ends.items() if n >= 4 and not any(abs(e["top"] - y) <= 3 for e in ruled)]
+    return dict(LINES, explicit_horizontal_lines=sorted(open_ends)) if open_ends else LINES
+
+
+def _without_overlays(page):
+    """The page without text drawn across it: a watermark ("BẢN SAO") or
+    stamp text turned away from the page's text direction, or letters over
+    three times the usual size."""
+    chars = page.chars
+    if not chars:
+        return page
+    angle = {id(c): round(math.degrees(math.atan2(c["matrix"][1], c["matrix"][0]))) for c in chars}
+    usual = statistics.mode(angle.values())
+    size = statistics.median(c["size"] for c in chars)
+    stray = {id(c) for c in chars if abs(angle[id(c)] - usual) > 3 or c["size"] > 3 * size}
+    if not stray or len(stray) * 4 > len(chars):
+        return page
+    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) not in stray)
+
+
+def _scanned_with_text(page) -> bool:
+    """A scan a scanner already OCR'd: an image over most of the page, the
+    text an invisible layer over it, no ruling lines drawn."""
+    area = page.width * page.height
+    return not page.edges and any((i["x1"] - i["x0"]) * (i["bottom"] - i["top"]) > 0.7 * area for i in page.images)
+
+
+RULE_DPI = 100
+
+
+def _image_rules(page) -> dict:
+    """pdfplumber "explicit" settings with the ruling lines seen in the page
+    image: runs of dark pixels across at least 4% of the width, or down over
+    twice a text line's height, merged with their neighbours."""
+    import numpy as np
+    grey = np.asarray(page.to_image(resolution=RULE_DPI).original.convert("L"))
+    dark = grey < 140
+    k = page.width / grey.shape[1]
+
+    def lines(mask, min_len: int) -> list[list[int]]:
+        found: list[list[int]] = []
+        for i, row in enumerate(mask):
+            edge = np.diff(np.concatenate(([0], row.astype(np.int8), [0])))
+            starts, ends = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
+            for a, b in zip(starts, ends):
+                if b - a < min_len:
+                    continue
+                near = next((ln for ln in found if i - ln[1] <= 2 and a < ln[3] and b > ln[2]), None)
+                if near:
+                    near[1], near[2], near[3] = i, min(near[2], a), max(near[3], b)
+                else:
+                    found.append([i, i, a, b])
+        return found
+
+    def edge(x0, x1, top, bottom) -> dict:
+        return {"object_type": "line", "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+                "width": x1 - x0, "height": bottom - top}
+
+    across = [edge(a * k, b * k, (i + j) / 2 * k, (i + j) / 2 * k)
+              for i, j, a, b in lines(dark, int(0.04 * dark.shape[1]))]
+    down = [edge((i + j) / 2 * k, (i + j) / 2 * k, a * k, b * k)
+            for i, j, a, b in lines(dark.T, int(0.3 * RULE_DPI))]
+    if len(across) < 2 or len(down) < 2:
+        return LINES                      # no ruled table: read by text alignment
+    for y in {round(e[end]) for e in down for end in ("top", "bottom")}:   # rows a page break left open
+        ending = [e for e in down if abs(e["top"] - y) <= 3 or abs(e["bottom"] - y) <= 3]
+        if len(ending) >= 4 and not any(abs(e["top"] - y) <= 3 for e in across):
+            across.append(edge(min(e["x0"] for e in ending), max(e["x1"] for e in ending), y, y))
+    return {"vertical_strategy": "explicit", "horizontal_strategy": "explicit",
+            "explicit_vertical_lines": down, "explicit_horizontal_lines": across}
 
 
 def _has_doubled_chars(chars: list[dict]) -> bool:
@@ -156,16 +250,16 @@ def _check_unicode(chars: list[dict], number: int) -> None:
                              "export the PDF again with embedded Unicode fonts, or give the DOCX")
 
 
-_WRAPPED_HYPHEN = re.compile(r"(?<=\w)-[ \t]*\n[ \t]*(?=\w)")
+_WRAPPED_HYPHEN = re.compile(r"(?<=\w)([-/])[ \t]*\n[ \t]*(?=\w)")
 
 
 def cell_text(text: str | None) -> str:
     """One cell's text: lines joined with a space (none after a line that
-    ends in a word's hyphen: "HĐND-" / "UBND"), NFC; a tone mark that a font
+    ends in a word's hyphen or slash: "HĐND-" / "UBND", "Website/" / "Portal"), NFC; a tone mark that a font
     drew ahead of its letter (so it starts a word) is put after it."""
     if not text:
         return ""
-    text = _MARK_FIRST.sub(r"\2\1", " ".join(_WRAPPED_HYPHEN.sub("-", text).split()))
+    text = _MARK_FIRST.sub(r"\2\1", " ".join(_WRAPPED_HYPHEN.sub(r"\1", text).split()))
     return unicodedata.normalize("NFC", text)
 
 
@@ -240,27 +334,76 @@ def _lines(words: list[dict], tolerance: float = 3.0) -> list[list[dict]]:
 
 
 def aligned_tables(words: list[dict]) -> list[FoundTable]:
-    """Borderless tables: a header line (named by its words) and the lines
-    under it up to a wide gap; columns are the x-ranges their words cover,
-    and a row starts at a number in the first column or where the line
-    spacing is wider than inside a cell."""
+    """Borderless tables: a header (one line, or a band of closely spaced
+    lines whose words, wrapped in narrow columns, together name the roles)
+    and the lines under it up to a wide gap; a row starts where the line
+    spacing is wider than inside a cell, or at a second number in the first
+    column."""
     lines = _lines(words)
     if not lines:
         return []
     size = statistics.median(w["bottom"] - w["top"] for w in words)
+    steps = sorted(b[0]["top"] - a[0]["top"] for a, b in zip(lines, lines[1:]))
+    size_pitch = (size, 1.12 * steps[len(steps) // 4] if steps else 1.6 * size)
     tables = []
     i = 0
     while i < len(lines):
-        if not is_header_row(_chunks(lines[i], size)):
+        band = _header_band(lines, i, size_pitch)
+        if not band:
             i += 1
             continue
-        j = i + 1
+        start, n = band
+        j = start + n
         while j < len(lines) and lines[j][0]["top"] - lines[j - 1][0]["top"] < 2.2 * size \
-                and not is_header_row(_chunks(lines[j], size)):
+                and not _header_band(lines, j, size_pitch):
             j += 1
-        tables.append(_aligned_table(lines[i:j], size))
+        tables.append(_aligned_table(lines[start:j], n, size))
         i = j
     return tables
+
+
+MAX_HEADER_LINES = 10
+
+
+def _header_band(lines: list[list[dict]], i: int, size_pitch: tuple[float, float]) -> tuple[int, int] | None:
+    """(first line, number of lines) of a header row starting at or after
+    lines[i], or None. Header words wrapped over several lines ("Thời /
+    gian / hoàn / thành") are read per column top to bottom; the band grows
+    while its lines are as closely spaced as lines inside a cell (`size_pitch`:
+    text size and the page's line pitch inside a cell), or further apart when
+    every word run on the line names a role (the sub-header row under group
+    cells), and no line starts with a row number. Title lines above it are left out: a line
+    over several of its columns, or one that changes no column's role."""
+    if NUM_TITLE.match(" ".join(w["text"] for w in lines[i])):
+        return None                       # a heading above the header
+    size, cell_pitch = size_pitch
+
+    def cells(a: int, b: int) -> list[str]:
+        return _band_cells(lines[a:b], size)
+
+    best = 0
+    for n in range(1, MAX_HEADER_LINES + 1):
+        if i + n > len(lines):
+            break
+        if n > 1:
+            step = lines[i + n - 1][0]["top"] - lines[i + n - 2][0]["top"]
+            first = lines[i + n - 1][0]["text"]
+            named = all(header_role(t) for t in _chunks(lines[i + n - 1], size))
+            if (step > min(1.6 * size, cell_pitch) and not (named and step < 2.2 * size)) \
+                    or NUM_ONLY.fullmatch(first) or NUM_TITLE.match(" ".join(w["text"] for w in lines[i + n - 1])):
+                break
+        if is_header_row(cells(i, i + n)):
+            best = n
+        elif best:
+            break
+    if not best:
+        return None
+    end, start = i + best, i
+    while start + 1 < end and is_header_row(cells(start + 1, end)) and (
+            _over_columns(lines[start], lines[start + 1:end], size)
+            or assign_roles(cells(start, end)) == assign_roles(cells(start + 1, end))):
+        start += 1
+    return start, end - start
 
 
 def _runs(line: list[dict], size: float) -> list[list[dict]]:
@@ -276,35 +419,113 @@ def _runs(line: list[dict], size: float) -> list[list[dict]]:
 
 
 def _chunks(line: list[dict], size: float) -> list[str]:
-    """Texts of a line split where words are further apart than a wide space."""
     return [" ".join(w["text"] for w in run) for run in _runs(line, size)]
 
 
-def _aligned_table(lines: list[list[dict]], size: float) -> FoundTable:
-    """One borderless table from its lines (header first)."""
-    spans: list[list[float]] = []
-    for w in sorted((w for line in lines for w in line), key=lambda w: w["x0"]):
+def _spans(words: list[dict], size: float) -> list[list]:
+    """x-ranges covered by words closer than a wide space, left to right, with their words."""
+    spans: list[list] = []
+    for w in sorted(words, key=lambda w: w["x0"]):
         if spans and w["x0"] - spans[-1][1] <= 0.5 * size:
             spans[-1][1] = max(spans[-1][1], w["x1"])
+            spans[-1][2].append(w)
         else:
-            spans.append([w["x0"], w["x1"]])
-    pitches = sorted(b[0]["top"] - a[0]["top"] for a, b in zip(lines, lines[1:]))
+            spans.append([w["x0"], w["x1"], [w]])
+    return spans
+
+
+def _band_cells(band: list[list[dict]], size: float) -> list[str]:
+    """The texts of a header band per column, each read top to bottom; a
+    group cell over sub-columns ("Cơ quan thực hiện" over "Chủ trì" |
+    "Phối hợp") heads each of them."""
+    runs = [(r[0]["x0"], max(w["x1"] for w in r), r) for line in band for r in _runs(line, size)]
+    groups = [r for r in runs if _spans_several(r, runs)]
+    columns = _spans([w for r in runs if r not in groups for w in r[2]], size)
+    out = []
+    for x0, x1, words in columns:
+        above = [w for g in groups if g[0] < x1 and g[1] > x0 for w in g[2]]
+        out.append(" ".join(w["text"] for w in sorted(above + words, key=lambda w: (round(w["top"]), w["x0"]))))
+    return out
+
+
+def _spans_several(run: tuple, runs: list[tuple]) -> bool:
+    """Whether a run of header words lies over two or more runs that do not overlap each other."""
+    under = sorted((r for r in runs if r is not run and r[0] < run[1] and r[1] > run[0]
+                    and r[2][0]["top"] > run[2][0]["top"] + 1), key=lambda r: r[0])
+    return any(b[0] > a[1] for a, b in zip(under, under[1:]))
+
+
+def _over_columns(line: list[dict], below: list[list[dict]], size: float) -> bool:
+    """Whether every run of words on the line lies over several runs of the lines below."""
+    runs = [(r[0]["x0"], max(w["x1"] for w in r), r) for ln in below for r in _runs(ln, size)]
+    return all(_spans_several((r[0]["x0"], max(w["x1"] for w in r), r), runs) for r in _runs(line, size))
+
+
+def _header_spans(band: list[list[dict]], size: float) -> list[tuple[float, float]]:
+    runs = [(r[0]["x0"], max(w["x1"] for w in r), r) for line in band for r in _runs(line, size)]
+    groups = [r for r in runs if _spans_several(r, runs)]
+    return [(a, b) for a, b, _ in _spans([w for r in runs if r not in groups for w in r[2]], size)]
+
+
+def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTable:
+    """One borderless table from its lines, the first `header` of them the
+    header. Columns are the header's x-ranges; each starts where the body
+    words under the gap before it start (a centred header word starts right
+    of its column's text)."""
+    head = _header_spans(lines[:header], size)
+    body = [w for line in lines[header:] for w in line]
+    starts = [min(w["x0"] for line in lines for w in line)]
+    for (_, end), (start, _) in zip(head, head[1:]):
+        inside = sorted((max(w["x0"], end), min(w["x1"], start)) for w in body
+                        if w["x1"] > end and w["x0"] < start)
+        free, x = (end, end), end          # the widest stretch of the gap no body word covers
+        for a, b in inside:
+            if a - x > free[1] - free[0]:
+                free = (x, a)
+            x = max(x, b)
+        if start - x > free[1] - free[0]:
+            free = (x, start)
+        starts.append(free[1] if free[1] > free[0] else start)
+    pitches = sorted(b[0]["top"] - a[0]["top"] for a, b in zip(lines[header:], lines[header + 1:]))
     new_row_pitch = 1.12 * pitches[len(pitches) // 4] if pitches else 0.0
-    return _grid_table(lines, Grid([a for a, _ in spans], spans[-1][1], size, new_row_pitch))
+    x1 = max(w["x1"] for line in lines for w in line)
+    grid = Grid(starts, x1, size, new_row_pitch)
+    cells = [cell_text(c) for c in _band_cells(lines[:header], size)]
+    if len(lines) == header:
+        return FoundTable(lines[0][0]["top"], max(w["bottom"] for w in lines[-1]), starts[0], x1, [cells], grid)
+    table = _grid_table(lines[header:], grid)
+    table.rows.insert(0, cells)
+    table.top = min(w["top"] for w in lines[0])
+    return table
 
 
 def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
-    """Rows of lines in the columns of `grid`: a row starts at text in the
-    first column or after a line pitch wider than inside a cell."""
+    """Rows of lines in the columns of `grid`: a row starts after a line
+    pitch wider than inside a cell, or at text in the first column when the
+    row has some there already (a row centred in its height has its number
+    on a middle line). A line whose first run of words starts in the first
+    column and runs on over the next (a heading merged across the row) is
+    all first-column text, and so are the lines it wraps onto."""
     rows: list[list[list[str]]] = []
     previous_top = None
+    spanning = False
     for line in lines:
         cells: list[list[str]] = [[] for _ in grid.starts]
-        for w in line:
-            cells[grid.column(w["x0"])].append(w["text"])
+        first = _runs(line, grid.size)[0]
         top = line[0]["top"]
-        if not rows or cells[0] or top - previous_top > grid.row_pitch:
-            rows.append([[] for _ in grid.starts])
+        wide = top - previous_top > grid.row_pitch if rows else True
+        if grid.column(first[0]["x0"]) == 0 and len(grid.starts) > 1 and (
+                max(w["x1"] for w in first) > grid.starts[1] + 0.5 * grid.size):
+            cells[0] = [w["text"] for w in line]
+            if wide or not spanning:
+                rows.append([[] for _ in grid.starts])
+            spanning = True
+        else:
+            for w in line:
+                cells[grid.column(w["x0"])].append(w["text"])
+            if wide or spanning or (cells[0] and rows[-1][0]):
+                rows.append([[] for _ in grid.starts])
+            spanning = False
         for k, texts in enumerate(cells):
             if texts:
                 rows[-1][k].append(" ".join(texts))

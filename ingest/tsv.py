@@ -1,7 +1,11 @@
 """Tab-separated appendix text -> blocks.
 
-A line with tabs is a table row; a blank line is a page break inside the
-table; a text line without tabs ends the table (and is a title line).
+A line with two or more filled cells is a table row; a blank line is a page
+break inside the table; a text line ends the table (and is a title line when
+no table came before). A spreadsheet's "Text (Tab delimited)" pads every line
+to the sheet's width: a line with one filled cell is a text line before the
+first table or when a header row (or nothing) follows it, else a row (a
+heading spanning the table).
 Cells quoted the way Excel writes them may span lines.
 """
 from __future__ import annotations
@@ -13,6 +17,7 @@ import re
 import unicodedata
 
 from .exceptions import EncodingError, UnsupportedFormat
+from .columns import is_header_row
 from .model import Block, Extraction, SourceRow
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -64,21 +69,36 @@ def _records(text: str):
 
 def read(data: bytes, encoding: str | None = None) -> Extraction:
     text = decode(data, encoding)
+    records = [(n, cells) for n, cells in _records(text)]
     blocks: list[Block] = []
     titles: list[str] = []
     current: Block | None = None
     after_break = False
-    for n, cells in _records(text):
-        if len(cells) > 1:
+    for k, (n, cells) in enumerate(records):
+        filled = [c for c in cells if c.strip()]
+        if len(filled) > 1 or (filled and current is not None and not _text_line(records, k)):
             if current is None:
                 current = Block(rows=[])
                 blocks.append(current)
             current.rows.append(SourceRow(cells=cells, line=n, after_break=after_break))
             after_break = False
-        elif not "".join(cells).strip():
+        elif not filled:
             after_break = current is not None
         else:
             if not blocks:
-                titles.append(cells[0])
+                titles.append(filled[0])
             current, after_break = None, False
     return Extraction(blocks=blocks, title_lines=titles)
+
+
+def _text_line(records: list[tuple[int, list[str]]], k: int) -> bool:
+    """Whether a record with one filled cell inside a table is a text line
+    that ends it (a spreadsheet pads text lines with tabs): the next record
+    with cells is a header row, or there is none."""
+    for _, cells in records[k + 1:]:
+        filled = [c for c in cells if c.strip()]
+        if len(filled) > 1:
+            return is_header_row([c.strip() for c in cells])
+        if filled and len(cells) == 1:
+            return True
+    return True

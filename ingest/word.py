@@ -273,7 +273,7 @@ class _Reader:
                 self._runs(child, out)
 
     def cell_text(self, tc) -> str:
-        """A cell's paragraphs (and nested tables) joined with spaces."""
+        """A cell's paragraphs (and a nested table's cells) one per line."""
         parts = []
         for el in self.children(tc, "p", "tbl"):
             if _local(el) == "p":
@@ -281,7 +281,7 @@ class _Reader:
             else:
                 parts.extend(self.cell_text(inner) for row in self.children(el, "tr")
                              for inner in self.children(row, "tc"))
-        return " ".join(p.strip() for p in parts if p.strip())
+        return "\n".join(p.strip() for p in parts if p.strip())
 
     def lines(self, el) -> list[str]:
         """Every paragraph under an element, split at line breaks (title lines)."""

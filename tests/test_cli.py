@@ -93,4 +93,5 @@ def test_verbose_shows_what_a_reader_skipped(tmp_path):
     plan.write_text("Tiêu đề\nA\tB\n1\t2\n" + GOOD, encoding="utf-8")
     result = run("ingest", plan, "--db", f"sqlite:///{tmp_path / 'v.db'}", "-j", 1, "-v")
     assert result.stderr.splitlines() == [
-        "loaded: p.tsv (1 rows)", f"warning: {plan}: skipped rows with no header row above them (from line/row 2)"]
+        "loaded: p.tsv (1 rows)", f"warning: {plan}: line/row 2: a table was skipped as not an appendix: no header row names its "
+        'indicator and agency columns; columns seen: "A" | "B"']

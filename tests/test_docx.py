@@ -64,7 +64,7 @@ def test_xuan_hung_merged_cells_letterhead_and_signature():
     d = doc(name)
     assert (d.meta.commune, d.meta.plan_number, d.meta.issued_on, d.meta.year) == ("Xuân Hưng", None, None, 2026)
     assert [len(t.rows) for t in d.tables] == [55]           # letterhead and signature tables left out
-    assert sum("no header row above them" in w for w in d.warnings) == 2
+    assert sum("skipped as not an appendix" in w for w in d.warnings) == 2
     r = row(d, 0, "2.1")
     assert r.section == ["I. Phân công phụ trách theo dõi, đôn đốc, kiểm tra thực hiện các chỉ tiêu",
                          "2. Về phát triển hạ tầng số"]     # gridSpan section rows

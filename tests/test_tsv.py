@@ -189,3 +189,23 @@ def test_excel_quoted_cells_may_hold_line_breaks_tabs_and_quotes(tmp_path):
         ("1", 'Tỷ lệ giao dịch thuộc diện "phi tiếp xúc" (trừ hồ sơ mật)', "≥ 80%", "Phòng Kinh tế; Công an xã", 3),
         ("2", "Tỷ lệ hồ sơ số hóa", "100%", "TT phục vụ HCC", 5),
     ]
+
+
+def test_a_table_without_a_recognisable_header_is_one_line_naming_where_and_what(tmp_path):
+    plan = tmp_path / "p.tsv"
+    plan.write_text("KẾ HOẠCH\n\nCột A\tCột B\tCột C\n1\tx\ty\n", encoding="utf-8")
+    with pytest.raises(NoTables) as e:
+        extract(plan)
+    assert str(e.value) == ('no appendix table found: line/row 3: no header row names its indicator and agency '
+                            'columns; columns seen: "Cột A" | "Cột B" | "Cột C" (check that the table has a '
+                            'header row (STT, Nội dung, Đơn vị chủ trì …))')
+
+
+def test_spreadsheet_title_rows_padded_with_tabs_give_the_metadata(tmp_path):
+    plan = tmp_path / "p.tsv"
+    plan.write_text("PHỤ LỤC\t\t\t\n(Kèm theo Kế hoạch số 12/KH-UBND\t\t\t\nngày 3/4/2026 của UBND xã Hòa Bình)\t\t\t\n"
+                    "STT\tNội dung\tĐơn vị chủ trì\tThời gian\nI. Hạ tầng\t\t\t\n1\tPhủ sóng 5G đạt 95%\tCông an xã\t2026\n",
+                    encoding="utf-8")
+    d = extract(plan)
+    assert (d.meta.commune, d.meta.plan_number, str(d.meta.issued_on)) == ("Hòa Bình", "12/KH-UBND", "2026-04-03")
+    assert [(r.row_no, r.section, r.agencies) for r in d.tables[0].rows] == [("1", ["I. Hạ tầng"], {"lead": "Công an xã"})]
