@@ -94,6 +94,13 @@ def main():
     """
 
 
+def output_path(ctx, param, value):
+    """An output file's folder must exist: a usage error (exit 2) names it."""
+    if value and value != "-" and not Path(value).resolve().parent.is_dir():
+        raise click.BadParameter(f"the folder {str(Path(value).resolve().parent)!r} does not exist; create it first")
+    return value
+
+
 @main.command(short_help="Load plan files or folders into the database.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--db", metavar="URL", help=DB_HELP)
@@ -106,9 +113,14 @@ def main():
 @click.option("--encoding", help="Text encoding of TSV files, when detection gets it wrong (e.g. cp1258, utf-16).")
 @click.option("--ocr", is_flag=True, help="OCR scanned PDF pages (ruled tables) with Tesseract instead of refusing them; "
               "pages it cannot read reliably are still refused.")
-@click.option("--report", type=click.Path(dir_okay=False, writable=True), help="Write a JSON report of every file.")
+@click.option("--file-timeout", type=click.FloatRange(0, min_open=True), default=batch.Limits.timeout_s, show_default=True,
+              metavar="SECONDS", help="Give up on a file whose reading takes longer than this.")
+@click.option("--file-memory", type=click.FloatRange(0, min_open=True), default=batch.Limits.memory_mb, show_default=True,
+              metavar="MB", help="Give up on a file whose reading needs more memory than this.")
+@click.option("--report", type=click.Path(dir_okay=False, writable=True), callback=output_path,
+              help="Write a JSON report of every file.")
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of failures and what readers skipped.")
-def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, report, verbose):
+def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, file_timeout, file_memory, report, verbose):
     """Load plan files (TSV, DOCX, PDF) or folders of them into the database.
 
     Each file is loaded in one transaction, all of it or none; a file already
@@ -126,7 +138,8 @@ def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, report, ve
     for r in missing:
         progress(r)
     try:
-        results = missing + batch.run(files, engine, settings, jobs=jobs, commune=commune, on_result=progress)
+        results = missing + batch.run(files, engine, settings, jobs=jobs, commune=commune,
+                                      limits=batch.Limits(file_timeout, file_memory), on_result=progress)
     except ChitieuError as e:        # the database, or registry data that cannot be used
         progress.close()
         fail(e.reason, e.hint)
@@ -150,7 +163,7 @@ def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, report, ve
 @main.command(short_help="Write every target row as JSONL or CSV.")
 @click.option("--db", metavar="URL", help=DB_HELP)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-",
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-", callback=output_path,
               help="Output file (default stdout).")
 def export(db, fmt, output):
     """Write every target row: JSONL per the export contract, or a flat CSV
@@ -187,7 +200,7 @@ def write_csv(rows, columns: list[str], output: str) -> None:
 @click.option("--below", type=float, help="Only numeric targets whose value is below this.")
 @click.option("--above", type=float, help="Only numeric targets whose value is above this.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", help="Output file (default stdout).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", callback=output_path, help="Output file (default stdout).")
 def targets(code, db, below, above, fmt, output):
     """One indicator across all communes: commune, target, lead agency.
 

@@ -93,6 +93,8 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
                 raise EncryptedFile("wrong password for this PDF", "check --password") from None
             raise EncryptedFile("password-protected PDF", "use --password") from None
         raise DamagedFile(f"damaged PDF: {_reason(cause)}", "open and re-save it, or export it again") from e
+    except MemoryError:
+        raise
     except Exception as e:  # pdfminer raises assorted errors on malformed objects
         raise DamagedFile(f"damaged PDF: {_reason(e)}", "open and re-save it, or export it again") from e
     if settings.ocr:

@@ -16,6 +16,7 @@ from .exceptions import StoreError
 DEFAULT_URL = "sqlite:///chitieu.db"
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _LOCK_ID = 727274  # advisory lock serialising migrations between concurrent loaders
+_DECISIONS_LOCK_ID = 727275  # serialises a clerk's decision with documents being stored
 
 
 def database_url(url: str | None) -> str:
@@ -47,6 +48,14 @@ def _sqlite_begin(conn) -> None:
 def writer(engine: Engine) -> Engine:
     """The engine for a transaction that writes."""
     return engine.execution_options(writer=True)
+
+
+def lock_decisions(conn) -> None:
+    """Within a writing transaction: wait until no decision or document is
+    being stored, so a clerk's decision and a loader's document each see the
+    other (SQLite writers are serialised already by BEGIN IMMEDIATE)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _DECISIONS_LOCK_ID})
 
 
 def connect(url: str | None = None) -> Engine:

@@ -9,8 +9,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from normalize.model import NormalizedDocument, TargetRow
 from normalize.text import fold
 
-from .db import writer
-from .models import AssignmentT, DocumentT, TargetRowT, UnitT
+from .db import lock_decisions, writer
+from .models import AssignmentT, DecisionT, DocumentT, TargetRowT, UnitT
 
 
 @dataclass
@@ -58,6 +58,19 @@ def unit_ids(engine: Engine) -> dict[str, int]:
         return {name: id_ for id_, name in conn.execute(select(UnitT.id, UnitT.name))}
 
 
+def _apply_decisions(conn, assignments: list[dict]) -> None:
+    """Apply the clerks' newest decisions to the assignments about to be stored,
+    read in the storing transaction: a decision made while a loader runs (after
+    its workers read the registry) still reaches every document stored after it."""
+    keys = {a["mention_key"] for a in assignments}
+    decided = dict(conn.execute(select(DecisionT.mention_key, DecisionT.unit_id)
+                                .where(DecisionT.mention_key.in_(keys)).order_by(DecisionT.id)).all())
+    for a in assignments:
+        unit_id = decided.get(a["mention_key"])
+        if unit_id is not None:
+            a.update(unit_id=unit_id, status="confirmed", score=100.0)
+
+
 def save_document(engine: Engine, doc: NormalizedDocument, units: dict[str, int]) -> LoadResult:
     """Store a document, its rows and assignments in one transaction; `units`
     maps canonical names to ids (a name it lacks is stored unresolved)."""
@@ -78,5 +91,7 @@ def save_document(engine: Engine, doc: NormalizedDocument, units: dict[str, int]
                 for row_id, r in zip(ids, doc.rows) for j, m in enumerate(r.assignments)
             ]
             if assignments:
+                lock_decisions(conn)
+                _apply_decisions(conn, assignments)
                 conn.execute(insert(AssignmentT), assignments)
         return LoadResult("loaded", len(doc.rows))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from normalize.matching import key as match_key
 from normalize.text import clean, fold
 
-from .db import writer
+from .db import lock_decisions, writer
 from .exceptions import StoreError, UnknownUnit
 from .models import AliasT, AssignmentT, DecisionT, TargetRowT, UnitT, utcnow
 
@@ -67,6 +67,7 @@ def resolve(engine: Engine, mention: str, to: str | None, *, new: bool = False, 
     if not key:
         raise StoreError("empty mention")
     with Session(writer(engine)) as s, s.begin():
+        lock_decisions(s.connection())
         if new:
             name = to or mention
             same = next((n for n in s.scalars(select(UnitT.name)) if match_key(n) == match_key(name)), None)
