@@ -23,9 +23,12 @@ from ingest.exceptions import ChitieuError
 from normalize.text import fold
 from store import StoreError, connect
 from store import units as store_units
-from store.export import CSV_COLUMNS, flat, iter_records
+from store.export import CSV_COLUMNS, flat, iter_records, spreadsheet_safe
 
 DB_HELP = "Database: a SQLite file path or URL (default ./chitieu.db, or $CHITIEU_DB), or postgresql+psycopg://user@host/db."
+RAW_FORMULAS = click.option("--raw-formulas", is_flag=True,
+                            help="Write cells starting with = + - @ as they are (by default a ' is put before them "
+                                 "so a spreadsheet shows them instead of running them).")
 
 
 def fail(message: str, hint: str | None = None, code: int = 1):
@@ -165,12 +168,13 @@ def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, file_timeo
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-", callback=output_path,
               help="Output file (default stdout).")
-def export(db, fmt, output):
+@RAW_FORMULAS
+def export(db, fmt, output, raw_formulas):
     """Write every target row: JSONL per the export contract, or a flat CSV
     (UTF-8 with BOM, so Excel shows Vietnamese correctly)."""
     engine = open_db(db)
     if fmt == "csv":
-        write_csv((flat(r) for r in iter_records(engine)), CSV_COLUMNS, output)
+        write_csv((flat(r) for r in iter_records(engine)), CSV_COLUMNS, output, raw_formulas)
     else:
         with opened(output) as out:
             for record in iter_records(engine):
@@ -186,12 +190,12 @@ def opened(output: str, encoding: str = "utf-8"):
     return open(output, "w", encoding=encoding, newline="")
 
 
-def write_csv(rows, columns: list[str], output: str) -> None:
+def write_csv(rows, columns: list[str], output: str, raw_formulas: bool = False) -> None:
     """CSV with BOM to a file (Excel-friendly), plain UTF-8 to stdout."""
     with opened(output, "utf-8-sig") as out:
         writer = csv.DictWriter(out, columns, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(rows if raw_formulas else map(spreadsheet_safe, rows))
 
 
 @main.command()
@@ -201,7 +205,8 @@ def write_csv(rows, columns: list[str], output: str) -> None:
 @click.option("--above", type=float, help="Only numeric targets whose value is above this.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", callback=output_path, help="Output file (default stdout).")
-def targets(code, db, below, above, fmt, output):
+@RAW_FORMULAS
+def targets(code, db, below, above, fmt, output, raw_formulas):
     """One indicator across all communes: commune, target, lead agency.
 
     \b
@@ -212,7 +217,7 @@ def targets(code, db, below, above, fmt, output):
     engine.dispose()
     columns = ["commune", "target", "lead", "source", "row_no", "target_op", "target_value", "target_unit"]
     if fmt == "csv":
-        return write_csv(rows, columns, output)
+        return write_csv(rows, columns, output, raw_formulas)
     if not rows:
         click.echo(f"no rows linked to indicator {code!r}", err=True)
         return
@@ -346,10 +351,11 @@ def units_list(db):
 @units.command("export", short_help="Write the registry and decisions as CSV.")
 @click.argument("folder", type=click.Path(file_okay=False))
 @click.option("--db", metavar="URL", help=DB_HELP)
-def units_export(folder, db):
+@RAW_FORMULAS
+def units_export(folder, db, raw_formulas):
     """Write FOLDER/units.csv and FOLDER/decisions.csv to share with another province."""
     engine = open_db(db)
-    for path in store_units.export_csv(engine, Path(folder)):
+    for path in store_units.export_csv(engine, Path(folder), raw_formulas):
         click.echo(str(path))
     engine.dispose()
 

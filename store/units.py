@@ -19,6 +19,7 @@ from normalize.text import clean, fold
 
 from .db import lock_decisions, writer
 from .exceptions import StoreError, UnknownUnit
+from .export import spreadsheet_safe, spreadsheet_text
 from .models import AliasT, AssignmentT, DecisionT, TargetRowT, UnitT, utcnow
 
 UNIT_COLUMNS = ["canonical_name", "kind", "level", "aliases_seen"]
@@ -106,8 +107,9 @@ def unit_names(engine: Engine) -> list[str]:
         return list(s.scalars(select(UnitT.name).order_by(UnitT.name)))
 
 
-def export_csv(engine: Engine, folder: Path) -> tuple[Path, Path]:
-    """units.csv (the bundled file's columns) and decisions.csv, UTF-8 with BOM."""
+def export_csv(engine: Engine, folder: Path, raw_formulas: bool = False) -> tuple[Path, Path]:
+    """units.csv (the bundled file's columns) and decisions.csv, UTF-8 with BOM;
+    cells that would run as spreadsheet formulas are neutralised unless `raw_formulas`."""
     folder.mkdir(parents=True, exist_ok=True)
     with Session(engine) as s:
         aliases = defaultdict(list)
@@ -120,7 +122,7 @@ def export_csv(engine: Engine, folder: Path) -> tuple[Path, Path]:
         with open(path, "w", encoding="utf-8-sig", newline="") as f:
             writer = csv.DictWriter(f, columns)
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows(rows if raw_formulas else map(spreadsheet_safe, rows))
     return paths
 
 
@@ -137,7 +139,7 @@ def import_csv(engine: Engine, folder: Path, by: str) -> tuple[int, int]:
     returns (units added, decisions replayed)."""
     added = replayed = 0
     with open(folder / "units.csv", encoding="utf-8-sig", newline="") as f:
-        units = list(csv.DictReader(f))
+        units = [{k: spreadsheet_text(v or "") for k, v in u.items()} for u in csv.DictReader(f)]
     known = set(unit_names(engine))
     with Session(writer(engine)) as s, s.begin():
         for u in units:
@@ -157,7 +159,7 @@ def import_csv(engine: Engine, folder: Path, by: str) -> tuple[int, int]:
     if decisions.exists():
         seen = {(h["mention"], h["unit"], _instant(h["decided_at"])) for h in history(engine)}
         with open(decisions, encoding="utf-8-sig", newline="") as f:
-            for d in csv.DictReader(f):
+            for d in ({k: spreadsheet_text(v or "") for k, v in row.items()} for row in csv.DictReader(f)):
                 if d["unit"] and (d["mention"], d["unit"], _instant(d["decided_at"])) not in seen:   # twice adds nothing
                     resolve(engine, d["mention"], d["unit"], by=d.get("decided_by") or by,
                             at=datetime.fromisoformat(d["decided_at"]) if d.get("decided_at") else None)
