@@ -172,8 +172,12 @@ def _process(path: str):
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def _pending(files: list[Path], known: set[str], settings: ExtractSettings) -> Iterator[FileResult | str]:
-    """Files still to process, or a result for those decided without parsing."""
+def _pending(files: list[Path], known: set[str], settings: ExtractSettings,
+             copies: dict[str, list[str]]) -> Iterator[FileResult | str]:
+    """Files still to process, or a result for those decided without parsing;
+    a file with the same content as one read earlier in this run is put in
+    `copies` (sha256 -> the first path, then its copies), to share its outcome."""
+    first: dict[str, str] = {}
     limit = settings.max_mb * 1024 * 1024
     for f in files:
         try:
@@ -190,10 +194,12 @@ def _pending(files: list[Path], known: set[str], settings: ExtractSettings) -> I
             yield FileResult(str(f), "failed", reason="broken link: its target is missing" if broken
                              else f"cannot read: {e.strerror or e}")
             continue
-        if digest in known:
+        if digest in first:
+            copies.setdefault(digest, [first[digest]]).append(str(f))
+        elif digest in known:
             yield FileResult(str(f), "skipped", reason="already loaded", sha256=digest)
         else:
-            known.add(digest)
+            first[digest] = str(f)
             yield str(f)
 
 
@@ -226,7 +232,8 @@ def run(files: list[Path], engine, settings: ExtractSettings, *, jobs: int = 1, 
         reason = None if saved.status == "loaded" else "already loaded"
         done(FileResult(path, saved.status, saved.rows, reason, doc.sha256, warnings=doc.warnings))
 
-    todo = _pending(files, known, settings)
+    copies: dict[str, list[str]] = {}
+    todo = _pending(files, known, settings, copies)
     workers = _Workers(jobs, (registry, settings, commune, limits), limits)
     try:
         workers.run(todo, done, save)
@@ -234,6 +241,14 @@ def run(files: list[Path], engine, settings: ExtractSettings, *, jobs: int = 1, 
         workers.stop()
         raise
     workers.pool.shutdown()
+    by_path = {r.path: r for r in results}
+    for first, *others in copies.values():
+        origin = by_path[first]
+        for path in others:
+            if origin.status == "failed":
+                done(FileResult(path, "failed", reason=f"{origin.reason} (same content as {first})"))
+            else:
+                done(FileResult(path, "skipped", reason=f"already loaded (same content as {first})", sha256=origin.sha256))
     return results
 
 

@@ -31,6 +31,14 @@ RAW_FORMULAS = click.option("--raw-formulas", is_flag=True,
                                  "so a spreadsheet shows them instead of running them).")
 
 
+def shown(path: str) -> str:
+    """A file name safe to print: one holding control characters (a newline, a
+    terminal escape) or bytes that are not UTF-8 is shown quoted and escaped."""
+    if path.isprintable() and not any(0xD800 <= ord(c) < 0xE000 for c in path):
+        return path
+    return repr(path)
+
+
 def fail(message: str, hint: str | None = None, code: int = 1):
     click.echo(f"error: {message}" + (f" ({hint})" if hint else ""), err=True)
     sys.exit(code)
@@ -56,17 +64,17 @@ class Progress:
     def __call__(self, r: batch.FileResult) -> None:
         self.done += 1
         self.rows += r.rows
-        name = os.path.basename(r.path) or r.path
+        name = shown(os.path.basename(r.path) or r.path)
         if r.status == "failed":
             self.failed += 1
-            self._line(f"error: {r.path}: {r.reason}")
+            self._line(f"error: {shown(r.path)}: {r.reason}")
             if self.verbose and r.detail:
                 self._line(r.detail.rstrip())
         elif not self.live:
             self._line(f"{r.status}: {name}" + (f" ({r.rows} rows)" if r.status == "loaded" else f" ({r.reason})"))
         if self.verbose:
             for warning in r.warnings:
-                self._line(f"warning: {r.path}: {warning}")
+                self._line(f"warning: {shown(r.path)}: {warning}")
         if self.live:
             rate = self.done / max(time.monotonic() - self.start, 1e-6)
             width = 24
@@ -156,7 +164,8 @@ def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, file_timeo
     counts = {s: [r for r in results if r.status == s] for s in ("loaded", "skipped", "failed")}
     rows = sum(r.rows for r in counts["loaded"])
     if report:
-        Path(report).write_text(json.dumps({s: [{k: v for k, v in vars(r).items() if k != "detail"} for r in rs]
+        Path(report).write_text(json.dumps({s: [{k: shown(v) if k == "path" else v for k, v in vars(r).items()
+                                                 if k != "detail"} for r in rs]
                                             for s, rs in counts.items()}, ensure_ascii=False, indent=1), "utf-8")
     click.echo(f"{len(counts['loaded'])} loaded ({rows} rows), {len(counts['skipped'])} skipped as already loaded, "
                f"{len(counts['failed'])} failed")

@@ -158,3 +158,45 @@ def test_formula_cells_never_reach_a_spreadsheet(db_url, tmp_path):
     target = tmp_path / "other.db"
     assert run(main, ["units", "import", str(tmp_path / "share"), "--db", str(target)]).exit_code == 0
     assert "@Tổ Omega" in run(main, ["units", "list", "--db", str(target)]).output.splitlines()
+
+
+def _ingest(*args):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    return subprocess.run([sys.executable, "-c", "from cli import main; main()", "ingest", *map(str, args), "--jobs", "1"],
+                          cwd=ROOT, capture_output=True, timeout=120)
+
+
+def test_a_copy_of_a_failed_file_fails_the_same_way(tmp_path):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "a.tsv").write_text("Không có bảng nào ở đây\n", "utf-8")
+    (plans / "b.tsv").write_text("Không có bảng nào ở đây\n", "utf-8")
+    done = _ingest(plans, "--db", tmp_path / "t.db")
+    reason = "no appendix table found (no header row naming the indicator and agency columns)"
+    assert done.stderr.decode().splitlines() == [f"error: {plans / 'a.tsv'}: {reason}",
+                                                 f"error: {plans / 'b.tsv'}: {reason} (same content as {plans / 'a.tsv'})"]
+    assert done.stdout.decode().strip() == "0 loaded (0 rows), 0 skipped as already loaded, 2 failed"
+
+
+def test_file_names_with_control_characters_or_foreign_bytes_are_printed_escaped(tmp_path):
+    import json
+    import os
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    forged = "x\nerror: other.tsv: forged\x1b[2J.tsv"
+    (plans / forged).write_text(GOOD, "utf-8")
+    latin1 = os.fsdecode(b"k\xe9-hoach.tsv")
+    (plans / latin1).write_text(GOOD.replace("số hóa", "số hóa toàn trình"), "utf-8")
+    (plans / "bad.tsv").write_text("Không có bảng nào ở đây\n", "utf-8")
+    done = _ingest(plans, "--db", tmp_path / "t.db", "--report", tmp_path / "r.json")
+    lines = done.stderr.decode("utf-8", "replace").splitlines()
+    assert sorted(lines) == sorted([f"error: {plans / 'bad.tsv'}: no appendix table found (no header row naming the "
+                                    "indicator and agency columns)",
+                                    f"loaded: {latin1!r} (1 rows)", f"loaded: {forged!r} (1 rows)"])
+    assert done.stdout.decode().strip() == "2 loaded (2 rows), 0 skipped as already loaded, 1 failed"
+    report = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert sorted(r["path"] for r in report["loaded"]) == sorted([repr(str(plans / latin1)), repr(str(plans / forged))])
