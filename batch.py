@@ -30,7 +30,7 @@ from normalize.pipeline import Normalizer
 from normalize.indicators import load_catalog
 from normalize.registry import Registry, load_registry
 from store import load, registry as store_registry
-from store.exceptions import StoreError
+from store.exceptions import DatabaseUnavailable, StoreError
 
 SUFFIXES = {".tsv", ".txt", ".docx", ".doc", ".pdf", ".odt", ".xlsx", ".xls"}   # the last ones get a line saying how to convert them
 _TASKS_PER_WORKER = 40   # recycle workers so memory stays flat over long batches
@@ -224,6 +224,8 @@ def run(files: list[Path], engine, settings: ExtractSettings, *, jobs: int = 1, 
             return done(failure)
         try:
             saved = load.save_document(engine, doc, units)
+        except DatabaseUnavailable:   # full, read-only, locked, gone: no file can load, the batch stops
+            raise
         except StoreError as e:
             return done(FileResult(path, "failed", reason=str(e), sha256=doc.sha256))
         except Exception as e:

@@ -9,7 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from normalize.model import NormalizedDocument, TargetRow
 from normalize.text import fold
 
-from .db import lock_decisions, writer
+from .db import guarded, lock_decisions, writer
 from .models import AssignmentT, DecisionT, DocumentT, TargetRowT, UnitT
 
 
@@ -19,6 +19,7 @@ class LoadResult:
     rows: int
 
 
+@guarded
 def loaded_hashes(engine: Engine) -> set[str]:
     """sha256 of every stored document, to skip files already loaded."""
     with engine.connect() as conn:
@@ -52,6 +53,7 @@ def _row_values(document_id: int, position: int, r: TargetRow) -> dict:
     )
 
 
+@guarded
 def unit_ids(engine: Engine) -> dict[str, int]:
     """Canonical unit name -> id, read once per batch."""
     with engine.connect() as conn:
@@ -71,9 +73,11 @@ def _apply_decisions(conn, assignments: list[dict]) -> None:
             a.update(unit_id=unit_id, status="confirmed", score=100.0)
 
 
+@guarded
 def save_document(engine: Engine, doc: NormalizedDocument, units: dict[str, int]) -> LoadResult:
     """Store a document, its rows and assignments in one transaction; `units`
-    maps canonical names to ids (a name it lacks is stored unresolved)."""
+    maps canonical names to ids (a name it lacks is stored unresolved).
+    Raises DatabaseUnavailable when the database cannot take it (full, read-only …)."""
     with writer(engine).begin() as conn:
         document_id = _insert_document(conn, doc)
         if document_id is None:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from normalize.matching import key as match_key
 from normalize.text import clean, fold
 
-from .db import lock_decisions, writer
+from .db import guarded, lock_decisions, writer
 from .exceptions import StoreError, UnknownUnit
 from .export import spreadsheet_safe, spreadsheet_text
 from .models import AliasT, AssignmentT, DecisionT, TargetRowT, UnitT, utcnow
@@ -59,6 +59,7 @@ def _unit_id(s: Session, name: str) -> int:
                       "check the spelling with 'chitieu units list', or add it with --new")
 
 
+@guarded
 def resolve(engine: Engine, mention: str, to: str | None, *, new: bool = False, kind: str = "",
             level: str = "commune", by: str = "clerk", at: datetime | None = None) -> int:
     """Settle `mention` as unit `to` (a new unit when `new`); returns how many
@@ -134,6 +135,7 @@ def _instant(text: str) -> datetime | None:
     return (at.astimezone(timezone.utc).replace(tzinfo=None) if at.tzinfo else at).replace(microsecond=0)
 
 
+@guarded
 def import_csv(engine: Engine, folder: Path, by: str) -> tuple[int, int]:
     """Add the units/aliases and replay the decisions another province exported;
     returns (units added, decisions replayed)."""

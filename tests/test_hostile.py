@@ -200,3 +200,49 @@ def test_file_names_with_control_characters_or_foreign_bytes_are_printed_escaped
     assert done.stdout.decode().strip() == "2 loaded (2 rows), 0 skipped as already loaded, 1 failed"
     report = json.loads((tmp_path / "r.json").read_text("utf-8"))
     assert sorted(r["path"] for r in report["loaded"]) == sorted([repr(str(plans / latin1)), repr(str(plans / forged))])
+
+
+def test_a_database_written_by_a_newer_chitieu_is_named(tmp_path):
+    import sqlite3
+
+    from store import StoreError, connect
+
+    db = tmp_path / "newer.db"
+    connect(f"sqlite:///{db}").dispose()
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(StoreError) as caught:
+        connect(f"sqlite:///{db}")
+    assert str(caught.value) == ("this database was written by a newer chitieu (revision 9999) "
+                                 "(upgrade chitieu (pip install -U chitieu) to read it)")
+
+
+def test_a_read_only_database_stops_the_batch_with_one_line(tmp_path):
+    from store import connect
+
+    db = tmp_path / "ro.db"
+    connect(f"sqlite:///{db}").dispose()
+    (tmp_path / "plan.tsv").write_text(GOOD, "utf-8")
+    done = _ingest(tmp_path / "plan.tsv", "--db", f"sqlite:///file:{db}?mode=ro&uri=true")
+    assert done.returncode == 1
+    assert done.stderr.decode().splitlines() == [
+        f"error: cannot write the database file:{db}: attempt to write a readonly database "
+        "(check the permissions of the file and its folder, or give --db another path)"]
+
+
+def test_a_server_that_never_answers_costs_one_line_not_a_hang(tmp_path):
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    (tmp_path / "plan.tsv").write_text(GOOD, "utf-8")
+    try:
+        done = _ingest(tmp_path / "plan.tsv", "--db", f"postgresql+psycopg://postgres@127.0.0.1:{port}/test")
+    finally:
+        listener.close()
+    assert done.returncode == 1
+    [line] = done.stderr.decode().splitlines()
+    assert line.startswith(f"error: cannot reach the database postgresql+psycopg://postgres@127.0.0.1:{port}/test: ")
+    assert line.endswith("(is the server running and reachable? check --db)")
