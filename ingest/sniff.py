@@ -21,7 +21,7 @@ def office_main_part(archive: zipfile.ZipFile) -> tuple[str, str] | None:
     [Content_Types].xml (the part may have any name), or None."""
     try:
         types = ElementTree.fromstring(archive.read("[Content_Types].xml")[:1 << 20])
-    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, EOFError, RuntimeError):
+    except (KeyError, ValueError, ElementTree.ParseError, zipfile.BadZipFile, OSError, EOFError, RuntimeError):
         return None
     for override in types:
         content_type, part = override.get("ContentType") or "", (override.get("PartName") or "").lstrip("/")

@@ -103,7 +103,7 @@ class _Package:
     def xml(self, name: str):
         try:
             return etree.fromstring(self.zip.read(name), _PARSER)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError,
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError,
                 etree.XMLSyntaxError):
             raise UnsupportedFormat(f"damaged Word document ({name} cannot be read)",
                                     "open it in Word or LibreOffice and save it again") from None
