@@ -6,16 +6,20 @@ rerun skips every file whose sha256 is already stored.
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import logging
 import multiprocessing
 import os
+import resource
+import signal
 import stat
 import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,10 +30,38 @@ from normalize.pipeline import Normalizer
 from normalize.indicators import load_catalog
 from normalize.registry import Registry, load_registry
 from store import load, registry as store_registry
-from store.exceptions import StoreError
+from store.exceptions import DatabaseUnavailable, StoreError
 
 SUFFIXES = {".tsv", ".txt", ".docx", ".doc", ".pdf", ".odt", ".xlsx", ".xls"}   # the last ones get a line saying how to convert them
 _TASKS_PER_WORKER = 40   # recycle workers so memory stays flat over long batches
+_GRACE_S = 10            # past its limit, a worker stuck where Python cannot interrupt it is killed
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one file may cost its worker process; a file past a limit fails
+    with one line and the batch goes on. Defaults a 16-page plan never meets."""
+
+    timeout_s: float = 120.0
+    memory_mb: float = 1024.0
+
+    def __post_init__(self):
+        for name in ("timeout_s", "memory_mb"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and value > 0):
+                raise ValueError(f"{name} must be a positive number, not {value!r}")
+
+    def timeout_reason(self) -> str:
+        return (f"took longer than {self.timeout_s:g} s: the file may be malformed "
+                "(raise --file-timeout if it is a large plan)")
+
+    def memory_reason(self) -> str:
+        return (f"needed more than {self.memory_mb:g} MB of memory: the file may be malformed "
+                "(raise --file-memory if it is a large plan)")
+
+
+class _FileTimeout(BaseException):   # not an Exception: readers that catch those must not swallow it
+    pass
 
 
 @dataclass
@@ -73,39 +105,79 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-_worker: tuple[Normalizer, ExtractSettings, str | None] | None = None
+_worker: tuple[Normalizer, ExtractSettings, str | None, Limits] | None = None
 
 
-def _exit_with_parent() -> None:
-    """A worker whose parent was killed (kill -9) stops instead of lingering."""
+def _die_with_parent() -> None:
+    """A worker whose parent was killed (kill -9) stops at once instead of lingering:
+    the kernel sends it SIGKILL (Linux prctl PR_SET_PDEATHSIG); elsewhere a thread
+    watches the parent."""
     parent = os.getppid()
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(1)
+    try:
+        if ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL) == 0:   # 1 = PR_SET_PDEATHSIG
+            if os.getppid() != parent:    # the parent died before the call
+                os._exit(1)
+            return
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
 
 
-def _init(registry: Registry, settings: ExtractSettings, commune: str | None, worker: bool = False) -> None:
+def _virtual_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _on_alarm(signum, frame):
+    raise _FileTimeout
+
+
+def _init(registry: Registry, settings: ExtractSettings, commune: str | None, limits: Limits) -> None:
+    """Set up a worker process: it dies with its parent, and may grow by at most
+    `limits.memory_mb` beyond what it holds once started."""
     global _worker
+    _die_with_parent()
     logging.getLogger("pdfminer").setLevel(logging.ERROR)   # its warnings are noise beside our one-line errors
-    if worker:
-        threading.Thread(target=_exit_with_parent, daemon=True).start()
-    _worker = (Normalizer.build(registry), settings, commune)
+    _worker = (Normalizer.build(registry), settings, commune, limits)
+    try:
+        cap = _virtual_bytes() + int(limits.memory_mb * 1024 * 1024)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    except (OSError, ValueError):   # no /proc, or a hard limit already lower
+        pass
+    signal.signal(signal.SIGALRM, _on_alarm)
 
 
 def _process(path: str):
-    """Extract and normalise one file: (NormalizedDocument, None) or (None, FileResult)."""
-    normalizer, settings, commune = _worker
+    """Extract and normalise one file within its time limit:
+    (NormalizedDocument, None) or (None, FileResult)."""
+    normalizer, settings, commune, limits = _worker
+    signal.setitimer(signal.ITIMER_REAL, limits.timeout_s)
     try:
         return normalizer.document(extract(path, settings), commune), None
+    except _FileTimeout:
+        return None, FileResult(path, "failed", reason=limits.timeout_reason())
+    except MemoryError:
+        return None, FileResult(path, "failed", reason=limits.memory_reason())
     except ExtractError as e:
         return None, FileResult(path, "failed", reason=str(e), detail=traceback.format_exc())
     except Exception as e:  # a reader bug must not stop the batch
         return None, FileResult(path, "failed", reason=f"unexpected {type(e).__name__}: {e}",
                                 detail=traceback.format_exc())
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def _pending(files: list[Path], known: set[str], settings: ExtractSettings) -> Iterator[FileResult | str]:
-    """Files still to process, or a result for those decided without parsing."""
+def _pending(files: list[Path], known: set[str], settings: ExtractSettings,
+             copies: dict[str, list[str]]) -> Iterator[FileResult | str]:
+    """Files still to process, or a result for those decided without parsing;
+    a file with the same content as one read earlier in this run is put in
+    `copies` (sha256 -> the first path, then its copies), to share its outcome."""
+    first: dict[str, str] = {}
     limit = settings.max_mb * 1024 * 1024
     for f in files:
         try:
@@ -122,16 +194,19 @@ def _pending(files: list[Path], known: set[str], settings: ExtractSettings) -> I
             yield FileResult(str(f), "failed", reason="broken link: its target is missing" if broken
                              else f"cannot read: {e.strerror or e}")
             continue
-        if digest in known:
+        if digest in first:
+            copies.setdefault(digest, [first[digest]]).append(str(f))
+        elif digest in known:
             yield FileResult(str(f), "skipped", reason="already loaded", sha256=digest)
         else:
-            known.add(digest)
+            first[digest] = str(f)
             yield str(f)
 
 
-def run(files: list[Path], engine, settings: ExtractSettings, *, jobs: int = 1,
-        commune: str | None = None, on_result: Callable[[FileResult], None] = lambda r: None) -> list[FileResult]:
-    """Ingest `files` into `engine`; every file ends as one FileResult."""
+def run(files: list[Path], engine, settings: ExtractSettings, *, jobs: int = 1, commune: str | None = None,
+        limits: Limits = Limits(), on_result: Callable[[FileResult], None] = lambda r: None) -> list[FileResult]:
+    """Ingest `files` into `engine`; every file ends as one FileResult. Files are
+    read in `jobs` worker processes (one at least), each file under `limits`."""
     store_registry.sync(engine, load_registry(), load_catalog())
     registry = store_registry.load(engine)
     known = load.loaded_hashes(engine)
@@ -149,6 +224,8 @@ def run(files: list[Path], engine, settings: ExtractSettings, *, jobs: int = 1,
             return done(failure)
         try:
             saved = load.save_document(engine, doc, units)
+        except DatabaseUnavailable:   # full, read-only, locked, gone: no file can load, the batch stops
+            raise
         except StoreError as e:
             return done(FileResult(path, "failed", reason=str(e), sha256=doc.sha256))
         except Exception as e:
@@ -157,30 +234,35 @@ def run(files: list[Path], engine, settings: ExtractSettings, *, jobs: int = 1,
         reason = None if saved.status == "loaded" else "already loaded"
         done(FileResult(path, saved.status, saved.rows, reason, doc.sha256, warnings=doc.warnings))
 
-    todo = _pending(files, known, settings)
-    if jobs <= 1:
-        _init(registry, settings, commune)
-        for item in todo:
-            done(item) if isinstance(item, FileResult) else save(item, _process(item))
-        return results
-
-    workers = _Workers(jobs, (registry, settings, commune, True))
+    copies: dict[str, list[str]] = {}
+    todo = _pending(files, known, settings, copies)
+    workers = _Workers(jobs, (registry, settings, commune, limits), limits)
     try:
         workers.run(todo, done, save)
     except BaseException:   # Ctrl-C or a store error: stop the workers now, not after their queue
         workers.stop()
         raise
     workers.pool.shutdown()
+    by_path = {r.path: r for r in results}
+    for first, *others in copies.values():
+        origin = by_path[first]
+        for path in others:
+            if origin.status == "failed":
+                done(FileResult(path, "failed", reason=f"{origin.reason} (same content as {first})"))
+            else:
+                done(FileResult(path, "skipped", reason=f"already loaded (same content as {first})", sha256=origin.sha256))
     return results
 
 
 class _Workers:
     """Worker processes that survive one of them dying (out of memory, a crash
-    in a library): the files then in flight are retried one at a time, so
-    only a file that kills its worker on its own fails."""
+    in a library) or sticking past its file's time limit where Python cannot
+    interrupt it: the pool is then replaced, the stuck file fails, and the
+    other files in flight are retried one at a time, so only a file that
+    kills its worker on its own fails."""
 
-    def __init__(self, jobs: int, initargs: tuple):
-        self.jobs, self.initargs = jobs, initargs
+    def __init__(self, jobs: int, initargs: tuple, limits: Limits):
+        self.jobs, self.initargs, self.limits = jobs, initargs, limits
         self.pool = self._new()
         self.broken = False
 
@@ -194,13 +276,31 @@ class _Workers:
             if isinstance(item, FileResult):
                 done(item)
                 continue
+            self._fresh()
             inflight[self.pool.submit(_process, item)] = item
             if len(inflight) >= 2 * self.jobs:
                 self._drain(inflight, save, FIRST_COMPLETED)
-        self._drain(inflight, save, ALL_COMPLETED)
+        while inflight:
+            self._drain(inflight, save, ALL_COMPLETED)
 
     def _drain(self, inflight: dict, save, how: str) -> None:
-        finished, _ = wait(inflight, return_when=how)
+        started: dict = {}
+        while True:
+            finished, _ = wait(inflight, timeout=1, return_when=how)
+            if finished:
+                break
+            now = time.monotonic()
+            for fut in inflight:
+                if fut.running():
+                    started.setdefault(fut, now)
+            stuck = [f for f, t in started.items() if now - t > self.limits.timeout_s + _GRACE_S]
+            if stuck:
+                for fut in stuck:
+                    path = inflight.pop(fut)
+                    save(path, (None, FileResult(path, "failed", reason=self.limits.timeout_reason())))
+                self._kill()
+                finished = set()
+                break
         suspects = []
         for fut in finished:
             path = inflight.pop(fut)
@@ -211,24 +311,38 @@ class _Workers:
             except Exception as e:   # e.g. a result that cannot be unpickled
                 save(path, (None, FileResult(path, "failed", reason=f"worker error: {type(e).__name__}: {e}",
                                              detail=traceback.format_exc())))
-        if suspects:
+        if suspects or (self.broken and inflight):
             self.broken = True
             suspects += inflight.values()   # the rest in flight died with the pool
             inflight.clear()
             for path in suspects:
                 self._alone(path, save)
 
-    def _alone(self, path: str, save) -> None:
+    def _fresh(self) -> None:
+        """Replace a pool that lost a worker before giving it more work."""
         if self.broken:
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool, self.broken = self._new(), False
+
+    def _alone(self, path: str, save) -> None:
+        self._fresh()
         try:
-            outcome = self.pool.submit(_process, path).result()
+            outcome = self.pool.submit(_process, path).result(timeout=self.limits.timeout_s + _GRACE_S)
+        except FutureTimeout:
+            self._kill()
+            outcome = None, FileResult(path, "failed", reason=self.limits.timeout_reason())
         except BrokenProcessPool:
             self.broken = True
             outcome = None, FileResult(path, "failed", reason="the reader process died on this file "
                                        "(out of memory, or a crash in a library)", detail=traceback.format_exc())
         save(path, outcome)
+
+    def _kill(self) -> None:
+        """Kill the pool's processes at once; the next file gets a new pool."""
+        for proc in list(getattr(self.pool, "_processes", {}).values()):
+            proc.kill()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.broken = True
 
     def stop(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)

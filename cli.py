@@ -23,9 +23,20 @@ from ingest.exceptions import ChitieuError
 from normalize.text import fold
 from store import StoreError, connect
 from store import units as store_units
-from store.export import CSV_COLUMNS, flat, iter_records
+from store.export import CSV_COLUMNS, flat, iter_records, spreadsheet_safe
 
 DB_HELP = "Database: a SQLite file path or URL (default ./chitieu.db, or $CHITIEU_DB), or postgresql+psycopg://user@host/db."
+RAW_FORMULAS = click.option("--raw-formulas", is_flag=True,
+                            help="Write cells starting with = + - @ as they are (by default a ' is put before them "
+                                 "so a spreadsheet shows them instead of running them).")
+
+
+def shown(path: str) -> str:
+    """A file name safe to print: one holding control characters (a newline, a
+    terminal escape) or bytes that are not UTF-8 is shown quoted and escaped."""
+    if path.isprintable() and not any(0xD800 <= ord(c) < 0xE000 for c in path):
+        return path
+    return repr(path)
 
 
 def fail(message: str, hint: str | None = None, code: int = 1):
@@ -53,17 +64,17 @@ class Progress:
     def __call__(self, r: batch.FileResult) -> None:
         self.done += 1
         self.rows += r.rows
-        name = os.path.basename(r.path) or r.path
+        name = shown(os.path.basename(r.path) or r.path)
         if r.status == "failed":
             self.failed += 1
-            self._line(f"error: {r.path}: {r.reason}")
+            self._line(f"error: {shown(r.path)}: {r.reason}")
             if self.verbose and r.detail:
                 self._line(r.detail.rstrip())
         elif not self.live:
             self._line(f"{r.status}: {name}" + (f" ({r.rows} rows)" if r.status == "loaded" else f" ({r.reason})"))
         if self.verbose:
             for warning in r.warnings:
-                self._line(f"warning: {r.path}: {warning}")
+                self._line(f"warning: {shown(r.path)}: {warning}")
         if self.live:
             rate = self.done / max(time.monotonic() - self.start, 1e-6)
             width = 24
@@ -94,6 +105,13 @@ def main():
     """
 
 
+def output_path(ctx, param, value):
+    """An output file's folder must exist: a usage error (exit 2) names it."""
+    if value and value != "-" and not Path(value).resolve().parent.is_dir():
+        raise click.BadParameter(f"the folder {str(Path(value).resolve().parent)!r} does not exist; create it first")
+    return value
+
+
 @main.command(short_help="Load plan files or folders into the database.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--db", metavar="URL", help=DB_HELP)
@@ -106,9 +124,14 @@ def main():
 @click.option("--encoding", help="Text encoding of TSV files, when detection gets it wrong (e.g. cp1258, utf-16).")
 @click.option("--ocr", is_flag=True, help="OCR scanned PDF pages (ruled tables) with Tesseract instead of refusing them; "
               "pages it cannot read reliably are still refused.")
-@click.option("--report", type=click.Path(dir_okay=False, writable=True), help="Write a JSON report of every file.")
+@click.option("--file-timeout", type=click.FloatRange(0, min_open=True), default=batch.Limits.timeout_s, show_default=True,
+              metavar="SECONDS", help="Give up on a file whose reading takes longer than this.")
+@click.option("--file-memory", type=click.FloatRange(0, min_open=True), default=batch.Limits.memory_mb, show_default=True,
+              metavar="MB", help="Give up on a file whose reading needs more memory than this.")
+@click.option("--report", type=click.Path(dir_okay=False, writable=True), callback=output_path,
+              help="Write a JSON report of every file.")
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of failures and what readers skipped.")
-def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, report, verbose):
+def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, file_timeout, file_memory, report, verbose):
     """Load plan files (TSV, DOCX, PDF) or folders of them into the database.
 
     Each file is loaded in one transaction, all of it or none; a file already
@@ -126,7 +149,8 @@ def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, report, ve
     for r in missing:
         progress(r)
     try:
-        results = missing + batch.run(files, engine, settings, jobs=jobs, commune=commune, on_result=progress)
+        results = missing + batch.run(files, engine, settings, jobs=jobs, commune=commune,
+                                      limits=batch.Limits(file_timeout, file_memory), on_result=progress)
     except ChitieuError as e:        # the database, or registry data that cannot be used
         progress.close()
         fail(e.reason, e.hint)
@@ -140,7 +164,8 @@ def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, report, ve
     counts = {s: [r for r in results if r.status == s] for s in ("loaded", "skipped", "failed")}
     rows = sum(r.rows for r in counts["loaded"])
     if report:
-        Path(report).write_text(json.dumps({s: [{k: v for k, v in vars(r).items() if k != "detail"} for r in rs]
+        Path(report).write_text(json.dumps({s: [{k: shown(v) if k == "path" else v for k, v in vars(r).items()
+                                                 if k != "detail"} for r in rs]
                                             for s, rs in counts.items()}, ensure_ascii=False, indent=1), "utf-8")
     click.echo(f"{len(counts['loaded'])} loaded ({rows} rows), {len(counts['skipped'])} skipped as already loaded, "
                f"{len(counts['failed'])} failed")
@@ -150,14 +175,15 @@ def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, report, ve
 @main.command(short_help="Write every target row as JSONL or CSV.")
 @click.option("--db", metavar="URL", help=DB_HELP)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-",
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-", callback=output_path,
               help="Output file (default stdout).")
-def export(db, fmt, output):
+@RAW_FORMULAS
+def export(db, fmt, output, raw_formulas):
     """Write every target row: JSONL per the export contract, or a flat CSV
     (UTF-8 with BOM, so Excel shows Vietnamese correctly)."""
     engine = open_db(db)
     if fmt == "csv":
-        write_csv((flat(r) for r in iter_records(engine)), CSV_COLUMNS, output)
+        write_csv((flat(r) for r in iter_records(engine)), CSV_COLUMNS, output, raw_formulas)
     else:
         with opened(output) as out:
             for record in iter_records(engine):
@@ -173,12 +199,12 @@ def opened(output: str, encoding: str = "utf-8"):
     return open(output, "w", encoding=encoding, newline="")
 
 
-def write_csv(rows, columns: list[str], output: str) -> None:
+def write_csv(rows, columns: list[str], output: str, raw_formulas: bool = False) -> None:
     """CSV with BOM to a file (Excel-friendly), plain UTF-8 to stdout."""
     with opened(output, "utf-8-sig") as out:
         writer = csv.DictWriter(out, columns, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(rows if raw_formulas else map(spreadsheet_safe, rows))
 
 
 @main.command()
@@ -187,8 +213,9 @@ def write_csv(rows, columns: list[str], output: str) -> None:
 @click.option("--below", type=float, help="Only numeric targets whose value is below this.")
 @click.option("--above", type=float, help="Only numeric targets whose value is above this.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", help="Output file (default stdout).")
-def targets(code, db, below, above, fmt, output):
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", callback=output_path, help="Output file (default stdout).")
+@RAW_FORMULAS
+def targets(code, db, below, above, fmt, output, raw_formulas):
     """One indicator across all communes: commune, target, lead agency.
 
     \b
@@ -199,7 +226,7 @@ def targets(code, db, below, above, fmt, output):
     engine.dispose()
     columns = ["commune", "target", "lead", "source", "row_no", "target_op", "target_value", "target_unit"]
     if fmt == "csv":
-        return write_csv(rows, columns, output)
+        return write_csv(rows, columns, output, raw_formulas)
     if not rows:
         click.echo(f"no rows linked to indicator {code!r}", err=True)
         return
@@ -338,10 +365,11 @@ def units_list(db):
 @units.command("export", short_help="Write the registry and decisions as CSV.")
 @click.argument("folder", type=click.Path(file_okay=False))
 @click.option("--db", metavar="URL", help=DB_HELP)
-def units_export(folder, db):
+@RAW_FORMULAS
+def units_export(folder, db, raw_formulas):
     """Write FOLDER/units.csv and FOLDER/decisions.csv to share with another province."""
     engine = open_db(db)
-    for path in store_units.export_csv(engine, Path(folder)):
+    for path in store_units.export_csv(engine, Path(folder), raw_formulas):
         click.echo(str(path))
     engine.dispose()
 

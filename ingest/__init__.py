@@ -26,6 +26,12 @@ def _reader(fmt: str):
     return lambda data, settings: tsv.read(data, settings.encoding)
 
 
+def printable_name(name: str) -> str:
+    """A file name as text any database stores: bytes that are not UTF-8
+    (kept by the OS as surrogate escapes) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def extract(path: str | os.PathLike, settings: ExtractSettings | dict | None = None) -> Document:
     """Read one file into a Document; raises ExtractError (one-line reason) on bad input."""
     settings = ExtractSettings.resolve(settings)
@@ -40,7 +46,7 @@ def extract(path: str | os.PathLike, settings: ExtractSettings | dict | None = N
     except IsADirectoryError:
         raise ExtractError("is a directory") from None
     except FileNotFoundError:
-        raise ExtractError("no such file") from None
+        raise ExtractError("the file vanished before it was read", "was it moved or deleted during the run?") from None
     except OSError as e:
         raise ExtractError(f"cannot read file: {e.strerror or e}") from None
     if not data.strip():
@@ -56,8 +62,8 @@ def extract(path: str | os.PathLike, settings: ExtractSettings | dict | None = N
                            "check that the table has a header row (STT, Nội dung, Đơn vị chủ trì …)")
         raise NoTables("no appendix table found (no header row naming the indicator and agency columns)")
     return Document(
-        source=path.name,
-        path=str(path),
+        source=printable_name(path.name),
+        path=printable_name(str(path)),
         sha256=hashlib.sha256(data).hexdigest(),
         format=fmt,
         meta=plan_meta(extraction.title_lines),

@@ -35,6 +35,7 @@ from __future__ import annotations
 import math
 import re
 import statistics
+from collections import Counter
 import unicodedata
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -73,16 +74,40 @@ class _Page:
     items: list = field(default_factory=list)   # _Text and FoundTable
 
 
+def _upright(page):
+    """The page turned so that most of its text reads left to right: a page
+    whose /Rotate (or content) leaves the text sideways or upside down is
+    re-read with the rotation that undoes it."""
+    angles = Counter(round(math.degrees(math.atan2(c["matrix"][1], c["matrix"][0])) / 90) % 4 * 90
+                     for c in page.chars[:2000] if c["text"].strip())
+    if not angles or angles.most_common(1)[0][0] == 0:
+        return page
+    turn = (page.rotation + angles.most_common(1)[0][0]) % 360
+    page.close()
+    page.page_obj.attrs["Rotate"] = turn
+    page.page_obj.rotate = turn
+    return pdfplumber.page.Page(page.pdf, page.page_obj, page.page_number, page.initial_doctop)
+
+
+def _without_trailing_bytes(data: bytes) -> bytes:
+    """The PDF up to its last end-of-file marker: bytes a mailer or a download
+    appended after it are dropped; no marker at all means a truncated file."""
+    end = data.rfind(b"%%EOF")
+    if end < 0:
+        raise DamagedFile("truncated PDF (no end-of-file marker)", "download or export the file again")
+    return data[:end + 5]
+
+
 def read(data: bytes, settings: ExtractSettings) -> Extraction:
     """Blocks (one per table per page) and title lines of a PDF."""
-    if b"%%EOF" not in data[-2048:]:
-        raise DamagedFile("truncated PDF (no end-of-file marker)", "download or export the file again")
+    data = _without_trailing_bytes(data)
     pages: list[_Page] = []
     scanned: list[int] = []
     try:
         with pdfplumber.open(BytesIO(data), password=settings.password or "") as pdf:
             for number, page in enumerate(pdf.pages, 1):
                 try:
+                    page = _upright(page)
                     read_page = _read_page(page, number, settings)
                 finally:
                     page.close()
@@ -99,6 +124,8 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
                 raise EncryptedFile("wrong password for this PDF", "check --password") from None
             raise EncryptedFile("password-protected PDF", "use --password") from None
         raise DamagedFile(f"damaged PDF: {_reason(cause)}", "open and re-save it, or export it again") from e
+    except MemoryError:
+        raise
     except Exception as e:  # pdfminer raises assorted errors on malformed objects
         raise DamagedFile(f"damaged PDF: {_reason(e)}", "open and re-save it, or export it again") from e
     if settings.ocr:

@@ -1,29 +1,58 @@
 """Which reader a file needs, from its bytes rather than its name."""
 from __future__ import annotations
 
+import posixpath
+import re
 import zipfile
 from io import BytesIO
+from xml.etree import ElementTree
 
 from .exceptions import EncryptedFile, UnsupportedFormat
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_PDF_HEADER = re.compile(rb"%PDF-\d\.\d")
+# Office Open XML main parts by content type: (kind, what the file is).
+_OFFICE = [("wordprocessingml.", "docx"), ("ms-word.", "docx"), ("spreadsheetml.", "xlsx"), ("ms-excel.", "xlsx"),
+           ("presentationml.", "pptx"), ("ms-powerpoint.", "pptx")]
+
+
+def office_main_part(archive: zipfile.ZipFile) -> tuple[str, str] | None:
+    """(kind, main part name) of an Office Open XML file, read from its
+    [Content_Types].xml (the part may have any name), or None."""
+    try:
+        types = ElementTree.fromstring(archive.read("[Content_Types].xml")[:1 << 20])
+    except (KeyError, ValueError, ElementTree.ParseError, zipfile.BadZipFile, OSError, EOFError, RuntimeError):
+        return None
+    for override in types:
+        content_type, part = override.get("ContentType") or "", (override.get("PartName") or "").lstrip("/")
+        if content_type.endswith(".main+xml"):
+            for marker, kind in _OFFICE:
+                if marker in content_type:
+                    return kind, posixpath.normpath(part)
+    return None
 
 
 def sniff(data: bytes, name: str) -> str:
     """'pdf', 'docx' or 'tsv'; raises UnsupportedFormat with a fix when none fits."""
     head = data[:1024]
-    if b"%PDF-" in head:
+    pdf = _PDF_HEADER.search(head)
+    if pdf and (pdf.start() == 0 or b"endobj" in data or b"xref" in data):   # not a text that names "%PDF-1.7"
         return "pdf"
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         try:
-            names = zipfile.ZipFile(BytesIO(data)).namelist()
+            archive = zipfile.ZipFile(BytesIO(data))
+            names = archive.namelist()
         except zipfile.BadZipFile:
             raise UnsupportedFormat("truncated or damaged ZIP/DOCX file", "re-save or re-download it") from None
-        if "word/document.xml" in names:
+        kind = (office_main_part(archive) or ("", ""))[0]
+        if kind == "docx" or (not kind and "word/document.xml" in names):
             return "docx"
+        if kind == "pptx":
+            raise UnsupportedFormat("a PowerPoint presentation, not a plan document",
+                                    "ingest the plan itself as PDF, DOCX or TSV")
         if "content.xml" in names and "mimetype" in names:
             raise UnsupportedFormat("an OpenDocument (LibreOffice) file", "save it as .docx in LibreOffice and ingest that")
-        if "xl/workbook.xml" in names:
+        if kind == "xlsx" or "xl/workbook.xml" in names:
             raise UnsupportedFormat("an Excel workbook", "save the sheet as Text (Tab delimited) and ingest that file")
         raise UnsupportedFormat("a ZIP archive that is not a Word document", "unpack it and ingest the files inside")
     if data.startswith(_OLE):

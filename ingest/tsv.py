@@ -23,8 +23,9 @@ from .model import Block, Extraction, SourceRow
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
-def decode(data: bytes, encoding: str | None = None) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1258."""
+def decode(data: bytes, encoding: str | None = None, warnings: list[str] | None = None) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1258 — line by
+    line when a file mixes the two (named in `warnings`)."""
     if encoding:
         try:
             return unicodedata.normalize("NFC", data.decode(encoding))
@@ -43,33 +44,63 @@ def decode(data: bytes, encoding: str | None = None) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1258")
-        except UnicodeDecodeError:
-            raise EncodingError("not UTF-8 nor Windows-1258 text", "use --encoding, or re-save as UTF-8") from None
+        text = _mixed(data, warnings if warnings is not None else [])
     return unicodedata.normalize("NFC", text)
 
 
+def _mixed(data: bytes, warnings: list[str]) -> str:
+    """Windows-1258 text, where lines that are valid UTF-8 with non-ASCII
+    letters (pasted from another file) are read as UTF-8."""
+    lines, legacy, utf8 = [], [], 0
+    for n, line in enumerate(data.split(b"\n"), 1):
+        try:
+            lines.append(line.decode("utf-8"))
+            utf8 += not line.isascii()
+        except UnicodeDecodeError:
+            try:
+                lines.append(line.decode("cp1258"))
+            except UnicodeDecodeError:
+                raise EncodingError(f"line {n} is neither UTF-8 nor Windows-1258 text",
+                                    "use --encoding, or re-save as UTF-8") from None
+            legacy.append(n)
+    if utf8:
+        shown = ", ".join(map(str, legacy[:5])) + (" …" if len(legacy) > 5 else "")
+        warnings.append(f"mixed encodings: line(s) {shown} read as Windows-1258, the others as UTF-8")
+    return "\n".join(lines)
+
+
 _QUOTED_CELL = re.compile(r'(?:^|\t)"', re.M)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")   # only these end a row; \v, \f, U+2028, NEL … are inside a cell
+_SWALLOWED = re.compile(r"\n[^\n]*\t[^\n]*\t")   # a quoted "cell" holding whole rows: its quote never closed
 
 
-def _records(text: str):
+def _lines(text: str) -> list[str]:
+    lines = _LINE_BREAK.split(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+def _records(text: str, warnings: list[str]) -> list[tuple[int, list[str]]]:
     """(line number, cells) per record. Excel's "Text (Tab delimited)" quotes
-    a cell holding a tab, a line break or a quote; such files are read as CSV."""
+    a cell holding a tab, a line break or a quote; such files are read as CSV,
+    unless a quote that never closes would swallow the rows after it."""
+    plain = [(n, line.split("\t")) for n, line in enumerate(_lines(text), 1)]
     if not _QUOTED_CELL.search(text):
-        for n, line in enumerate(text.splitlines(), 1):
-            yield n, line.split("\t")
-        return
+        return plain
     reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t")
-    start = 1
+    records, start = [], 1
     for cells in reader:
-        yield start, cells
+        if any("\n" in c and _SWALLOWED.search(c) for c in cells):
+            warnings.append(f"line {start}: a quote that never closes; quotes read as text")
+            return plain
+        records.append((start, cells))
         start = reader.line_num + 1
+    return records
 
 
 def read(data: bytes, encoding: str | None = None) -> Extraction:
-    text = decode(data, encoding)
-    records = [(n, cells) for n, cells in _records(text)]
+    warnings: list[str] = []
+    text = decode(data, encoding, warnings)
+    records = _records(text, warnings)
     blocks: list[Block] = []
     titles: list[str] = []
     current: Block | None = None
@@ -88,7 +119,7 @@ def read(data: bytes, encoding: str | None = None) -> Extraction:
             if not blocks:
                 titles.append(filled[0])
             current, after_break = None, False
-    return Extraction(blocks=blocks, title_lines=titles)
+    return Extraction(blocks=blocks, title_lines=titles, warnings=warnings)
 
 
 def _text_line(records: list[tuple[int, list[str]]], k: int) -> bool:

@@ -31,6 +31,7 @@ from .columns import assign_roles, is_header_row
 from .exceptions import NoTables, TooLarge, UnsupportedFormat
 from .model import INDICATOR, NUMBER, Block, Extraction, SourceRow
 from .settings import ExtractSettings
+from .sniff import office_main_part
 
 _MAIN = "word/document.xml"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True)
@@ -82,7 +83,9 @@ class _Package:
         except (zipfile.BadZipFile, OSError, ValueError):
             raise UnsupportedFormat("truncated or damaged DOCX file", "re-save or re-download it") from None
         names = {i.filename for i in infos}
-        if _MAIN not in names:
+        found = office_main_part(self.zip)
+        main = found[1] if found and found[0] == "docx" and found[1] in names else _MAIN
+        if main not in names:
             raise UnsupportedFormat("a ZIP archive that is not a Word document", "open it in Word and save as .docx")
         limit = max_mb * 1024 * 1024
         total = sum(i.file_size for i in infos)
@@ -92,14 +95,15 @@ class _Package:
                            f"{biggest.file_size / 1048576:.0f} MB), over the {max_mb:g} MB limit",
                            "raise --max-mb if the file is genuine; it may be a zip bomb")
         self.names = names
-        self.document = self.xml(_MAIN)
+        self.document = self.xml(main)
         self.w = etree.QName(self.document).namespace
-        self.rels = self._rels("word/_rels/document.xml.rels")
+        folder, name = posixpath.split(main)
+        self.rels = self._rels(posixpath.join(folder, "_rels", name + ".rels"))
 
     def xml(self, name: str):
         try:
             return etree.fromstring(self.zip.read(name), _PARSER)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError,
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError,
                 etree.XMLSyntaxError):
             raise UnsupportedFormat(f"damaged Word document ({name} cannot be read)",
                                     "open it in Word or LibreOffice and save it again") from None

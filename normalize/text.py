@@ -13,7 +13,8 @@ from functools import lru_cache
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
 _LOOKALIKES = {ord("\u00d0"): "Đ", ord("\u00f0"): "đ", ord("\u0189"): "Đ"}
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_CONTROLS = {c: None if c not in (9, 10, 11, 12, 13) else " " for c in range(32)} | {0x7F: None}  # PostgreSQL refuses NUL
+_CONTROLS = ({c: None if c not in (9, 10, 11, 12, 13, 28, 29, 30, 31) else " " for c in range(32)} | {0x7F: None}   # PostgreSQL refuses NUL
+             | {c: " " for c in (0x85, 0x2028, 0x2029)} | dict.fromkeys(range(0xD800, 0xE000)))  # lone surrogates
 
 _LATEX = {
     r"\geqslant": "≥", r"\leqslant": "≤", r"\geq": "≥", r"\leq": "≤", r"\ge": "≥", r"\le": "≤",

@@ -1,6 +1,7 @@
 """Opening a store: SQLite file or PostgreSQL URL, schema migrated to head."""
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -9,13 +10,17 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from .exceptions import StoreError
+from .exceptions import DatabaseUnavailable, StoreError
 
 DEFAULT_URL = "sqlite:///chitieu.db"
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+CONNECT_TIMEOUT_S = 10        # a server that accepts the connection and never answers
+STATEMENT_TIMEOUT_S = 300     # PostgreSQL gives up on a statement after this
+SQLITE_BUSY_S = 60            # a SQLite writer waits this long for another's lock
 _LOCK_ID = 727274  # advisory lock serialising migrations between concurrent loaders
+_DECISIONS_LOCK_ID = 727275  # serialises a clerk's decision with documents being stored
 
 
 def database_url(url: str | None) -> str:
@@ -34,7 +39,7 @@ def _sqlite_pragmas(dbapi_conn, _record):
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=60000")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_S * 1000}")
     cur.close()
 
 
@@ -49,11 +54,21 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(writer=True)
 
 
+def lock_decisions(conn) -> None:
+    """Within a writing transaction: wait until no decision or document is
+    being stored, so a clerk's decision and a loader's document each see the
+    other (SQLite writers are serialised already by BEGIN IMMEDIATE)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _DECISIONS_LOCK_ID})
+
+
 def connect(url: str | None = None) -> Engine:
     """An engine on a migrated store; StoreError with a hint when unreachable."""
     url = database_url(url)
+    connect_args = {"connect_timeout": CONNECT_TIMEOUT_S,
+                    "options": f"-c statement_timeout={STATEMENT_TIMEOUT_S * 1000}"} if url.startswith("postgresql") else {}
     try:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     except (SQLAlchemyError, ImportError, ValueError) as e:
         raise StoreError(f"bad database URL {url!r}: {e}", "use sqlite:///file.db or postgresql+psycopg://user@host/db") from None
     if engine.dialect.name not in ("sqlite", "postgresql"):
@@ -64,10 +79,43 @@ def connect(url: str | None = None) -> Engine:
     try:
         migrate(engine)
     except SQLAlchemyError as e:
-        raise StoreError(f"cannot open database {engine.url.render_as_string(hide_password=True)}: "
-                         f"{str(e.orig if hasattr(e, 'orig') else e).strip().splitlines()[0]}",
-                         "check --db; is the server running and the database created?") from None
+        raise explain(e, engine) from None
     return engine
+
+
+def guarded(fn):
+    """A store function whose database failures (OperationalError: full,
+    read-only, locked, unreachable) raise DatabaseUnavailable with one line."""
+    @functools.wraps(fn)
+    def call(engine, *args, **kwargs):
+        try:
+            return fn(engine, *args, **kwargs)
+        except OperationalError as e:
+            raise explain(e, engine) from None
+    return call
+
+
+def explain(error: SQLAlchemyError, engine: Engine) -> DatabaseUnavailable:
+    """A driver error as one line that names the database and what to check."""
+    where = engine.url.database if engine.dialect.name == "sqlite" else engine.url.render_as_string(hide_password=True)
+    cause = str(getattr(error, "orig", None) or error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    lowered = cause.lower()
+    if "disk is full" in lowered or "no space left" in lowered:
+        return DatabaseUnavailable(f"the disk holding {where} is full", "free some space, then rerun the same command")
+    if "readonly" in lowered or "read-only" in lowered or "unable to open database file" in lowered:
+        return DatabaseUnavailable(f"cannot write the database {where}: {cause}",
+                          "check the permissions of the file and its folder, or give --db another path")
+    if "database is locked" in lowered:
+        return DatabaseUnavailable(f"the database {where} stayed locked for over {SQLITE_BUSY_S} s",
+                          "another program holds it: close it or wait for the other loader, then rerun")
+    if "statement timeout" in lowered:
+        return DatabaseUnavailable(f"the database {where} did not answer within {STATEMENT_TIMEOUT_S} s",
+                          "check the server's load and locks, then rerun")
+    if "timeout expired" in lowered or "could not connect" in lowered or "connection refused" in lowered:
+        return DatabaseUnavailable(f"cannot reach the database {where}: {cause}",
+                          "is the server running and reachable? check --db")
+    return DatabaseUnavailable(f"database error on {where}: {cause}",
+                               "check --db; is the server running and the database created?")
 
 
 def migrate(engine: Engine) -> None:
@@ -75,9 +123,14 @@ def migrate(engine: Engine) -> None:
     loaders); a database already there is only read, so readers never wait."""
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
+    scripts = ScriptDirectory.from_config(cfg)
     with engine.connect() as conn:
-        if MigrationContext.configure(conn).get_current_revision() == ScriptDirectory.from_config(cfg).get_current_head():
-            return
+        current = MigrationContext.configure(conn).get_current_revision()
+    if current == scripts.get_current_head():
+        return
+    if current is not None and current not in {s.revision for s in scripts.walk_revisions()}:
+        raise StoreError(f"this database was written by a newer chitieu (revision {current})",
+                         "upgrade chitieu (pip install -U chitieu) to read it")
     with writer(engine).begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})

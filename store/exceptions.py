@@ -8,3 +8,7 @@ class StoreError(ChitieuError):
 
 class UnknownUnit(StoreError):
     """A clerk named a canonical unit that is not in the registry."""
+
+
+class DatabaseUnavailable(StoreError):
+    """The database cannot take any document now (full, read-only, locked, unreachable)."""

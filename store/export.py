@@ -91,6 +91,21 @@ def target_text(t: dict | None) -> str:
     return _OPS[t["op"]] + value + ("" if unit == "%" or not unit else " ") + unit + (f"/{t['per']}" if t["per"] else "")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(row: dict) -> dict:
+    """A CSV row a spreadsheet cannot run: a text cell that starts like a
+    formula ("=HYPERLINK(…)", "+", "-", "@") gets a leading "'" (OWASP CSV
+    injection); the database and JSONL keep the true text."""
+    return {k: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for k, v in row.items()}
+
+
+def spreadsheet_text(value: str) -> str:
+    """The true text of a cell `spreadsheet_safe` wrote (for reading our own CSV back)."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
+
 def flat(record: dict) -> dict:
     """One export record as a flat CSV row (agencies joined with "; ")."""
     doc, t, d = record["document"], record["target"] or {}, record["deadline"] or {}

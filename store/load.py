@@ -9,8 +9,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from normalize.model import NormalizedDocument, TargetRow
 from normalize.names import key as mention_key
 
-from .db import writer
-from .models import AssignmentT, DocumentT, TargetRowT, UnitT
+from .db import guarded, lock_decisions, writer
+from .models import AssignmentT, DecisionT, DocumentT, TargetRowT, UnitT
 
 
 @dataclass
@@ -19,6 +19,7 @@ class LoadResult:
     rows: int
 
 
+@guarded
 def loaded_hashes(engine: Engine) -> set[str]:
     """sha256 of every stored document, to skip files already loaded."""
     with engine.connect() as conn:
@@ -52,15 +53,31 @@ def _row_values(document_id: int, position: int, r: TargetRow) -> dict:
     )
 
 
+@guarded
 def unit_ids(engine: Engine) -> dict[str, int]:
     """Canonical unit name -> id, read once per batch."""
     with engine.connect() as conn:
         return {name: id_ for id_, name in conn.execute(select(UnitT.id, UnitT.name))}
 
 
+def _apply_decisions(conn, assignments: list[dict]) -> None:
+    """Apply the clerks' newest decisions to the assignments about to be stored,
+    read in the storing transaction: a decision made while a loader runs (after
+    its workers read the registry) still reaches every document stored after it."""
+    keys = {a["mention_key"] for a in assignments}
+    decided = dict(conn.execute(select(DecisionT.mention_key, DecisionT.unit_id)
+                                .where(DecisionT.mention_key.in_(keys)).order_by(DecisionT.id)).all())
+    for a in assignments:
+        unit_id = decided.get(a["mention_key"])
+        if unit_id is not None:
+            a.update(unit_id=unit_id, status="confirmed", score=100.0)
+
+
+@guarded
 def save_document(engine: Engine, doc: NormalizedDocument, units: dict[str, int]) -> LoadResult:
     """Store a document, its rows and assignments in one transaction; `units`
-    maps canonical names to ids (a name it lacks is stored unresolved)."""
+    maps canonical names to ids (a name it lacks is stored unresolved).
+    Raises DatabaseUnavailable when the database cannot take it (full, read-only …)."""
     with writer(engine).begin() as conn:
         document_id = _insert_document(conn, doc)
         if document_id is None:
@@ -78,5 +95,7 @@ def save_document(engine: Engine, doc: NormalizedDocument, units: dict[str, int]
                 for row_id, r in zip(ids, doc.rows) for j, m in enumerate(r.assignments)
             ]
             if assignments:
+                lock_decisions(conn)
+                _apply_decisions(conn, assignments)
                 conn.execute(insert(AssignmentT), assignments)
         return LoadResult("loaded", len(doc.rows))

@@ -11,7 +11,7 @@ from normalize.indicators import Indicator
 from normalize.registry import Registry, Unit
 from normalize.names import key
 
-from .db import writer
+from .db import guarded, writer
 from .models import AliasT, DecisionT, IndicatorT, UnitT
 
 
@@ -22,6 +22,7 @@ def _insert_ignore(conn, table, rows: list[dict], keys: list[str]) -> None:
         conn.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=keys), rows)
 
 
+@guarded
 def sync(engine: Engine, registry: Registry, catalog: list[Indicator]) -> None:
     """Add the units, aliases and indicators the database does not have yet."""
     with writer(engine).begin() as conn:
@@ -38,6 +39,7 @@ def sync(engine: Engine, registry: Registry, catalog: list[Indicator]) -> None:
                                           for i in catalog if i.code not in codes], ["code"])
 
 
+@guarded
 def load(engine: Engine) -> Registry:
     """The registry as stored: every unit with its aliases, and the newest
     clerk decision per mention."""

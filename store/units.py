@@ -22,8 +22,9 @@ from normalize.matching import Matcher
 from normalize.names import key as mention_key
 from normalize.text import clean, fold
 
-from .db import writer
+from .db import guarded, lock_decisions, writer
 from .exceptions import StoreError, UnknownUnit
+from .export import spreadsheet_safe, spreadsheet_text
 from .models import AliasT, AssignmentT, DecisionT, DocumentT, TargetRowT, UnitT, utcnow
 from .registry import load as load_registry
 
@@ -87,6 +88,7 @@ def _unit_id(s: Session, name: str) -> int:
                       "check the spelling with 'chitieu units list', or add it with --new")
 
 
+@guarded
 def resolve(engine: Engine, mention: str, to: str | None, *, new: bool = False, kind: str = "",
             level: str = "commune", by: str = "clerk", at: datetime | None = None) -> int:
     """Settle `mention` — every mention with its key — as unit `to` (a new
@@ -99,6 +101,7 @@ def resolve(engine: Engine, mention: str, to: str | None, *, new: bool = False, 
     if new and (same := Matcher(load_registry(engine)).match(name).unit):   # read as an existing unit
         raise StoreError(f"unit {name!r} reads the same as {same!r}", "drop --new to map the mention onto it")
     with Session(writer(engine)) as s, s.begin():
+        lock_decisions(s.connection())
         if new:
             unit = UnitT(name=name, kind=kind, level=level, origin="clerk")
             s.add(unit)
@@ -133,8 +136,9 @@ def unit_names(engine: Engine) -> list[str]:
         return list(s.scalars(select(UnitT.name).order_by(UnitT.name)))
 
 
-def export_csv(engine: Engine, folder: Path) -> tuple[Path, Path]:
-    """units.csv (the bundled file's columns) and decisions.csv, UTF-8 with BOM."""
+def export_csv(engine: Engine, folder: Path, raw_formulas: bool = False) -> tuple[Path, Path]:
+    """units.csv (the bundled file's columns) and decisions.csv, UTF-8 with BOM;
+    cells that would run as spreadsheet formulas are neutralised unless `raw_formulas`."""
     folder.mkdir(parents=True, exist_ok=True)
     with Session(engine) as s:
         aliases = defaultdict(list)
@@ -147,7 +151,7 @@ def export_csv(engine: Engine, folder: Path) -> tuple[Path, Path]:
         with open(path, "w", encoding="utf-8-sig", newline="") as f:
             writer = csv.DictWriter(f, columns)
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows(rows if raw_formulas else map(spreadsheet_safe, rows))
     return paths
 
 
@@ -159,12 +163,13 @@ def _instant(text: str) -> datetime | None:
     return (at.astimezone(timezone.utc).replace(tzinfo=None) if at.tzinfo else at).replace(microsecond=0)
 
 
+@guarded
 def import_csv(engine: Engine, folder: Path, by: str) -> tuple[int, int]:
     """Add the units/aliases and replay the decisions another province exported;
     returns (units added, decisions replayed)."""
     added = replayed = 0
     with open(folder / "units.csv", encoding="utf-8-sig", newline="") as f:
-        units = list(csv.DictReader(f))
+        units = [{k: spreadsheet_text(v or "") for k, v in u.items()} for u in csv.DictReader(f)]
     known = set(unit_names(engine))
     with Session(writer(engine)) as s, s.begin():
         for u in units:
@@ -184,7 +189,7 @@ def import_csv(engine: Engine, folder: Path, by: str) -> tuple[int, int]:
     if decisions.exists():
         seen = {(h["mention"], h["unit"], _instant(h["decided_at"])) for h in history(engine)}
         with open(decisions, encoding="utf-8-sig", newline="") as f:
-            for d in csv.DictReader(f):
+            for d in ({k: spreadsheet_text(v or "") for k, v in row.items()} for row in csv.DictReader(f)):
                 if d["unit"] and (d["mention"], d["unit"], _instant(d["decided_at"])) not in seen:   # twice adds nothing
                     resolve(engine, d["mention"], d["unit"], by=d.get("decided_by") or by,
                             at=datetime.fromisoformat(d["decided_at"]) if d.get("decided_at") else None)

@@ -202,3 +202,48 @@ def test_a_worker_killed_mid_run_costs_no_file(tmp_path):
     out, err = proc.communicate(timeout=120)
     assert (proc.returncode, out) == (0, summary(60, sum(files.values()), 0)), err
     assert stored(db_url) == {name: (1, rows) for name, rows in files.items()}
+
+
+def test_a_decision_made_while_loading_reaches_every_later_document(db_url, tmp_path):
+    """The workers read the registry once; a clerk's decision made after the
+    first document is stored still confirms the mention in the ones after it."""
+    import batch
+    from ingest import ExtractSettings
+    from store import units
+    from store.models import AssignmentT
+
+    for n in range(4):
+        (tmp_path / f"plan-{n}.tsv").write_text(
+            f"Kèm theo Kế hoạch số {n + 1}/KH-UBND ngày 15/4/2026 của UBND xã An Bình\n"
+            "STT\tNội dung\tChỉ tiêu\tĐơn vị chủ trì\n"
+            f"1\tTỷ lệ hồ sơ trực tuyến toàn trình nhóm {n}\t≥ 90%\tTổ Omega\n", "utf-8")
+    engine = connect(db_url)
+    decided = []
+
+    def clerk(result):
+        if not decided:
+            decided.append(units.resolve(engine, "Tổ Omega", None, new=True, kind="office", by="clerk"))
+
+    results = batch.run(sorted(tmp_path.glob("*.tsv")), engine, ExtractSettings(), jobs=1, on_result=clerk)
+    assert [r.status for r in results] == ["loaded"] * 4
+    with engine.connect() as conn:
+        statuses = conn.execute(select(AssignmentT.status, AssignmentT.unit_id).where(AssignmentT.raw == "Tổ Omega")).all()
+    engine.dispose()
+    assert decided == [1]
+    assert len(statuses) == 4 and {s for s, _ in statuses} == {"confirmed"} and len({u for _, u in statuses}) == 1
+
+
+def test_file_limits_fail_one_file_with_a_line_and_the_batch_goes_on(tmp_path):
+    """A file past --file-timeout or --file-memory fails with a line saying so;
+    the file beside it loads."""
+    pdf, tsv = SAMPLES / "pdf" / "xuan-son-dti-2023.pdf", SAMPLES / "tsv" / "xuan-loc-ke-hoach-cds-2026.tsv"
+    for option, value, line in [("--file-timeout", "0.3", "took longer than 0.3 s: the file may be malformed "
+                                 "(raise --file-timeout if it is a large plan)"),
+                                ("--file-memory", "20", "needed more than 20 MB of memory: the file may be malformed "
+                                 "(raise --file-memory if it is a large plan)")]:
+        db = tmp_path / f"{option}.db"
+        done = subprocess.run([*CHITIEU, "ingest", pdf, tsv, "--db", db, "--jobs", "1", option, value],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 1, done.stderr
+        assert f"error: {pdf}: {line}" in done.stderr.splitlines()
+        assert done.stdout.strip() == "1 loaded (30 rows), 0 skipped as already loaded, 1 failed"
