@@ -286,7 +286,7 @@ def test_fifo_does_not_hang_the_batch(folder, tmp_path):
     os.mkfifo(folder / "pipe.tsv")
     try:
         done = subprocess.run([*CHITIEU, "ingest", str(folder), "--db", str(tmp_path / "t.db"), "--jobs", "1"],
-                              capture_output=True, text=True, timeout=8, cwd=Path(__file__).resolve().parent.parent)
+                              capture_output=True, text=True, timeout=90, cwd=Path(__file__).resolve().parent.parent)
     except subprocess.TimeoutExpired:
         pytest.fail("chitieu ingest hung on a FIFO")
     assert done.returncode == 1
