@@ -18,6 +18,7 @@ class Target:
     per: str | None = None           # "năm", "01 vạn dân", …
     qualifier: str | None = None     # bracketed remainder, e.g. "trừ văn bản mật"
     boolean: bool | None = None
+    rank: bool = False               # a rank ("Thứ bậc", "Hạng"): a smaller value is better
 
 
 @dataclass

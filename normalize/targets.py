@@ -23,6 +23,21 @@ Decisions where the documents are ambiguous:
   not a "> N" target ("Có từ 08 người … trên 01 vạn dân").
 - When several targets are read, each `raw` is the span it was read from;
   the first is the target, the rest are `more_targets`.
+- A range ("40 - 50", "3–5", "từ 3 đến 5 lớp", "20% - 50%") is `between`
+  (value, value_max) when it opens a target cell, carries a "%", or is a
+  "từ … đến …" with what it counts; a descending pair or two years
+  ("2026 - 2030") is no range.
+- A unit column names the unit: "% GDP", "% dân số" are "%" per "GDP" /
+  "dân số"; "Số doanh nghiệp/1000 dân" is "doanh nghiệp" per "1000 dân";
+  "Thứ bậc", "Hạng", "Xếp hạng" mark a rank (`rank`: a smaller value is better,
+  the operator kept as printed). The unit column beats a word after the
+  number, and capitalised words after it are a name, not a unit
+  ("≤ 3 Đông Nam Á").
+- Spreadsheet fractions: a cell "0,95" / "0.85" (a value below 1 with two or
+  more decimals and no "%" sign) under a "%" unit column is 95 / 85 — how a
+  spreadsheet writes a percentage-formatted cell; "0,5" stays 0.5.
+- Several targets in a cell keep their scope words: "100% giáo viên và ≥ 65%
+  học sinh" gives qualifiers "giáo viên" and "học sinh".
 - A target cell reading "Đạt", "Có" or "Hoàn thành" is boolean true; a cell of
   dashes or dots ("-", "…") is no target, and then the text is not read either:
   the table says there is none. Any other cell without a readable figure is
@@ -102,12 +117,15 @@ _STOP_WORDS = frozenset((
 ))
 
 _NUMBER = re.compile(_NUM)
-# "60 - 80%", "từ 60% đến 80%": an interval, only for percentages (a bare
-# "2026 - 2030" is a period of years).
+# "60 - 80%", "từ 60% đến 80%", "40 - 50", "từ 3 đến 5 lớp": an interval.
 _RANGE = re.compile(
-    rf"(?:(?<!\w)từ\s+)?(?<![\w/.,\-–])(?P<lo>{_NUM})\s*%?\s*(?:-|–|đến|tới)\s*(?P<hi>{_NUM})\s*%",
+    rf"(?P<from>(?<!\w)từ\s+)?(?<![\w/.,\-–])(?P<lo>{_NUM})\s*(?P<p1>%)?\s*(?:-|–|—|đến|tới)\s*"
+    rf"(?P<hi>{_NUM})(?![\w/.,]\d)\s*(?P<p2>%)?",
     re.IGNORECASE,
 )
+_RANK_UNITS = frozenset(("thứ bậc", "thứ hạng", "hạng", "xếp hạng", "bậc", "vị trí", "thứ"))
+_CAPITALISED_NAME = re.compile(r"\s+[A-ZĐÀ-Ỹ][^\W\d_]*\s+[A-ZĐÀ-Ỹ]")
+_SCOPE = re.compile(r"\s+(?P<scope>(?:(?!và\b|hoặc\b)[^\W\d_]+\s*){1,4})(?=$|[;,.]|\s+(?:và|hoặc)\b)", re.IGNORECASE)
 _UNIT = re.compile(rf"\s*(?P<pct>%|phần\s+trăm)|\s+(?P<noun>{_NOUN})", re.IGNORECASE)
 _PER_WORD = (
     rf"(?:(?:{_NUM}\s*)?(?:{_MULTIPLIER}\s+)?(?:người\s+dân|dân|người|hộ)"
@@ -153,22 +171,54 @@ def _from_cell(cell: str, unit_cell: str) -> tuple[Target | None, list[Target]]:
         # A requirement in words (a Min-Max scoring rule, "Đáp ứng các tiêu chí …").
         return Target(raw=cell, kind="text"), []
     unit, per = _unit_column(unit_cell)
+    rank = unit is not None and unit in _RANK_UNITS
     for t in targets:
-        if t.unit is None and unit:
-            t.unit, t.per = unit, t.per or per
+        if unit and t.unit != "%":       # the unit column beats a word after the number
+            t.unit, t.per, t.rank = unit, t.per or per, rank
+        elif unit == "%":
+            t.per = t.per or per
+        if unit == "%" and "%" not in cell and t.value is not None and t.value < 1 and _decimals(t.raw) >= 2:
+            t.value = round(t.value * 100, 6)      # a spreadsheet's percentage cell: 0,95 -> 95
+            t.value_max = t.value_max and round(t.value_max * 100, 6)
+    if len(targets) > 1:
+        _scopes(cell, targets)
     return targets[0], targets[1:]
 
 
+def _decimals(raw: str) -> int:
+    m = re.search(r"[.,](\d+)\s*$", raw)
+    return len(m.group(1)) if m else 0
+
+
+def _scopes(cell: str, targets: list[Target]) -> None:
+    """Each of several targets keeps the words that say what it is about
+    ("100% giáo viên và ≥ 65% học sinh")."""
+    at = 0
+    for t in targets:
+        start = cell.find(t.raw, at)
+        if start < 0:
+            continue
+        at = start + len(t.raw)
+        scope = _SCOPE.match(cell, at)
+        if scope and not t.qualifier and fold(scope["scope"].split()[0]) not in _STOP_WORDS:
+            t.qualifier = _spaced(scope["scope"])
+            t.raw = cell[start:scope.end()].strip()
+            at = scope.end()
+
+
 def _unit_column(unit_cell: str) -> tuple[str | None, str | None]:
-    """("%", "năm") from "%/năm"; (None, None) for words that are not units."""
+    """("%", "năm") from "%/năm", ("%", "GDP") from "% GDP", ("doanh nghiệp",
+    "1000 dân") from "Số doanh nghiệp/1000 dân"; (None, None) for words that
+    are not units."""
     if not unit_cell or fold(unit_cell) in _NOT_UNITS or fold(unit_cell) in _PLACEHOLDERS:
         return None, None
-    per = _PER.search(unit_cell)
+    per = _PER.search(unit_cell) or re.search(r"\s*/\s*(?P<per>[^/]+)$", unit_cell)
     if "%" in unit_cell:
-        return "%", per and _spaced(per.group("per"))
-    if per:
-        return _noun(unit_cell[:per.start()]), _spaced(per.group("per"))
-    return _noun(unit_cell), None
+        rest = _spaced(unit_cell.replace("%", " ", 1)) if not per else ""
+        return "%", (per and _spaced(per.group("per"))) or rest or None
+    head = unit_cell[:per.start()] if per else unit_cell
+    head = re.sub(r"^(?:số|số\s+lượng)\s+", "", head.strip(), flags=re.IGNORECASE) or head
+    return _noun(head), per and _spaced(per.group("per"))
 
 
 def _scan(text: str, cell: bool, counts: bool) -> list[Target]:
@@ -178,10 +228,10 @@ def _scan(text: str, cell: bool, counts: bool) -> list[Target]:
     pers = list(_PER_POPULATION.finditer(text))
     taken += [m.span() for m in pers]
     for m in _RANGE.finditer(text):
-        raw = m.group(0).strip()
-        found.append((m.start(), m.end(), Target(raw=raw, kind="numeric", op="between", value=_value(m["lo"]),
-                                                 value_max=_value(m["hi"]), unit="%")))
-        taken.append(m.span())
+        hit = _range(text, m, cell)
+        if hit:
+            found.append(hit)
+            taken.append(hit[:2])
     for m in _NUMBER.finditer(text):
         start, end = m.span()
         if any(a <= start < b for a, b in taken):
@@ -196,6 +246,26 @@ def _scan(text: str, cell: bool, counts: bool) -> list[Target]:
             start, _, t = before[-1]
             t.per, t.raw = _spaced(p.group("per")), text[start:p.end()].strip()
     return [t for _, _, t in found]
+
+
+def _range(text: str, m: re.Match, cell: bool) -> tuple[int, int, Target] | None:
+    """The interval `m` as a `between` target, or None when it is not one."""
+    lo, hi = _value(m["lo"]), _value(m["hi"])
+    if lo >= hi or (_is_year(m["lo"]) and _is_year(m["hi"])):
+        return None     # "2026 - 2030" is a period, "5 - 3" no interval
+    end, unit = (m.end() if m["p2"] else m.end("hi")), None
+    if m["p1"] or m["p2"]:
+        unit = "%"
+    else:
+        u = _UNIT.match(text, end)
+        word = u and u["noun"] and _noun(u["noun"])
+        if word and word not in _STOP_WORDS and word not in _REFUSED_UNITS and word not in _TIME_UNITS:
+            unit, end = word, u.end()
+        opens_cell = cell and not text[:m.start()].strip(" :")
+        if not (opens_cell or (m["from"] and unit)):
+            return None
+    target = Target(raw=text[m.start():end].strip(), kind="numeric", op="between", value=lo, value_max=hi, unit=unit)
+    return m.start(), end, target
 
 
 def _read(text: str, m: re.Match, cell: bool, counts: bool) -> tuple[int, int, Target] | None:
@@ -217,7 +287,7 @@ def _read(text: str, m: re.Match, cell: bool, counts: bool) -> tuple[int, int, T
     else:
         if _NAMING.search(text, max(0, start - 20), start):
             return None
-        word = u and _noun(u["noun"])
+        word = u and not _CAPITALISED_NAME.match(text, pos) and _noun(u["noun"])
         if word and (word.lower() in _REFUSED_UNITS or word.lower() in _TIME_UNITS and kind != "op"):
             return None
         if not counts:

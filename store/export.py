@@ -14,7 +14,7 @@ _BATCH = 1000
 CSV_COLUMNS = [
     "source", "format", "commune", "plan_number", "issued_on", "year", "table", "page", "row_no", "section",
     "indicator_text", "indicator_code", "target", "target_raw", "target_kind", "target_op", "target_value",
-    "target_value_max", "target_unit", "target_per", "target_qualifier", "target_boolean",
+    "target_value_max", "target_unit", "target_per", "target_qualifier", "target_boolean", "target_rank",
     "deadline_raw", "deadline_kind", "deadline_year", "deadline_month", "deadline_day", "deadline_quarter",
     "lead", "monitor", "coordinate", "guide", "unresolved", "notes", "sha256",
 ]
@@ -31,7 +31,7 @@ def _target(r: TargetRowT) -> dict | None:
         return None
     return {"raw": r.target_raw, "kind": r.target_kind, "op": r.target_op, "value": r.target_value,
             "value_max": r.target_value_max, "unit": r.target_unit, "per": r.target_per,
-            "qualifier": r.target_qualifier, "boolean": r.target_boolean}
+            "qualifier": r.target_qualifier, "boolean": r.target_boolean, "rank": bool(r.target_rank)}
 
 
 def _deadline(r: TargetRowT) -> dict | None:
@@ -119,7 +119,7 @@ def flat(record: dict) -> dict:
         "indicator_code": record["indicator_code"],
         "target": target_text(record["target"]),
         **{f"target_{k}": t.get(k) for k in ("raw", "kind", "op", "value", "value_max", "unit", "per",
-                                               "qualifier", "boolean")},
+                                               "qualifier", "boolean", "rank")},
         "deadline_raw": record["deadline_cell"],
         **{f"deadline_{k}": d.get(k) for k in ("kind", "year", "month", "day", "quarter")},
         **{role: "; ".join(by_role[role]) for role in ("lead", "monitor", "coordinate", "guide")},

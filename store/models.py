@@ -59,6 +59,7 @@ class TargetRowT(Base):
     target_per: Mapped[str | None] = mapped_column(String)
     target_qualifier: Mapped[str | None] = mapped_column(Text)
     target_boolean: Mapped[bool | None] = mapped_column(Boolean)
+    target_rank: Mapped[bool | None] = mapped_column(Boolean)    # a rank: a smaller value is better
     more_targets: Mapped[list] = mapped_column(JSON, default=list)
     deadline_raw: Mapped[str | None] = mapped_column(String)
     deadline_kind: Mapped[str | None] = mapped_column(String)

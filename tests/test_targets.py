@@ -364,7 +364,7 @@ def test_target_cell_wins_over_the_text():
     ("10 nghiệp vụ", "", num("10 nghiệp vụ", "=", 10, "nghiệp vụ")),
     ("5", "Người", num("5", "=", 5, "người")),
     ("3", "lần/năm", num("3", "=", 3, "lần", per="năm")),
-    ("100% giáo viên; ≥ 65% học sinh", "", pct("100%", "=", 100)),
+    ("100% giáo viên; ≥ 65% học sinh", "", pct("100% giáo viên", "=", 100, qualifier="giáo viên")),
     # "Đảm bảo" in the unit column is a verb, not a unit: no unit is guessed
     ("100", "Đảm bảo", Target(raw="100", kind="numeric", op="=", value=100)),
     ("Đạt", "Đạt", YES("Đạt")),
@@ -382,7 +382,9 @@ def test_target_cell_forms(cell, unit, expected):
 
 
 def test_several_targets_in_a_cell():
-    assert parse_target("100% giáo viên; ≥ 65% học sinh", "", "")[1] == [pct("≥ 65%", ">=", 65)]
+    """Each target keeps the words saying what it is about."""
+    assert parse_target("100% giáo viên; ≥ 65% học sinh", "", "")[1] == [
+        pct("≥ 65% học sinh", ">=", 65, qualifier="học sinh")]
 
 
 @pytest.mark.parametrize("cell", ["-", "–", "—", "…"])
