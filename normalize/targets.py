@@ -55,7 +55,8 @@ _MULTIPLIER = r"(?:vạn|nghìn|ngàn|triệu|trăm)"
 
 # Lead words, tried as "the words right before the number": (pattern, op, kind).
 # Within one entry the longer phrase comes first ("đạt tối thiểu" before "đạt").
-# kind "op" is a bound; "weak" is a bound too, but alone before a bare number it
+# kind "op" is a bound; "rank" ("Top 10") is one only in a target cell (in the
+# text "top 3" is an aspiration, not a target); "weak" is a bound too, but alone before a bare number it
 # is more often a time span ("từ 2026"); "count" ("Có 1 trường") only says a
 # count follows: it is "=" and is left out of `raw`.
 _LEADS = (
@@ -69,6 +70,7 @@ _LEADS = (
     (r"tối\s+đa|nhiều\s+nhất|không\s+(?:vượt\s+quá|quá|vượt|cao\s+hơn)", "<=", "op"),
     (r"thấp\s+hơn|ít\s+hơn|dưới", "<", "op"),
     (r"từ", ">=", "weak"),
+    (r"top|nằm\s+trong\s+top|trong\s+nhóm", "<=", "rank"),
     (r"có", "=", "count"),
 )
 LEAD_WORDS = "|".join(p for p, _, _ in _LEADS)   # also stripped from indicator text (normalize.indicators)
@@ -106,6 +108,8 @@ _REFUSED_UNITS = frozenset((
     "tuổi", "g", "gb", "gbps", "mb", "mbps", "kb", "kbps", "tb", "ghz", "mhz",
     "vạn", "nghìn", "ngàn", "trăm", "triệu", "tỷ",
 ))
+# In the indicator text a number of inhabitants describes the commune ("xã có 12.345 dân").
+_POPULATION = frozenset(("dân", "nhân khẩu", "dân số", "khẩu"))
 # A span of time is a target only after a real operator ("không quá 3 ngày");
 # otherwise it is a period ("sau 12 tháng", "Kế hoạch 5 năm", "1 tuần/1 lần").
 _TIME_UNITS = frozenset(("năm", "tháng", "quý", "tuần", "ngày", "giờ", "phút", "giây"))
@@ -278,6 +282,8 @@ def _read(text: str, m: re.Match, cell: bool, counts: bool) -> tuple[int, int, T
     lead = _LEAD.search(text, max(0, start - 30), start)
     _, op, kind = _LEADS[int(lead.lastgroup[1:])] if lead else (None, None, None)
     first = (lead.start() if lead else start) == 0
+    if kind == "rank" and not cell:
+        return None
 
     unit = per = qualifier = None
     pos = end
@@ -288,7 +294,8 @@ def _read(text: str, m: re.Match, cell: bool, counts: bool) -> tuple[int, int, T
         if _NAMING.search(text, max(0, start - 20), start):
             return None
         word = u and not _CAPITALISED_NAME.match(text, pos) and _noun(u["noun"])
-        if word and (word.lower() in _REFUSED_UNITS or word.lower() in _TIME_UNITS and kind != "op"):
+        if word and (word.lower() in _REFUSED_UNITS or word.lower() in _TIME_UNITS and kind != "op"
+                     or word.lower() in _POPULATION and not cell):
             return None
         if not counts:
             return None     # a count in a rate indicator's text defines it
