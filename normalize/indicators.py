@@ -79,6 +79,8 @@ _SYNONYMS = [
     (r"máy trạm", "máy tính"), (r"chuyên mục riêng", "chuyên mục"),
     (r"(?:người dân|người)(?= từ \d+ tuổi)", "dân số"),
     (r"phủ sóng(?: mạng)?(?: (?:thông tin )?di động)?", "phủ sóng"),
+    (r"(?:di động )?4g\s*/\s*5g|5g\s*/\s*4g", "5g"),                      # "phủ sóng 4G/5G": the newer network
+    (r"băng rộng di động|di động băng rộng", "băng rộng di động"),
     (r"(?:đào tạo|tập huấn|bồi dưỡng)(?:,? (?:và )?(?:đào tạo|tập huấn|bồi dưỡng|hướng dẫn|phổ cập))*", "bồi dưỡng"),
     (r"(?:làm|tham gia) công tác", "thực hiện công tác"),
     (r"tài khoản định danh điện tử(?: \(?vneid\)?)?|tài khoản vneid|vneid", "tài khoản định danh điện tử"),
@@ -91,6 +93,8 @@ _SPEED = re.compile(r"(?<=\d)\s*(?:gb\s*/\s*s|gbps(?:\s*/\s*s)?)(?!\w)")   # "1G
 _LEADING_ZERO = re.compile(r"(?<![\d.,])0+(?=\d)")
 _DENOMINATOR = re.compile(r"\s*/\s*tổng\b.*$|\s+trên (?:tổng )?dân số\b.*$")
 _PUNCT = re.compile(r"[^\w\s]|_")
+# Where a row joins statements of two indicators: before a second "Tỷ lệ …" / "Số …".
+_SEVERAL = re.compile(r"\s*(?:;|,?\s+và)\s+(?=(?:tỷ|tỉ)\s+lệ\s|số\s+(?!hóa|lượng))|\s*;\s*", re.IGNORECASE)
 # Words (syllables) that say nothing about which indicator a row is.
 _COMMON = frozenset("tỷ lệ các những được của và là về có số_lượng tổng đạt ở".split())
 _LEVEL_WORDS = frozenset(("xã", "huyện", "tỉnh", "cấp"))
@@ -145,7 +149,7 @@ class IndicatorMatcher:
     def __init__(self, catalog: list[Indicator]):
         self.catalog = catalog
         self._forms = [(i, form) for i, ind in enumerate(catalog)
-                       for form in dict.fromkeys(words(t) for t in (ind.name_vi, *ind.aliases)) if form]
+                       for form in dict.fromkeys(words(t) for t in _wordings(ind)) if form]
         self._indexes = [_index(form) for _, form in self._forms]
         self._words = [set() for _ in catalog]                      # every word of each indicator's forms
         self._by_word: dict[str, set[int]] = {}                     # accent-blind word -> forms using it
@@ -167,6 +171,18 @@ class IndicatorMatcher:
         if key not in self._cache:
             self._cache[key] = self._match(text)
         return self._cache[key]
+
+    def match_all(self, text: str) -> list[str]:
+        """Codes of the indicators a row states, in order: the one it states
+        whole, or — when it joins several ("Tỷ lệ phủ sóng 5G …; tỷ lệ hộ gia
+        đình có cáp quang …") — each part's, when every part states one."""
+        parts = [p for p in _SEVERAL.split(text) if p.strip()]
+        if len(parts) > 1:
+            codes = [self.match(strip_target_words(p))[0] for p in parts]
+            if all(codes) and len(set(codes)) > 1:
+                return list(dict.fromkeys(codes))
+        code, _ = self.match(text)
+        return [code] if code else []
 
     def _match(self, text: str) -> tuple[str | None, float]:
         mine = words(text)
@@ -207,6 +223,20 @@ class IndicatorMatcher:
         # very confusion (Internet vs fibre Internet) to avoid.
         name = self._forms[k][1]
         return 70 * _coverage(name, index, self._vocab) + 30 * fuzz.token_sort_ratio(" ".join(mine), " ".join(name)) / 100
+
+
+def _wordings(ind: Indicator) -> list[str]:
+    """An indicator's name and aliases, and each without the alternative it
+    offers last, which a row may leave out: "… tại ngân hàng hoặc tổ chức được
+    phép khác" is stated by "… tại ngân hàng". (A dropped list item is no such
+    option: "công chức, viên chức chuyên trách" is not "…, kiêm nhiệm về CĐS".)"""
+    out = []
+    for text in (ind.name_vi, *ind.aliases):
+        out.append(text)
+        head = re.split(r"\s+hoặc\s+", text)[0]
+        if head != text and len(head.split()) >= 5:
+            out.append(head)
+    return out
 
 
 def _index(ws: tuple[str, ...]) -> dict[str, tuple[str, ...]]:

@@ -73,6 +73,7 @@ class TargetRow:
     unit_cell: str | None = None     # the "Đơn vị tính" cell as printed
     target_cell: str | None = None   # the target cell as printed
     deadline_cell: str | None = None  # the deadline cell as printed (kept when it does not parse)
+    more_indicators: list[str] = field(default_factory=list)   # further indicators the row states
 
 
 @dataclass

@@ -43,12 +43,13 @@ class Normalizer:
     def row(self, table: int, row: Row, commune: str | None = None, level: str | None = None,
             warnings: list[str] | None = None) -> TargetRow:
         target, more = parse_target(row.target, row.unit, row.indicator)
-        code, _score = self.indicators.match(strip_target_words(row.indicator))
+        code, *more_codes = self.indicators.match_all(strip_target_words(row.indicator)) or [None]
         return TargetRow(
             table=table, page=row.page, line=row.line, row_no=row.row_no, section=row.section,
             indicator_text=row.indicator, indicator_code=code, target=target, more_targets=more,
             deadline=parse_deadline(row.deadline), assignments=self.mentions(row, commune, level, warnings),
             notes=row.notes or None, unit_cell=row.unit or None, target_cell=row.target or None, deadline_cell=row.deadline or None,
+            more_indicators=more_codes,
         )
 
     def document(self, doc: Document, commune: str | None = None) -> NormalizedDocument:

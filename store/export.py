@@ -72,6 +72,7 @@ def iter_records(engine: Engine, *, indicator: str | None = None, below: float |
                     "document": docs[r.document_id], "table": r.table_index, "page": r.page,
                     "row_no": r.row_no, "section": r.section, "indicator_text": r.indicator_text,
                     "indicator_code": r.indicator_code, "target": _target(r), "more_targets": r.more_targets,
+                    "more_indicators": r.more_indicators or [],
                     "deadline": _deadline(r), "assignments": assigned[r.id], "notes": r.notes,
                     "line": r.line, "deadline_cell": r.deadline_raw,
                 }

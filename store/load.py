@@ -47,7 +47,7 @@ def _row_values(document_id: int, position: int, r: TargetRow) -> dict:
         target_value_max=t and t.value_max, target_unit=t and t.unit, target_per=t and t.per,
         target_qualifier=t and t.qualifier, target_boolean=t and t.boolean,
         target_rank=t and t.rank,
-        more_targets=[vars(m) for m in r.more_targets],
+        more_targets=[vars(m) for m in r.more_targets], more_indicators=r.more_indicators,
         deadline_raw=r.deadline_cell, deadline_kind=d and d.kind, deadline_year=d and d.year,
         deadline_month=d and d.month, deadline_day=d and d.day, deadline_quarter=d and d.quarter,
         notes=r.notes,

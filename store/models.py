@@ -61,6 +61,7 @@ class TargetRowT(Base):
     target_boolean: Mapped[bool | None] = mapped_column(Boolean)
     target_rank: Mapped[bool | None] = mapped_column(Boolean)    # a rank: a smaller value is better
     more_targets: Mapped[list] = mapped_column(JSON, default=list)
+    more_indicators: Mapped[list | None] = mapped_column(JSON)     # further indicator codes the row states
     deadline_raw: Mapped[str | None] = mapped_column(String)
     deadline_kind: Mapped[str | None] = mapped_column(String)
     deadline_year: Mapped[int | None] = mapped_column(Integer)

@@ -1,7 +1,8 @@
-"""targets that are ranks
+"""targets that are ranks; rows that state several indicators
 
 A target whose unit column reads "Thứ bậc", "Hạng", … is a rank (a smaller
 value is better): `target_rank`, so analysts can sort such targets apart.
+A row stating two indicators links the first; `more_indicators` lists the rest.
 
 Revision ID: 0003
 Revises: 0002
@@ -17,8 +18,10 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column('target_rows', sa.Column('target_rank', sa.Boolean(), nullable=True))
+    op.add_column('target_rows', sa.Column('more_indicators', sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('target_rows') as batch:
         batch.drop_column('target_rank')
+        batch.drop_column('more_indicators')
