@@ -32,7 +32,10 @@ from normalize.registry import Registry, load_registry
 from store import load, registry as store_registry
 from store.exceptions import DatabaseUnavailable, StoreError
 
-SUFFIXES = {".tsv", ".txt", ".docx", ".doc", ".pdf", ".odt", ".xlsx", ".xls"}   # the last ones get a line saying how to convert them
+# Plan files a folder is searched for; a Word or Excel variant the readers cannot
+# take (.docm, .dotx, …) is still listed, to get its line rather than be passed over.
+SUFFIXES = {".tsv", ".txt", ".docx", ".doc", ".pdf", ".odt", ".rtf", ".xlsx", ".xls", ".ods",
+            ".docm", ".dotx", ".dotm", ".xlsm", ".xltx"}
 _TASKS_PER_WORKER = 40   # recycle workers so memory stays flat over long batches
 _GRACE_S = 10            # past its limit, a worker stuck where Python cannot interrupt it is killed
 

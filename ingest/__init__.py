@@ -1,10 +1,11 @@
-"""Extract stage: a plan file (TSV, DOCX or PDF) -> `Document` of logical tables."""
+"""Extract stage: a plan file (TSV, DOCX, PDF, XLSX; DOC, RTF, ODT, XLS, ODS through LibreOffice) -> `Document` of logical tables."""
 from __future__ import annotations
 
 import hashlib
 import os
 from pathlib import Path
 
+from . import convert
 from .assemble import assemble
 from .exceptions import ExtractError, NoTables, TooLarge
 from .metadata import plan_meta
@@ -12,10 +13,20 @@ from .model import Document
 from .settings import ExtractSettings
 from .sniff import sniff
 
+# The export contract knows pdf, docx and tsv: a workbook is tabular text like a
+# TSV (no pages), a converted Word-like file a DOCX.
+CONTRACT_FORMATS = {"xlsx": "tsv", "xls": "tsv", "ods": "tsv", "doc": "docx", "rtf": "docx", "odt": "docx"}
+
 __all__ = ["extract", "ExtractSettings", "ExtractError", "Document"]
 
 
 def _reader(fmt: str):
+    if fmt in convert.TARGETS:
+        target = convert.TARGETS[fmt][0]
+        return lambda data, settings: _reader(target)(convert.convert(data, fmt), settings)
+    if fmt == "xlsx":
+        from . import xlsx
+        return xlsx.read
     if fmt == "pdf":
         from . import pdf
         return pdf.read
@@ -65,7 +76,7 @@ def extract(path: str | os.PathLike, settings: ExtractSettings | dict | None = N
         source=printable_name(path.name),
         path=printable_name(str(path)),
         sha256=hashlib.sha256(data).hexdigest(),
-        format=fmt,
+        format=CONTRACT_FORMATS.get(fmt, fmt),
         meta=plan_meta(extraction.title_lines),
         tables=tables,
         warnings=extraction.warnings + warnings,

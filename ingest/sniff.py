@@ -33,7 +33,9 @@ def office_main_part(archive: zipfile.ZipFile) -> tuple[str, str] | None:
 
 
 def sniff(data: bytes, name: str) -> str:
-    """'pdf', 'docx' or 'tsv'; raises UnsupportedFormat with a fix when none fits."""
+    """'pdf', 'docx', 'xlsx', 'tsv', or a kind LibreOffice converts first ('doc',
+    'rtf', 'odt', 'xls', 'ods', see ingest.convert); raises UnsupportedFormat
+    with a fix when none fits."""
     head = data[:1024]
     pdf = _PDF_HEADER.search(head)
     if pdf and (pdf.start() == 0 or b"endobj" in data or b"xref" in data):   # not a text that names "%PDF-1.7"
@@ -51,14 +53,26 @@ def sniff(data: bytes, name: str) -> str:
             raise UnsupportedFormat("a PowerPoint presentation, not a plan document",
                                     "ingest the plan itself as PDF, DOCX or TSV")
         if "content.xml" in names and "mimetype" in names:
-            raise UnsupportedFormat("an OpenDocument (LibreOffice) file", "save it as .docx in LibreOffice and ingest that")
+            mimetype = archive.read("mimetype")[:100]
+            if b"opendocument.text" in mimetype:
+                return "odt"
+            if b"opendocument.spreadsheet" in mimetype:
+                return "ods"
+            raise UnsupportedFormat("an OpenDocument file that is neither a text nor a spreadsheet",
+                                    "ingest the plan itself as PDF, DOCX, XLSX or TSV")
         if kind == "xlsx" or "xl/workbook.xml" in names:
-            raise UnsupportedFormat("an Excel workbook", "save the sheet as Text (Tab delimited) and ingest that file")
+            return "xlsx"
         raise UnsupportedFormat("a ZIP archive that is not a Word document", "unpack it and ingest the files inside")
     if data.startswith(_OLE):
         if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in data:
             raise EncryptedFile("password-protected Word document", "remove the password in Word and save again")
-        raise UnsupportedFormat("old binary Word (.doc) or Excel file", "open it in Word or LibreOffice and save as .docx")
+        if b"W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t" in data:
+            return "doc"
+        if b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in data or b"B\x00o\x00o\x00k" in data:
+            return "xls"
+        raise UnsupportedFormat("an old Office file that is neither Word nor Excel", "save it as .docx or .xlsx")
+    if data.lstrip()[:5] == b"{\\rtf":
+        return "rtf"
     lowered = head.lstrip().lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered[:200]:
         raise UnsupportedFormat("an HTML/XML page, not a plan document", "download the real file: PDF, DOCX or TSV")

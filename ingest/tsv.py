@@ -100,7 +100,12 @@ def _records(text: str, warnings: list[str]) -> list[tuple[int, list[str]]]:
 def read(data: bytes, encoding: str | None = None) -> Extraction:
     warnings: list[str] = []
     text = decode(data, encoding, warnings)
-    records = _records(text, warnings)
+    return from_records(_records(text, warnings), warnings)
+
+
+def from_records(records: list[tuple[int, list[str]]], warnings: list[str]) -> Extraction:
+    """Blocks and title lines from (line number, cells) records, as a
+    spreadsheet's rows are laid out (also used for workbooks, ingest.xlsx)."""
     blocks: list[Block] = []
     titles: list[str] = []
     current: Block | None = None
