@@ -44,9 +44,10 @@ def fail(message: str, hint: str | None = None, code: int = 1):
     sys.exit(code)
 
 
-def open_db(url: str | None):
+def open_db(url: str | None, must_exist: bool = True):
+    """The database of --db; a SQLite file must exist unless the command loads data."""
     try:
-        return connect(url)
+        return connect(url, must_exist=must_exist)
     except StoreError as e:
         fail(e.reason, e.hint)
 
@@ -144,7 +145,7 @@ def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, file_timeo
     except ExtractError as e:
         fail(str(e), code=2)
     files, missing = batch.collect(paths)
-    engine = open_db(db)
+    engine = open_db(db, must_exist=False)
     progress = Progress(len(files) + len(missing), verbose)
     for r in missing:
         progress(r)
@@ -174,21 +175,30 @@ def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, file_timeo
 
 @main.command(short_help="Write every target row as JSONL or CSV.")
 @click.option("--db", metavar="URL", help=DB_HELP)
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx"]), default="jsonl", show_default=True,
+              help="xlsx: a workbook of targets, assignments and documents (needs -o FILE).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-", callback=output_path,
               help="Output file (default stdout).")
 @RAW_FORMULAS
 def export(db, fmt, output, raw_formulas):
     """Write every target row: JSONL per the export contract, or a flat CSV
     (UTF-8 with BOM, so Excel shows Vietnamese correctly)."""
+    if fmt == "xlsx" and output == "-":
+        raise click.UsageError("--format xlsx writes a file: give -o FILE.xlsx")
     engine = open_db(db)
-    if fmt == "csv":
-        write_csv((flat(r) for r in iter_records(engine)), CSV_COLUMNS, output, raw_formulas)
+    if fmt == "xlsx":
+        from store import frames
+        written = frames.write_xlsx(engine, output)
+    elif fmt == "csv":
+        written = write_csv((flat(r) for r in iter_records(engine)), CSV_COLUMNS, output, raw_formulas)
     else:
+        written = 0
         with opened(output) as out:
             for record in iter_records(engine):
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                written += 1
     engine.dispose()
+    click.echo(f"wrote {plural(written, 'row')}" + ("" if output == "-" else f" to {output}"), err=True)
 
 
 
@@ -199,12 +209,21 @@ def opened(output: str, encoding: str = "utf-8"):
     return open(output, "w", encoding=encoding, newline="")
 
 
-def write_csv(rows, columns: list[str], output: str, raw_formulas: bool = False) -> None:
-    """CSV with BOM to a file (Excel-friendly), plain UTF-8 to stdout."""
+def write_csv(rows, columns: list[str], output: str, raw_formulas: bool = False) -> int:
+    """CSV with BOM to a file (Excel-friendly), plain UTF-8 to stdout; returns the rows written."""
+    written = 0
     with opened(output, "utf-8-sig") as out:
         writer = csv.DictWriter(out, columns, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows if raw_formulas else map(spreadsheet_safe, rows))
+        for row in rows:
+            writer.writerow(row if raw_formulas else spreadsheet_safe(row))
+            written += 1
+    return written
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 row', '2 rows'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 @main.command()
@@ -380,7 +399,7 @@ def units_export(folder, db, raw_formulas):
 @click.option("--db", metavar="URL", help=DB_HELP)
 def units_import(folder, by, db):
     """Add the units and replay the decisions in FOLDER (as written by export)."""
-    engine = open_db(db)
+    engine = open_db(db, must_exist=False)
     try:
         added, replayed = store_units.import_csv(engine, Path(folder), by)
     except (store_units.StoreError, OSError, KeyError) as e:

@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import make_url, Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .exceptions import DatabaseUnavailable, StoreError
@@ -62,9 +62,15 @@ def lock_decisions(conn) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _DECISIONS_LOCK_ID})
 
 
-def connect(url: str | None = None) -> Engine:
-    """An engine on a migrated store; StoreError with a hint when unreachable."""
+def connect(url: str | None = None, *, must_exist: bool = False) -> Engine:
+    """An engine on a migrated store; StoreError with a hint when unreachable.
+    With `must_exist` (commands that only read) a SQLite file that is not
+    there is an error rather than a new empty database."""
     url = database_url(url)
+    if must_exist and url.startswith("sqlite"):
+        path = make_url(url).database
+        if path and path != ":memory:" and not path.startswith("file:") and not os.path.exists(path):
+            raise StoreError(f"no database at {path}", "load plans into it first with 'chitieu ingest', or check --db")
     connect_args = {"connect_timeout": CONNECT_TIMEOUT_S,
                     "options": f"-c statement_timeout={STATEMENT_TIMEOUT_S * 1000}"} if url.startswith("postgresql") else {}
     try:
