@@ -56,8 +56,9 @@ def test_usage_errors_exit_2():
 def test_unreachable_database_is_one_line():
     result = run("ingest", SEEDS, "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none")
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: cannot open database postgresql+psycopg://nobody@127.0.0.1:1/none")
-    assert result.stderr.rstrip().endswith("(check --db; is the server running and the database created?)")
+    assert result.stderr.startswith("error: cannot reach the database postgresql+psycopg://nobody@127.0.0.1:1/none: ")
+    assert result.stderr.rstrip().endswith("Connection refused (is the server running and reachable? check --db)")
+    assert len(result.stderr.splitlines()) == 1
 
 
 def test_export_csv_has_bom_and_one_row_per_target(db_url, tmp_path):
