@@ -305,7 +305,7 @@ class _Workers:
                 finished = set()
                 break
         suspects = []
-        for fut in finished:
+        for fut in [f for f in inflight if f in finished]:   # in the order the files were given
             path = inflight.pop(fut)
             try:
                 save(path, fut.result())
