@@ -3,6 +3,7 @@
 an indicator across communes, agencies' load, coverage)."""
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,8 +20,9 @@ ROLES = ("lead", "coordinate", "monitor", "guide")
 
 
 def _blind(text: str | None) -> str:
-    """Accent- and case-blind form for searching ('Văn hoá' ~ 'van hoa')."""
-    return strip_accents(fold(text))
+    """Accent-, case- and punctuation-blind form for searching ('Cán bộ, công
+    chức' ~ 'can bo cong chuc')."""
+    return " ".join(re.findall(r"\w+", strip_accents(fold(text))))
 
 
 @dataclass
@@ -135,6 +137,10 @@ class Coverage:
     indicators: list[IndicatorSummary]
     present: set[tuple[str, str]]             # (commune, indicator code) set by a loaded plan
 
+    def lacking(self, commune: str) -> list[str]:
+        """Codes of the catalogued indicators no plan of `commune` sets."""
+        return [i.code for i in self.indicators if (commune, i.code) not in self.present]
+
 
 def queue_size(engine: Engine) -> tuple[int, int]:
     """(distinct unresolved mentions, rows they leave unsettled)."""
@@ -163,7 +169,7 @@ def search_units(engine: Engine, text: str, limit: int = 10) -> list[UnitHit]:
     if not wanted:
         return []
     with Session(engine) as s:
-        units = s.execute(select(UnitT.id, UnitT.name, UnitT.kind, UnitT.level).order_by(UnitT.name)).all()
+        units = s.execute(select(UnitT.id, UnitT.name, UnitT.kind, UnitT.level)).all()
         aliases = defaultdict(list)
         for unit_id, alias in s.execute(select(AliasT.unit_id, AliasT.alias)):
             aliases[unit_id].append(alias)
@@ -174,7 +180,7 @@ def search_units(engine: Engine, text: str, limit: int = 10) -> list[UnitHit]:
             hits.append((not blind.startswith(wanted), UnitHit(name, kind or "", level or "", None)))
         elif via := next((a for a in aliases[id_] if wanted in _blind(a)), None):
             hits.append((True, UnitHit(name, kind or "", level or "", via)))
-    return [h for _, h in sorted(hits, key=lambda h: h[0])][:limit]
+    return [h for _, h in sorted(hits, key=lambda h: (h[0], _blind(h[1].name)))][:limit]
 
 
 def unit_kinds(engine: Engine) -> list[str]:
@@ -206,8 +212,9 @@ def decision(engine: Engine, decision_id: int) -> DecisionView | None:
 
 
 def _summaries(s: Session, where=None) -> list[DocumentSummary]:
-    query = select(DocumentT).order_by(DocumentT.commune, DocumentT.source, DocumentT.id)
-    docs = s.scalars(query if where is None else query.where(where)).all()
+    query = select(DocumentT)
+    docs = sorted(s.scalars(query if where is None else query.where(where)),
+                  key=lambda d: (d.commune is None, fold(d.commune), d.source, d.id))
     open_names = dict(s.execute(
         select(TargetRowT.document_id, func.count(distinct(AssignmentT.mention_key)))
         .join(AssignmentT, AssignmentT.row_id == TargetRowT.id).where(AssignmentT.status == "unresolved")
@@ -292,8 +299,7 @@ def indicator_rows(engine: Engine, code: str) -> list[IndicatorRow]:
         names = dict(s.execute(select(UnitT.id, UnitT.name)).all())
         rows = s.execute(select(TargetRowT, DocumentT.commune, DocumentT.source)
                          .join(DocumentT, DocumentT.id == TargetRowT.document_id)
-                         .where(TargetRowT.indicator_code == code)
-                         .order_by(DocumentT.commune, DocumentT.source, TargetRowT.position)).all()
+                         .where(TargetRowT.indicator_code == code)).all()
         leads = defaultdict(list)
         for row_id, raw, unit_id in s.execute(
                 select(AssignmentT.row_id, AssignmentT.raw, AssignmentT.unit_id)
@@ -301,6 +307,7 @@ def indicator_rows(engine: Engine, code: str) -> list[IndicatorRow]:
                 .where(TargetRowT.indicator_code == code, AssignmentT.role == "lead")
                 .order_by(AssignmentT.row_id, AssignmentT.position)):
             leads[row_id].append(names.get(unit_id) or raw)
+    rows = sorted(rows, key=lambda x: (x[1] is None, fold(x[1]), x[2], x[0].document_id, x[0].position))
     return [IndicatorRow(commune, _target(r), r.target_value, r.target_unit, "; ".join(leads[r.id]), r.deadline_raw,
                          source, r.document_id, r.id, r.row_no) for r, commune, source in rows]
 
@@ -318,14 +325,15 @@ def agency_load(engine: Engine) -> list[AgencyLoad]:
     for unit, role, commune, n in found:
         totals[unit][role] += n
         communes[unit][commune or "?"][role] += n
-    loads = [AgencyLoad(u, dict(totals[u]), {c: dict(v) for c, v in sorted(communes[u].items())}) for u in totals]
+    loads = [AgencyLoad(u, dict(totals[u]), {c: dict(communes[u][c]) for c in sorted(communes[u], key=fold)})
+             for u in totals]
     return sorted(loads, key=lambda a: (-a.counts.get("lead", 0), -sum(a.counts.values()), a.unit))
 
 
 def coverage(engine: Engine) -> Coverage:
     """Communes with a plan loaded × catalogued indicators their plans set."""
     with Session(engine) as s:
-        communes = sorted(c or "?" for c in s.scalars(select(DocumentT.commune).distinct()))
+        communes = sorted((c or "?" for c in s.scalars(select(DocumentT.commune).distinct())), key=fold)
         present = {(c or "?", code) for c, code in s.execute(
             select(DocumentT.commune, TargetRowT.indicator_code).distinct()
             .join(TargetRowT, TargetRowT.document_id == DocumentT.id).where(TargetRowT.indicator_code.is_not(None)))}
