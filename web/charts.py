@@ -5,6 +5,7 @@ Vietnamese."""
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -12,13 +13,16 @@ from matplotlib.figure import Figure
 from store.queries import AgencyLoad, IndicatorRow
 
 HIGHLIGHT, NORMAL = "#d9480f", "#4c6ef5"
+BARS = 40          # more targets than this are drawn as their distribution
 _STYLE = {"svg.fonttype": "none", "font.family": "sans-serif", "font.size": 9, "svg.hashsalt": "chitieu"}
 
 
-def _svg(fig: Figure) -> str:
+def _svg(fig: Figure, tight: bool = True) -> str:
+    """The figure as an <svg> element; `tight` fits the margins to the labels
+    (a second layout pass, so only where label widths vary)."""
     buf = io.StringIO()
     with matplotlib.rc_context(_STYLE):
-        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+        fig.savefig(buf, format="svg", bbox_inches="tight" if tight else None, metadata={"Date": None})
     text = buf.getvalue()
     return text[text.index("<svg"):]
 
@@ -28,25 +32,57 @@ def _label(text: str, width: int = 48) -> str:
 
 
 def indicator_chart(rows: list[IndicatorRow], below: float | None) -> str | None:
-    """Numeric targets across communes, lowest first; those below `below`
-    in the highlight colour, with a line at `below`. None without numbers."""
+    """Numeric targets across communes, those below `below` in the highlight
+    colour with a line at `below`: one labelled bar per row up to BARS rows,
+    else the distribution (a histogram). None without numbers."""
     numeric = sorted((r for r in rows if r.value is not None), key=lambda r: (r.value, r.commune or ""))
     if not numeric:
         return None
+    unit = next((r.unit for r in numeric if r.unit), "") or ""
+    values = tuple(r.value for r in numeric)
+    if len(numeric) > BARS:
+        return _histogram(values, below, unit)
+    return _bars(tuple(_label(f"{r.commune or '?'} · {r.source}") for r in numeric), values, below, unit)
+
+
+@lru_cache(maxsize=256)
+def _bars(labels: tuple[str, ...], values: tuple[float, ...], below: float | None, unit: str) -> str:
     with matplotlib.rc_context(_STYLE):
-        fig = Figure(figsize=(7, 0.6 + 0.24 * len(numeric)))
+        fig = Figure(figsize=(7, 0.6 + 0.24 * len(values)))
         ax = fig.subplots()
-        colours = [HIGHLIGHT if below is not None and r.value < below else NORMAL for r in numeric]
-        ax.barh(range(len(numeric)), [r.value for r in numeric], color=colours)
-        ax.set_yticks(range(len(numeric)), [_label(f"{r.commune or '?'} · {r.source}") for r in numeric],
-                      parse_math=False)
+        ax.barh(range(len(values)), values, color=[_colour(v, below) for v in values])
+        ax.set_yticks(range(len(values)), labels, parse_math=False)
         ax.invert_yaxis()
-        if below is not None:
-            ax.axvline(below, color=HIGHLIGHT, linestyle="--", linewidth=1)
-        unit = next((r.unit for r in numeric if r.unit), "")
-        ax.set_xlabel(f"target ({unit})" if unit else "target", parse_math=False)
-        ax.spines[["top", "right"]].set_visible(False)
+        _finish(ax, below, unit)
         return _svg(fig)
+
+
+@lru_cache(maxsize=256)
+def _histogram(values: tuple[float, ...], below: float | None, unit: str) -> str:
+    with matplotlib.rc_context(_STYLE):
+        fig = Figure(figsize=(7, 3))
+        fig.subplots_adjust(left=0.09, right=0.98, bottom=0.16, top=0.88)
+        ax = fig.subplots()
+        _, edges, patches = ax.hist(values, bins=min(30, len(set(values))) or 1, color=NORMAL)
+        for left, patch in zip(edges, patches):
+            patch.set_facecolor(_colour(left, below))
+        n_below = sum(below is not None and v < below for v in values)
+        ax.set_ylabel("targets")
+        if below is not None:
+            ax.set_title(f"{n_below} of {len(values)} targets below {below:g}", loc="left", parse_math=False)
+        _finish(ax, below, unit)
+        return _svg(fig, tight=False)
+
+
+def _colour(value: float, below: float | None) -> str:
+    return HIGHLIGHT if below is not None and value < below else NORMAL
+
+
+def _finish(ax, below: float | None, unit: str) -> None:
+    if below is not None:
+        ax.axvline(below, color=HIGHLIGHT, linestyle="--", linewidth=1)
+    ax.set_xlabel(f"target ({unit})" if unit else "target", parse_math=False)
+    ax.spines[["top", "right"]].set_visible(False)
 
 
 def agency_chart(loads: list[AgencyLoad], top: int = 15) -> str | None:
