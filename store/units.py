@@ -11,16 +11,15 @@ from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, distinct, func, select, update
+from sqlalchemy import Engine, distinct, func, select, update
 from sqlalchemy.orm import Session
 
-from normalize.matching import Matcher, key as match_key
+from normalize.matching import key as match_key
 from normalize.text import clean, fold
 
 from .db import writer
 from .exceptions import StoreError, UnknownUnit
 from .models import AliasT, AssignmentT, DecisionT, TargetRowT, UnitT, utcnow
-from .registry import load as load_registry
 
 UNIT_COLUMNS = ["canonical_name", "kind", "level", "aliases_seen"]
 DECISION_COLUMNS = ["mention", "unit", "decided_by", "decided_at", "action"]
@@ -163,39 +162,3 @@ def import_csv(engine: Engine, folder: Path, by: str) -> tuple[int, int]:
                             at=datetime.fromisoformat(d["decided_at"]) if d.get("decided_at") else None)
                     replayed += 1
     return added, replayed
-
-
-def undo_last(engine: Engine, by: str) -> str | None:
-    """Take back `by`'s newest decision: its clerk spelling and (for a new unit
-    nothing else uses) its unit go, and the stored rows with that mention are
-    resolved again — by an earlier decision if one remains, else by the matcher.
-    Returns the mention, None when `by` has decided nothing."""
-    with Session(writer(engine)) as s, s.begin():
-        d = s.scalars(select(DecisionT).where(DecisionT.decided_by == by).order_by(DecisionT.id.desc()).limit(1)).first()
-        if d is None:
-            return None
-        mention, key, unit_id = d.raw, d.mention_key, d.unit_id
-        s.delete(d)
-        s.flush()
-        earlier = s.scalars(select(DecisionT).where(DecisionT.mention_key == key).order_by(DecisionT.id.desc())
-                            .limit(1)).first()
-        if earlier is None or earlier.unit_id != unit_id:
-            s.execute(delete(AliasT).where(AliasT.unit_id == unit_id, AliasT.alias == mention, AliasT.origin == "clerk"))
-        if earlier is not None:
-            if s.scalar(select(AliasT.id).where(AliasT.unit_id == earlier.unit_id, AliasT.alias == earlier.raw)) is None:
-                s.add(AliasT(unit_id=earlier.unit_id, alias=earlier.raw, origin="clerk"))
-            s.execute(update(AssignmentT).where(AssignmentT.mention_key == key)
-                      .values(unit_id=earlier.unit_id, status="confirmed", score=100.0))
-            return mention
-        s.execute(update(AssignmentT).where(AssignmentT.mention_key == key)
-                  .values(unit_id=None, status="unresolved", score=0.0))
-        if d.action == "new" and not any(s.scalar(select(func.count()).select_from(t).where(t.unit_id == unit_id))
-                                         for t in (AssignmentT, AliasT, DecisionT)):
-            s.execute(delete(UnitT).where(UnitT.id == unit_id, UnitT.origin == "clerk"))
-    matcher = Matcher(load_registry(engine))
-    with Session(writer(engine)) as s, s.begin():
-        for a in s.scalars(select(AssignmentT).where(AssignmentT.mention_key == key, AssignmentT.unit_id.is_(None))):
-            res = matcher.match(a.raw)
-            a.unit_id = _unit_id(s, res.unit) if res.unit else None
-            a.score, a.status, a.candidates = res.score, res.status, [vars(c) for c in res.candidates]
-    return mention

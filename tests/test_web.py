@@ -114,6 +114,16 @@ def test_undo_takes_back_only_my_last_decision(browser, loaded):
     assert "Lan has no decision to undo." in text(browser.post("/queue/undo", htmx=True))
 
 
+def test_undo_of_a_change_brings_back_the_earlier_decision(browser, loaded):
+    browser.post("/decide", {"mention": MENTION, "to": UNIT})
+    browser.post("/decide", {"mention": MENTION, "to": "Công chức Văn hóa - Xã hội"})
+    assert states(loaded, MENTION) == {("Công chức Văn hóa - Xã hội", "confirmed")}
+    browser.post("/queue/undo")
+    assert states(loaded, MENTION) == {(UNIT, "confirmed")}
+    assert [h["unit"] for h in units.history(loaded)] == [UNIT]
+    assert 'id="mention">Các cơ quan Đảng, Nhà nước trong xã<' in text(browser.get("/queue"))
+
+
 def test_new_unit_is_confirmed_first_then_saved_and_undone(browser, loaded):
     data = {"mention": "Phòng Văn", "new": "1", "name": "Phòng Văn thư", "kind": "office", "level": "commune"}
     ask = text(browser.post("/decide", data, htmx=True))

@@ -11,6 +11,7 @@ from normalize.registry import LEVELS
 from normalize.text import clean
 from store import StoreError
 from store import queries
+from store import undo as store_undo
 from store import units as store_units
 
 from .app import engine
@@ -110,7 +111,7 @@ def unskip():
 @bp.post("/queue/undo")
 def undo():
     by = require_clerk()
-    mention = store_units.undo_last(engine(), by)
+    mention = store_undo.undo_last(engine(), by)
     if mention is None:
         return _done("queue", f"{by} has no decision to undo.", error=True)
     _skipped().discard(mention)
