@@ -124,7 +124,7 @@ def test_clerk_settles_the_queue_with_the_keyboard(site, driver):
     assert [h.text for h in d.find_elements(By.CSS_SELECTOR, "#hit-list .hit")] == ["Công chức Văn phòng - Thống kê"]
     shot(d, "queue-search")
     d.find_element(By.CSS_SELECTOR, "#hit-list button").click()
-    wait(d, lambda: "rows updated" in text_of(d, "#message"))
+    wait(d, lambda: "→ Công chức Văn phòng - Thống kê:" in text_of(d, "#message"))
     assert decisions(engine)[-1][:3] == (TOP, "Công chức Văn phòng - Thống kê", "Nguyễn Thị Lan")
 
     mention = text_of(d, "#mention")                         # add a new unit, with confirmation
@@ -141,7 +141,7 @@ def test_clerk_settles_the_queue_with_the_keyboard(site, driver):
     assert decisions(engine)[-1][0] == TOP                   # nothing saved before confirming
     shot(d, "queue-new-unit")
     d.find_element(By.ID, "confirm-new").click()
-    wait(d, lambda: "rows updated" in text_of(d, "#message"))
+    wait(d, lambda: "→ Tổ công tác đặc biệt xã:" in text_of(d, "#message"))
     assert decisions(engine)[-1] == (mention, "Tổ công tác đặc biệt xã", "Nguyễn Thị Lan", "new")
     assert states(engine, mention) == {("Tổ công tác đặc biệt xã", "confirmed")}
 
