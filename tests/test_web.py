@@ -2,7 +2,14 @@
 route, decisions through the same store calls as the CLI, and the security
 rules (CSRF, escaping, names, passwords)."""
 import io
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 
 import pytest
 from click.testing import CliRunner
@@ -15,7 +22,7 @@ from store import units
 from store.export import iter_records
 from web import PasswordRequired, check_exposure, create_app
 
-from conftest import SAMPLES
+from conftest import ROOT, SAMPLES
 
 MENTION = "Các cán bộ công chức được phân công phụ trách"      # 5 rows in one TSV, the top of the queue
 UNIT = "Cán bộ, công chức xã"
@@ -320,3 +327,44 @@ def test_report_answers_both_questions(loaded, tmp_path):
     assert re.search(r'<tr><td>([^<]+)</td><td class="num">57</td>', agencies).group(1) == "Phòng Văn hóa - Xã hội"
     assert "<script" not in html and not re.search(r'(src|href)="(https?:)?//', html)   # one file, nothing fetched
     assert 'href="#ind-infra.5g_coverage"' in html
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, attempts: int = 100):
+    for _ in range(attempts):
+        try:
+            return urllib.request.urlopen(url, timeout=5)
+        except urllib.error.HTTPError:
+            raise
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing answered at {url}")
+
+
+@pytest.mark.parametrize("password", [None, "s3cret"])
+def test_chitieu_serve_answers_on_its_port(db_url, tmp_path, password):
+    """The real command in its own process: localhost without a password, a
+    loopback address other than localhost only with --password-file."""
+    port, host = _free_port(), "127.0.0.1" if password is None else "127.0.0.2"
+    args = [sys.executable, "-c", "from cli import main; main()", "serve", "--db", db_url, "--host", host,
+            "--port", str(port)]
+    if password:
+        (tmp_path / "pw").write_text(password + "\n", encoding="utf-8")
+        args += ["--password-file", str(tmp_path / "pw")]
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "CHITIEU_WEB_PASSWORD": ""})
+    try:
+        page = _get(f"http://{host}:{port}/queue")
+        if password is None:
+            assert page.url.endswith("/queue") and "Nothing to settle" in page.read().decode()
+        else:
+            assert page.url.startswith(f"http://{host}:{port}/login?next=/queue")
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=20)
+    assert f"chitieu: http://{host}:{port}/ over " in err
