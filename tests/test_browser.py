@@ -47,6 +47,7 @@ def driver():
         pytest.skip("needs Debian's chromium and chromium-driver")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=vi"):
         options.add_argument(arg)
     d = webdriver.Chrome(service=webdriver.ChromeService(executable_path=DRIVER), options=options)
@@ -152,6 +153,7 @@ def test_clerk_settles_the_queue_with_the_keyboard(site, driver):
     rows = [r.text for r in d.find_elements(By.CSS_SELECTOR, "#history tr")][1:]
     assert len(rows) == 2 and "Nguyễn Thị Lan" in rows[0] and "Tổ công tác đặc biệt xã" in rows[0]
     shot(d, "history")
+    assert [e["message"] for e in d.get_log("browser") if e["level"] == "SEVERE"] == []   # no script or CSP error
 
 
 def test_clerk_checks_a_row_on_its_source_page(site, driver):

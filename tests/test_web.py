@@ -368,3 +368,24 @@ def test_chitieu_serve_answers_on_its_port(db_url, tmp_path, password):
         proc.terminate()
         _, err = proc.communicate(timeout=20)
     assert f"chitieu: http://{host}:{port}/ over " in err
+
+
+def test_pages_forbid_inline_scripts_and_framing(browser):
+    r = browser.get("/queue")
+    assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+    assert (r.headers["X-Frame-Options"], r.headers["X-Content-Type-Options"]) == ("DENY", "nosniff")
+    assert "<script>" not in text(r) and text(r).count("<script src=") == 2
+
+
+def test_a_moved_pdf_is_said_so_beside_its_row(engine, tmp_path):
+    moved = tmp_path / "moved.pdf"
+    moved.write_bytes(PDF.read_bytes())
+    ingest(engine, moved)
+    moved.unlink()
+    b = Browser(create_app(engine))
+    doc = text(b.get(re.search(r'href="(/documents/\d+)"', text(b.get("/documents"))).group(1)))
+    row = re.search(r'href="(/rows/\d+)" class="row-link"', doc).group(1)
+    page = text(b.get(row))
+    assert f"The PDF is not at {moved} any more" in page and 'id="page-image"' not in page
+    r = b.get(row + "/page.png")
+    assert r.status_code == 404 and f"the file {moved} is not there any more" in text(r)

@@ -3,4 +3,4 @@ analyst's indicators, agencies' load and coverage; the static report."""
 from .app import create_app
 from .security import PasswordRequired, check_exposure
 
-__all__ = ["create_app", "check_exposure", "PasswordRequired"]
+__all__ = ["PasswordRequired", "check_exposure", "create_app"]

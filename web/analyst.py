@@ -82,7 +82,7 @@ def download(code: str, fmt: str):
     view = indicator_view(code, *_args())
     if view is None:
         abort(404, f"no indicator {code!r} in the catalogue")
-    name = code + ("-below-%g" % view.below if view.only_below else "")
+    name = code + (f"-below-{view.below:g}" if view.only_below else "")
     if fmt == "csv":
         buf = io.StringIO()
         out = csv.writer(buf)

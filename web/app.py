@@ -3,7 +3,17 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from sqlalchemy import Engine
 from werkzeug.exceptions import HTTPException
 

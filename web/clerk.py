@@ -5,12 +5,21 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from normalize.registry import LEVELS
 from normalize.text import clean
-from store import StoreError
-from store import queries
+from store import StoreError, queries
 from store import undo as store_undo
 from store import units as store_units
 
@@ -18,6 +27,7 @@ from .app import engine
 from .security import clerk, require_clerk
 
 bp = Blueprint("clerk", __name__)
+NEXT_UP = 10       # names listed after the current one
 
 
 def _skipped() -> set[str]:
@@ -29,11 +39,14 @@ def _skipped() -> set[str]:
 
 def _panel_context(message: str | None = None, error: bool = False) -> dict:
     skipped = _skipped()
-    waiting = store_units.unresolved(engine())
+    limit = len(skipped) + NEXT_UP + 1
+    waiting = store_units.unresolved(engine(), limit)
+    if len(waiting) == limit and all(q["mention"] in skipped for q in waiting):
+        waiting = store_units.unresolved(engine())       # skipped names that others settled since
     queue = [q for q in waiting if q["mention"] not in skipped]
     item = queue[0] if queue else None
     names, rows = queries.queue_size(engine())
-    return dict(item=item, next_up=queue[1:11], uses=queries.uses(engine(), item["mention"]) if item else [],
+    return dict(item=item, next_up=queue[1:NEXT_UP + 1], uses=queries.uses(engine(), item["mention"]) if item else [],
                 names=names, rows=rows, skipped=len(waiting) - len(queue), message=message, error=error,
                 kinds=queries.unit_kinds(engine()), levels=LEVELS, who=clerk())
 

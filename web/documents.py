@@ -2,6 +2,8 @@
 beside its source (the PDF page, or the cells as read from DOCX/TSV)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, Response, abort, render_template
 
 from store import queries
@@ -32,7 +34,7 @@ def row(row_id: int):
     if found is None:
         abort(404, "no such row")
     doc, r = found
-    return render_template("row.html", doc=doc, r=r)
+    return render_template("row.html", doc=doc, r=r, file_there=Path(doc.path).is_file())
 
 
 @bp.get("/rows/<int:row_id>/page.png")

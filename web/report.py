@@ -2,7 +2,7 @@
 scripts, links only inside the file), to e-mail or open without a server."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import render_template
 from sqlalchemy import Engine
@@ -28,4 +28,4 @@ def build(engine: Engine, codes: list[str] | None = None, below: float | None = 
         return render_template("report.html", static=True, items=chosen, views=views, columns=COLUMNS,
                                loads=loads, agency_chart=charts.agency_chart(loads), cov=queries.coverage(engine),
                                documents=queries.documents(engine), below=below,
-                               made=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+                               made=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
