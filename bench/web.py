@@ -26,11 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import batch  # noqa: E402
-from bench import COMMUNES, SEEDS, vary  # noqa: E402  (bench/bench.py, beside this file)
-from ingest import ExtractSettings  # noqa: E402
-from store import connect, units  # noqa: E402
-from web import create_app  # noqa: E402
+import batch
+from bench import COMMUNES, SEEDS, vary   # bench/bench.py, beside this file
+from ingest import ExtractSettings
+from store import connect, units
+from web import create_app
 
 DEFAULT_PG = os.environ.get("CHITIEU_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
