@@ -11,11 +11,13 @@ from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
+from werkzeug.serving import make_server
 
 import batch
 from ingest import ExtractSettings
 from store import connect, units
 from store.export import iter_records
+from store.queries import queue_size
 from web import create_app
 
 from conftest import ROOT, SAMPLES
@@ -25,20 +27,26 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 TOP = "Các cán bộ công chức được phân công phụ trách"      # 15 rows over the samples, first in the queue
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def serve(folder: Path):
     """The samples loaded into a new SQLite store, served on a free local port."""
-    from werkzeug.serving import make_server
-
-    engine = connect(f"sqlite:///{tmp_path_factory.mktemp('web') / 'province.db'}")
+    engine = connect(f"sqlite:///{folder / 'province.db'}")
     files, _ = batch.collect([SAMPLES])
     assert {r.status for r in batch.run(files, engine, ExtractSettings())} == {"loaded"}
     server = make_server("127.0.0.1", 0, create_app(engine), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}", engine
     server.shutdown()
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    yield from serve(tmp_path_factory.mktemp("web"))
+
+
+@pytest.fixture
+def fresh_site(tmp_path):
+    yield from serve(tmp_path)
 
 
 @pytest.fixture(scope="module")
@@ -197,3 +205,39 @@ def test_analyst_finds_5g_below_70_and_the_busiest_agency(site, driver):
     d.get(url + "/coverage")
     assert len(d.find_elements(By.CSS_SELECTOR, "#coverage td.yes")) > 0
     shot(d, "coverage")
+
+
+def test_clerk_settles_the_whole_queue_and_later_ingests_follow(fresh_site, driver, tmp_path):
+    """Every name in the queue settled from the keyboard — the first candidate,
+    or a new unit (n, then confirm) where there is none — until it is empty."""
+    url, engine = fresh_site
+    d = driver
+    d.delete_all_cookies()
+    d.get(url + "/login")
+    d.find_element(By.ID, "login-name").send_keys("Trần Văn Minh")
+    d.find_element(By.ID, "login-submit").click()
+    wait(d, lambda: d.current_url.endswith("/queue"))
+    ready(d)
+    names, _ = queue_size(engine)
+    settled = []
+    while (mention := text_of(d, "#mention")):
+        settled.append(mention)
+        assert len(settled) <= names, "the queue does not shrink"
+        if d.find_elements(By.ID, "accept-1"):
+            press(d, "1")
+        else:
+            press(d, "n")
+            d.find_element(By.ID, "new-submit").click()
+            wait(d, lambda: d.find_elements(By.ID, "confirm-new"))
+            d.find_element(By.ID, "confirm-new").click()
+        wait(d, lambda m=mention: f"“{m}” →" in text_of(d, "#message"))
+    assert text_of(d, "#empty") == "Nothing to settle: every agency name is resolved."
+    assert len(settled) == names and queue_size(engine) == (0, 0)
+    assert {h["decided_by"] for h in units.history(engine)} == {"Trần Văn Minh"}
+    assert len(units.history(engine)) == names
+    later = tmp_path / "later.tsv"        # the same plan again, one row more: no name left to settle
+    later.write_text((SAMPLES / "tsv" / "xuan-son-dti-2023.tsv").read_text("utf-8") + "\n", encoding="utf-8")
+    files, _ = batch.collect([later])
+    assert [r.status for r in batch.run(files, engine, ExtractSettings())] == ["loaded"]
+    assert queue_size(engine) == (0, 0)
+    shot(d, "queue-empty")
