@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 import batch
 from cli import main
 from ingest import ExtractSettings
-from store import units
+from store import queries, units
 from store.export import iter_records
 from web import PasswordRequired, check_exposure, create_app
 
@@ -82,24 +82,33 @@ def states(engine, mention):
     return {(a["unit"], a["status"]) for r in iter_records(engine) for a in r["assignments"] if a["raw"] == mention}
 
 
-def test_queue_shows_top_name_with_use_and_candidates(browser):
-    page = text(browser.get("/queue"))
-    assert re.search(r"<strong>16</strong> names left, leaving <strong>19</strong> rows unsettled", page)
-    assert f'id="mention">{MENTION}<' in page
+def size(r) -> tuple[int, int]:
+    """(names, rows) the queue panel says are left."""
+    found = re.search(r"<strong>(\d+)</strong> names left, leaving <strong>(\d+)</strong> rows unsettled", text(r))
+    return int(found.group(1)), int(found.group(2))
+
+
+def test_queue_shows_top_name_with_use_and_candidates(browser, loaded):
+    top = units.unresolved(loaded)[0]           # the matcher's figures: the page must show them
+    page = browser.get("/queue")
+    assert size(page) == queries.queue_size(loaded) and size(page)[0] == len(units.unresolved(loaded))
+    page = text(page)
+    assert top["mention"] == MENTION and f'id="mention">{MENTION}<' in page
     assert "used in 5 rows of 1 documents" in page
     assert "xuan-son-dti-2023.tsv" in page and "DVCTT mức độ 3, 4" in page       # a typical use
-    assert re.findall(r'class="candidate">([^<]+)<', page) == [UNIT, "Công chức Văn hóa - Xã hội",
-                                                               "Công chức Văn phòng - Thống kê"]
-    assert "score 68" in page
+    assert re.findall(r'class="candidate">([^<]+)<', page) == [c["unit"] for c in top["candidates"]]
+    assert re.findall(r'class="score">score (\d+)<', page) == [f"{c['score']:.0f}" for c in top["candidates"]]
+    assert top["candidates"][0]["unit"] == UNIT
     assert 'id="accept-1"' in page and 'id="skip"' in page and 'id="undo"' in page
     assert text(browser.get("/queue/panel")).startswith('\n<section id="queue">')
 
 
 def test_accept_is_the_cli_decision_and_applies_to_later_ingests(browser, loaded, tmp_path):
+    names, _ = queries.queue_size(loaded)
     r = browser.post("/decide", {"mention": MENTION, "to": UNIT}, htmx=True)
     assert r.status_code == 200
     assert f"“{MENTION}” → {UNIT}: 5 rows updated." in text(r)
-    assert "<strong>15</strong> names left, leaving <strong>14</strong> rows" in text(r)
+    assert size(r) == queries.queue_size(loaded) and size(r)[0] == names - 1
     assert [(h["mention"], h["unit"], h["decided_by"], h["action"]) for h in units.history(loaded)] == [
         (MENTION, UNIT, "Lan", "alias")]
     assert states(loaded, MENTION) == {(UNIT, "confirmed")}
@@ -128,7 +137,7 @@ def test_undo_of_a_change_brings_back_the_earlier_decision(browser, loaded):
     browser.post("/queue/undo")
     assert states(loaded, MENTION) == {(UNIT, "confirmed")}
     assert [h["unit"] for h in units.history(loaded)] == [UNIT]
-    assert 'id="mention">Các cơ quan Đảng, Nhà nước trong xã<' in text(browser.get("/queue"))
+    assert f'id="mention">{units.unresolved(loaded)[0]["mention"]}<' in text(browser.get("/queue"))
 
 
 def test_new_unit_is_confirmed_first_then_saved_and_undone(browser, loaded):
@@ -147,10 +156,10 @@ def test_new_unit_is_confirmed_first_then_saved_and_undone(browser, loaded):
     assert "reads the same as &#39;Phòng Kinh tế&#39;" in lookalike
 
 
-def test_skip_moves_on_and_unskip_brings_back(browser):
+def test_skip_moves_on_and_unskip_brings_back(browser, loaded):
     r = text(browser.post("/queue/skip", {"mention": MENTION}, htmx=True))
     assert f'id="mention">{MENTION}<' not in r and "1 skipped" in r
-    assert 'id="mention">Các cơ quan Đảng, Nhà nước trong xã<' in r
+    assert f'id="mention">{units.unresolved(loaded)[1]["mention"]}<' in r
     assert f'id="mention">{MENTION}<' in text(browser.post("/queue/unskip", htmx=True))
 
 
