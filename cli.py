@@ -409,5 +409,57 @@ def units_import(folder, by, db):
     click.echo(f"{added} units added, {replayed} decisions replayed")
 
 
+@main.command(short_help="The clerks' and analysts' web pages.")
+@click.option("--db", metavar="URL", help=DB_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but localhost needs a password.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--password-file", type=click.File(encoding="utf-8"),
+              help="File holding the password everyone signs in with (else $CHITIEU_WEB_PASSWORD).")
+def serve(db, host, port, password_file):
+    """Serve the clerk's queue, history and documents, and the analyst's
+    indicators, agencies and coverage, at http://HOST:PORT/."""
+    from web import PasswordRequired, check_exposure, create_app
+
+    password = (password_file.read().strip() if password_file else os.environ.get("CHITIEU_WEB_PASSWORD")) or None
+    try:
+        check_exposure(host, password)
+    except PasswordRequired as e:
+        fail(str(e), code=2)
+    engine = open_db(db)
+    click.echo(f"chitieu: http://{host}:{port}/ over {engine.url.render_as_string(hide_password=True)} "
+               "(Ctrl-C stops)", err=True)
+    try:
+        create_app(engine, password=password).run(host=host, port=port, threaded=True)
+    finally:
+        engine.dispose()
+
+
+@main.command(short_help="The analyst pages as one HTML file.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="HTML file to write (- for stdout).")
+@click.option("--db", metavar="URL", help=DB_HELP)
+@click.option("--indicator", "codes", multiple=True, metavar="CODE", help="Only this indicator (repeatable).")
+@click.option("--below", type=float, help="Highlight targets below this value.")
+def report(output, db, codes, below):
+    """Write indicators across communes, agencies' load and coverage, with
+    their charts, into one self-contained HTML file to e-mail.
+
+    \b
+    chitieu report -o tinh-2026.html --indicator infra.5g_coverage --below 70
+    """
+    from web.report import build
+
+    engine = open_db(db)
+    try:
+        html = build(engine, list(codes) or None, below)
+    finally:
+        engine.dispose()
+    with opened(output) as out:
+        out.write(html)
+    if output != "-":
+        click.echo(f"wrote {output}", err=True)
+
+
 if __name__ == "__main__":
     main()
