@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-import batch
-from ingest import ExtractSettings
-from store import connect, frames
+from chitieu import batch
+from chitieu.ingest import ExtractSettings
+from chitieu.store import connect, frames
 
 
 @dataclass

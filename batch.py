@@ -24,13 +24,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest import ExtractError, ExtractSettings, extract
-from ingest.exceptions import TooLarge
-from normalize.pipeline import Normalizer
-from normalize.indicators import load_catalog
-from normalize.registry import Registry, load_registry
-from store import load, registry as store_registry
-from store.exceptions import DatabaseUnavailable, StoreError
+from chitieu.ingest import ExtractError, ExtractSettings, extract
+from chitieu.ingest.exceptions import TooLarge
+from chitieu.normalize.pipeline import Normalizer
+from chitieu.normalize.indicators import load_catalog
+from chitieu.normalize.registry import Registry, load_registry
+from chitieu.store import load, registry as store_registry
+from chitieu.store.exceptions import DatabaseUnavailable, StoreError
 
 # Plan files a folder is searched for; a Word or Excel variant the readers cannot
 # take (.docm, .dotx, …) is still listed, to get its line rather than be passed over.

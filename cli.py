@@ -17,13 +17,13 @@ from pathlib import Path
 
 import click
 
-import batch
-from ingest import ExtractError, ExtractSettings
-from ingest.exceptions import ChitieuError
-from normalize.text import fold
-from store import StoreError, connect
-from store import units as store_units
-from store.export import CSV_COLUMNS, flat, iter_records, spreadsheet_safe
+from chitieu import batch
+from chitieu.ingest import ExtractError, ExtractSettings
+from chitieu.ingest.exceptions import ChitieuError
+from chitieu.normalize.text import fold
+from chitieu.store import StoreError, connect
+from chitieu.store import units as store_units
+from chitieu.store.export import CSV_COLUMNS, flat, iter_records, spreadsheet_safe
 
 DB_HELP = "Database: a SQLite file path or URL (default ./chitieu.db, or $CHITIEU_DB), or postgresql+psycopg://user@host/db."
 RAW_FORMULAS = click.option("--raw-formulas", is_flag=True,
@@ -187,7 +187,7 @@ def export(db, fmt, output, raw_formulas):
         raise click.UsageError("--format xlsx writes a file: give -o FILE.xlsx")
     engine = open_db(db)
     if fmt == "xlsx":
-        from store import frames
+        from chitieu.store import frames
         written = frames.write_xlsx(engine, output)
     elif fmt == "csv":
         written = write_csv((flat(r) for r in iter_records(engine)), CSV_COLUMNS, output, raw_formulas)
@@ -419,7 +419,7 @@ def units_import(folder, by, db):
 def serve(db, host, port, password_file):
     """Serve the clerk's queue, history and documents, and the analyst's
     indicators, agencies and coverage, at http://HOST:PORT/."""
-    from web import PasswordRequired, check_exposure, create_app
+    from chitieu.web import PasswordRequired, check_exposure, create_app
 
     password = (password_file.read().strip() if password_file else os.environ.get("CHITIEU_WEB_PASSWORD")) or None
     try:
@@ -448,7 +448,7 @@ def report(output, db, codes, below):
     \b
     chitieu report -o tinh-2026.html --indicator infra.5g_coverage --below 70
     """
-    from web.report import build
+    from chitieu.web.report import build
 
     engine = open_db(db)
     try:

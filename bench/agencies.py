@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from normalize.agencies import split_mentions  # noqa: E402
-from normalize.matching import Matcher  # noqa: E402
-from normalize.registry import load_registry  # noqa: E402
+from chitieu.normalize.agencies import split_mentions  # noqa: E402
+from chitieu.normalize.matching import Matcher  # noqa: E402
+from chitieu.normalize.registry import load_registry  # noqa: E402
 from spellings import traps, variants  # noqa: E402
 
 

@@ -26,11 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import batch
+from chitieu import batch
 from bench import COMMUNES, SEEDS, vary   # bench/bench.py, beside this file
-from ingest import ExtractSettings
-from store import connect, units
-from web import create_app
+from chitieu.ingest import ExtractSettings
+from chitieu.store import connect, units
+from chitieu.web import create_app
 
 DEFAULT_PG = os.environ.get("CHITIEU_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

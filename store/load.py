@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from normalize.model import NormalizedDocument, TargetRow
-from normalize.names import key as mention_key
+from chitieu.normalize.model import NormalizedDocument, TargetRow
+from chitieu.normalize.names import key as mention_key
 
 from .db import guarded, lock_decisions, writer
 from .models import AssignmentT, DecisionT, DocumentT, TargetRowT, UnitT

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import Engine, distinct, func, select
 from sqlalchemy.orm import Session
 
-from normalize.text import fold, strip_accents
+from chitieu.normalize.text import fold, strip_accents
 
 from .export import target_text
 from .models import AliasT, AssignmentT, DecisionT, DocumentT, IndicatorT, TargetRowT, UnitT

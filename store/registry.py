@@ -7,9 +7,9 @@ from collections import defaultdict
 from sqlalchemy import Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from normalize.indicators import Indicator
-from normalize.registry import Registry, Unit
-from normalize.names import key
+from chitieu.normalize.indicators import Indicator
+from chitieu.normalize.registry import Registry, Unit
+from chitieu.normalize.names import key
 
 from .db import guarded, writer
 from .models import AliasT, DecisionT, IndicatorT, UnitT

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from normalize.matching import Matcher
+from chitieu.normalize.matching import Matcher
 
 from .db import writer
 from .models import AliasT, AssignmentT, DecisionT, UnitT

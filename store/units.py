@@ -18,9 +18,9 @@ from pathlib import Path
 from sqlalchemy import Engine, distinct, func, select, update
 from sqlalchemy.orm import Session
 
-from normalize.matching import Matcher
-from normalize.names import key as mention_key
-from normalize.text import clean, fold
+from chitieu.normalize.matching import Matcher
+from chitieu.normalize.names import key as mention_key
+from chitieu.normalize.text import clean, fold
 
 from .db import guarded, lock_decisions, writer
 from .exceptions import StoreError, UnknownUnit

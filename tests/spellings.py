@@ -17,8 +17,8 @@ import random
 import re
 import unicodedata
 
-from normalize.names import key
-from normalize.registry import Registry, Unit
+from chitieu.normalize.names import key
+from chitieu.normalize.registry import Registry, Unit
 
 COMMUNES = ["Hòa Phú", "An Bình", "Tân Thành", "Xuân Lộc", "Phước Thiện", "Đắk Mil", "Ea Kar", "Vĩnh Thạnh",
             "Bình Minh", "Long Hưng", "Mỹ Hòa", "Quảng Điền", "Thạch Hà", "Nghĩa Đàn", "Cẩm Xuyên",

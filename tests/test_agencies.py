@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest import extract
-from normalize.agencies import split_mentions
-from normalize.matching import Matcher
-from normalize.registry import load_registry
+from chitieu.ingest import extract
+from chitieu.normalize.agencies import split_mentions
+from chitieu.normalize.matching import Matcher
+from chitieu.normalize.registry import load_registry
 
 SAMPLES = Path(__file__).parent.parent / "samples" / "tsv"
 
@@ -89,7 +89,7 @@ def test_seed_cell_of_xuan_son(matcher):
      ["Các cơ quan Đảng", "Công an xã", "Ủy ban nhân dân xã"]),
 ])
 def test_the_documents_level_and_commune_decide(tmp_path, issuer, level, units):
-    from normalize.pipeline import Normalizer
+    from chitieu.normalize.pipeline import Normalizer
     path = tmp_path / "plan.tsv"
     path.write_text(f"{issuer}\nSTT\tNội dung chỉ tiêu\tChỉ tiêu\tCơ quan chủ trì\n"
                     "1\tTỷ lệ hồ sơ trực tuyến\t100%\tCác cơ quan Đảng\n"

@@ -5,8 +5,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-import api
-from cli import main
+from chitieu import api
+from chitieu.cli import main
 from conftest import SAMPLES
 
 

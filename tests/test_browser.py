@@ -13,12 +13,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from werkzeug.serving import make_server
 
-import batch
-from ingest import ExtractSettings
-from store import connect, units
-from store.export import iter_records
-from store.queries import queue_size
-from web import create_app
+from chitieu import batch
+from chitieu.ingest import ExtractSettings
+from chitieu.store import connect, units
+from chitieu.store.export import iter_records
+from chitieu.store.queries import queue_size
+from chitieu.web import create_app
 
 from conftest import ROOT, SAMPLES
 

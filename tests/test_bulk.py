@@ -15,18 +15,18 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from cli import main
+from chitieu.cli import main
 from conftest import BAD, SCANNED
-from store import connect
-from store.export import iter_records
-from store.models import DocumentT, TargetRowT
+from chitieu.store import connect
+from chitieu.store.export import iter_records
+from chitieu.store.models import DocumentT, TargetRowT
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 SEED_ROWS = {"dang-uy-nq57-muc-tieu-2026.tsv": 29, "nghia-son-muc-tieu-2026.tsv": 29,
              "xuan-hung-phan-cong-chi-tieu-2026.tsv": 55, "xuan-loc-ke-hoach-cds-2026.tsv": 30,
              "xuan-son-dti-2023.tsv": 91}
-CHITIEU = [sys.executable, "-c", "from cli import main; main()"]
+CHITIEU = [sys.executable, "-m", "chitieu"]
 
 
 def copies(folder: Path, numbers: range) -> dict[str, int]:
@@ -207,10 +207,10 @@ def test_a_worker_killed_mid_run_costs_no_file(tmp_path):
 def test_a_decision_made_while_loading_reaches_every_later_document(db_url, tmp_path):
     """The workers read the registry once; a clerk's decision made after the
     first document is stored still confirms the mention in the ones after it."""
-    import batch
-    from ingest import ExtractSettings
-    from store import units
-    from store.models import AssignmentT
+    from chitieu import batch
+    from chitieu.ingest import ExtractSettings
+    from chitieu.store import units
+    from chitieu.store.models import AssignmentT
 
     for n in range(4):
         (tmp_path / f"plan-{n}.tsv").write_text(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SAMPLES
-from ingest import extract
+from chitieu.ingest import extract
 
 openpyxl = pytest.importorskip("openpyxl")
 SEEDS = sorted((SAMPLES / "tsv").glob("*.tsv"))
@@ -42,7 +42,7 @@ def _cell(ws, row: int, col: int, text: str) -> None:
 def workbook(seed: Path, out: Path) -> Path:
     """The seed as a sheet: title lines merged across the table's width,
     figures as numbers."""
-    from ingest.tsv import _records, decode
+    from chitieu.ingest.tsv import _records, decode
 
     book = openpyxl.Workbook()
     ws = book.active
@@ -116,7 +116,7 @@ def test_without_libreoffice_a_doc_file_says_which_package_to_install(converted,
     bare = tmp_path / "bin"
     bare.mkdir()
     (bare / "python").symlink_to(sys.executable)
-    done = subprocess.run([str(bare / "python"), "-c", "from cli import main; main()", "ingest",
+    done = subprocess.run([str(bare / "python"), "-m", "chitieu", "ingest",
                            str(folder / f"{docx.stem}.doc"), "--db", str(tmp_path / "t.db"), "--jobs", "1"],
                           cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "PATH": str(bare)})
     assert done.returncode == 1

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import SAMPLES
-from ingest import ExtractError, ExtractSettings
-from ingest.__init__ import _reader
-from ingest.assemble import assemble
-from ingest.sniff import sniff
+from chitieu.ingest import ExtractError, ExtractSettings
+from chitieu.ingest.__init__ import _reader
+from chitieu.ingest.assemble import assemble
+from chitieu.ingest.sniff import sniff
 
 settings.register_profile("ci", max_examples=25, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -87,8 +87,8 @@ TEXT = st.text(st.characters(codec="utf-8"), max_size=300) | st.lists(HOSTILE, m
 
 @given(TEXT, TEXT, TEXT)
 def test_target_and_deadline_parsers_take_any_text(target, unit, indicator):
-    from normalize.deadlines import parse_deadline
-    from normalize.targets import parse_target
+    from chitieu.normalize.deadlines import parse_deadline
+    from chitieu.normalize.targets import parse_target
 
     first, more = parse_target(target, unit, indicator)
     assert first is None or first.kind in ("numeric", "boolean", "text")
@@ -102,9 +102,9 @@ _MATCHER = None
 @given(TEXT)
 def test_agency_splitting_and_matching_take_any_text(cell):
     global _MATCHER
-    from normalize.agencies import split_mentions
-    from normalize.matching import Matcher
-    from normalize.registry import load_registry
+    from chitieu.normalize.agencies import split_mentions
+    from chitieu.normalize.matching import Matcher
+    from chitieu.normalize.registry import load_registry
 
     _MATCHER = _MATCHER or Matcher(load_registry())
     for mention in split_mentions(cell, _MATCHER):

@@ -9,9 +9,9 @@ import zipfile
 import pytest
 
 from conftest import SAMPLES
-from ingest import extract
-from ingest.exceptions import UnsupportedFormat
-from normalize.text import clean
+from chitieu.ingest import extract
+from chitieu.ingest.exceptions import UnsupportedFormat
+from chitieu.normalize.text import clean
 from test_bad_input import cp1258
 
 GOOD = "STT\tNội dung chỉ tiêu\tChỉ tiêu\tĐơn vị chủ trì\n1\tTỷ lệ hồ sơ được số hóa\t≥ 90%\tPhòng Kinh tế\n"
@@ -133,7 +133,7 @@ def test_formula_cells_never_reach_a_spreadsheet(db_url, tmp_path):
 
     from click.testing import CliRunner
 
-    from cli import main
+    from chitieu.cli import main
 
     plan = tmp_path / "plan.tsv"
     plan.write_text("STT\tNội dung chỉ tiêu\tChỉ tiêu\tĐơn vị chủ trì\n"
@@ -165,7 +165,7 @@ def _ingest(*args):
     import sys
 
     from conftest import ROOT
-    return subprocess.run([sys.executable, "-c", "from cli import main; main()", "ingest", *map(str, args), "--jobs", "1"],
+    return subprocess.run([sys.executable, "-m", "chitieu", "ingest", *map(str, args), "--jobs", "1"],
                           cwd=ROOT, capture_output=True, timeout=120)
 
 
@@ -205,7 +205,7 @@ def test_file_names_with_control_characters_or_foreign_bytes_are_printed_escaped
 def test_a_database_written_by_a_newer_chitieu_is_named(tmp_path):
     import sqlite3
 
-    from store import StoreError, connect
+    from chitieu.store import StoreError, connect
 
     db = tmp_path / "newer.db"
     connect(f"sqlite:///{db}").dispose()
@@ -218,7 +218,7 @@ def test_a_database_written_by_a_newer_chitieu_is_named(tmp_path):
 
 
 def test_a_read_only_database_stops_the_batch_with_one_line(tmp_path):
-    from store import connect
+    from chitieu.store import connect
 
     db = tmp_path / "ro.db"
     connect(f"sqlite:///{db}").dispose()

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalize.agencies import MAX_MENTIONS, split_mentions
-from normalize.matching import Matcher
-from normalize.registry import load_registry
+from chitieu.normalize.agencies import MAX_MENTIONS, split_mentions
+from chitieu.normalize.matching import Matcher
+from chitieu.normalize.registry import load_registry
 from spellings import COMMUNES, old_tone, traps, variants
 
 SEEDS = [1, 2, 3, 4, 5]

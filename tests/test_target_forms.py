@@ -9,7 +9,7 @@ import itertools
 
 import pytest
 
-from normalize.targets import parse_target
+from chitieu.normalize.targets import parse_target
 
 OPS = [("≥", ">="), (">=", ">="), ("đạt", ">="), ("tối thiểu", ">="), ("ít nhất", ">="), ("không dưới", ">="),
        ("≤", "<="), ("tối đa", "<="), ("không quá", "<="), (">", ">"), ("trên", ">"), ("<", "<"), ("dưới", "<")]

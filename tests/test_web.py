@@ -15,12 +15,12 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-import batch
-from cli import main
-from ingest import ExtractSettings
-from store import queries, units
-from store.export import iter_records
-from web import PasswordRequired, check_exposure, create_app
+from chitieu import batch
+from chitieu.cli import main
+from chitieu.ingest import ExtractSettings
+from chitieu.store import queries, units
+from chitieu.store.export import iter_records
+from chitieu.web import PasswordRequired, check_exposure, create_app
 
 from conftest import ROOT, SAMPLES
 
@@ -360,7 +360,7 @@ def test_chitieu_serve_answers_on_its_port(db_url, tmp_path, password):
     """The real command in its own process: localhost without a password, a
     loopback address other than localhost only with --password-file."""
     port, host = _free_port(), "127.0.0.1" if password is None else "127.0.0.2"
-    args = [sys.executable, "-c", "from cli import main; main()", "serve", "--db", db_url, "--host", host,
+    args = [sys.executable, "-m", "chitieu", "serve", "--db", db_url, "--host", host,
             "--port", str(port)]
     if password:
         (tmp_path / "pw").write_text(password + "\n", encoding="utf-8")

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, abort, render_template, request
 from openpyxl import Workbook
 
-from store import queries
-from store.queries import IndicatorRow
+from chitieu.store import queries
+from chitieu.store.queries import IndicatorRow
 
 from . import charts
 from .app import engine

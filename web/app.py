@@ -17,7 +17,7 @@ from flask import (
 from sqlalchemy import Engine
 from werkzeug.exceptions import HTTPException
 
-from normalize.text import clean
+from chitieu.normalize.text import clean
 
 from . import security
 

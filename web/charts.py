@@ -10,7 +10,7 @@ from functools import lru_cache
 import matplotlib
 from matplotlib.figure import Figure
 
-from store.queries import AgencyLoad, IndicatorRow
+from chitieu.store.queries import AgencyLoad, IndicatorRow
 
 HIGHLIGHT, NORMAL = "#d9480f", "#4c6ef5"
 BARS = 40          # more targets than this are drawn as their distribution

@@ -17,11 +17,11 @@ from flask import (
     url_for,
 )
 
-from normalize.registry import LEVELS
-from normalize.text import clean
-from store import StoreError, queries
-from store import undo as store_undo
-from store import units as store_units
+from chitieu.normalize.registry import LEVELS
+from chitieu.normalize.text import clean
+from chitieu.store import StoreError, queries
+from chitieu.store import undo as store_undo
+from chitieu.store import units as store_units
 
 from .app import engine
 from .security import clerk, require_clerk

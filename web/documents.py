@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, render_template
 
-from store import queries
+from chitieu.store import queries
 
 from .app import engine
 from .source import SourceMissing, page_png

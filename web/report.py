@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from flask import render_template
 from sqlalchemy import Engine
 
-from store import queries
+from chitieu.store import queries
 
 from . import charts
 from .analyst import COLUMNS, IndicatorView

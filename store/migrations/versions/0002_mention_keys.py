@@ -10,8 +10,8 @@ Revises: 0001
 from alembic import op
 import sqlalchemy as sa
 
-from normalize.names import key
-from normalize.text import fold
+from chitieu.normalize.names import key
+from chitieu.normalize.text import fold
 
 revision = '0002'
 down_revision = '0001'
