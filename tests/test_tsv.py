@@ -209,3 +209,14 @@ def test_spreadsheet_title_rows_padded_with_tabs_give_the_metadata(tmp_path):
     d = extract(plan)
     assert (d.meta.commune, d.meta.plan_number, str(d.meta.issued_on)) == ("Hòa Bình", "12/KH-UBND", "2026-04-03")
     assert [(r.row_no, r.section, r.agencies) for r in d.tables[0].rows] == [("1", ["I. Hạ tầng"], {"lead": "Công an xã"})]
+
+
+def test_title_split_over_cells_and_in_one_merged_cell(tmp_path):
+    plan = tmp_path / "p.tsv"
+    plan.write_text('"PHỤ LỤC\n(Kèm theo Kế hoạch số 7/KH-UBND"\t\t\t\n'
+                    "ngày\t05/5/2026\tcủa UBND xã Tân An)\t\n"
+                    "STT\tNội dung\tĐơn vị chủ trì\tThời gian\n1\tPhủ sóng 5G đạt 95%\tCông an xã\t2026\n",
+                    encoding="utf-8")
+    d = extract(plan)
+    assert (d.meta.commune, d.meta.plan_number, str(d.meta.issued_on)) == ("Tân An", "7/KH-UBND", "2026-05-05")
+    assert [r.row_no for r in d.tables[0].rows] == ["1"]
