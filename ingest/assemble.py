@@ -14,7 +14,8 @@ What happens here:
   agencies written one per line can be split; other cells are one line;
 - heading rows (A/B, I/II, "1. Về …" in the numbering cell, or a numbered
   row with empty cells followed by "-"/"•" sub-rows or by its sub-numbers)
-  become the section path of the rows beneath.
+  become the section path of the rows beneath; so does a part row (A, I)
+  with one stray short value when deeper numbers follow it (warned).
 """
 from __future__ import annotations
 
@@ -166,6 +167,12 @@ class _Builder:
                 (nxt.marker and not nxt.num) or (nxt.num or "").startswith(e.num + ".")
             ):
                 e.heading = f"{e.num}. {e.cells[self.ind_col]}"
+            elif e.heading is None and self._stray(e) and nxt and nxt.num and NUM_ONLY.fullmatch(nxt.num) \
+                    and number_level(nxt.num) > number_level(e.num):
+                stray = next(c for k, c in enumerate(e.cells) if c and k not in (self.num_col, self.ind_col))
+                self.warnings.append(f"line/row {e.line}: heading \"{e.num}. {e.cells[self.ind_col][:40]}\" "
+                                     f"has a stray value (\"{stray[:30]}\"), left out")
+                e.heading = f"{e.num}. {e.cells[self.ind_col]}"
             if e.heading is not None:
                 level = number_level(e.num) if e.num else 1
                 while stack and stack[-1][0] >= level:
@@ -187,6 +194,13 @@ class _Builder:
         """A numbered row with indicator text and nothing else: maybe a heading."""
         return bool(e.num and self.ind_col is not None and e.cells[self.ind_col]
                     and not e.filled_besides(self.num_col, self.ind_col))
+
+    def _stray(self, e: _Entry) -> bool:
+        """A row numbered as a part (A, I, II) with its title and one more
+        short cell: a heading with a stray value, when deeper numbers follow."""
+        others = [c for k, c in enumerate(e.cells) if c and k not in (self.num_col, self.ind_col)]
+        return bool(e.num and NUM_ONLY.fullmatch(e.num) and number_level(e.num) < 2 and self.ind_col is not None
+                    and e.cells[self.ind_col] and len(others) == 1 and len(others[0]) <= 12)
 
     def _row(self, e: _Entry, section: list[str]) -> Row:
         row = Row(row_no=e.num, indicator="", section=section, page=e.page, line=e.line)

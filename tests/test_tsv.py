@@ -220,3 +220,14 @@ def test_title_split_over_cells_and_in_one_merged_cell(tmp_path):
     d = extract(plan)
     assert (d.meta.commune, d.meta.plan_number, str(d.meta.issued_on)) == ("Tân An", "7/KH-UBND", "2026-05-05")
     assert [r.row_no for r in d.tables[0].rows] == ["1"]
+
+
+def test_a_heading_row_with_a_stray_value_is_a_heading(tmp_path):
+    plan = tmp_path / "p.tsv"
+    plan.write_text("STT\tNội dung\tĐơn vị\tKết quả\tĐơn vị chủ trì\n"
+                    "I\tHạ tầng số\t\tx\t\n1\tPhủ sóng 5G\t%\t95\tCông an xã\n", encoding="utf-8")
+    d = extract(plan)
+    assert [(r.row_no, r.section, r.unit, r.target) for r in d.tables[0].rows] == [
+        ("1", ["I. Hạ tầng số"], "%", "95")]
+    assert [c.role for c in d.tables[0].columns] == ["number", "indicator", "unit", "target", "lead"]
+    assert d.warnings == ['line/row 2: heading "I. Hạ tầng số" has a stray value ("x"), left out']
