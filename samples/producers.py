@@ -48,7 +48,7 @@ class Layout:
     spanning_sections: bool = True   # "I. Title" merged across the row, else "I" | "Title"
     watermark: bool = False          # diagonal "BẢN SAO" over the table
     signature: bool = False          # "Nơi nhận:" list and signature block after the table
-    landscape: bool = True
+    landscape: bool = True           # else portrait; reportlab then turns every other page landscape
 
 
 LAYOUTS = {l.name: l for l in (
@@ -60,6 +60,7 @@ LAYOUTS = {l.name: l for l in (
     Layout("first-page-header", repeat_header=False),
     Layout("watermark", watermark=True, signature=True),
     Layout("borderless-two-row", ruled=False, two_row_header=True, column_numbers=True),
+    Layout("borderless-turning", ruled=False, repeat_header=False, landscape=False),
 )}
 
 

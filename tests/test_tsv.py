@@ -231,3 +231,13 @@ def test_a_heading_row_with_a_stray_value_is_a_heading(tmp_path):
         ("1", ["I. Hạ tầng số"], "%", "95")]
     assert [c.role for c in d.tables[0].columns] == ["number", "indicator", "unit", "target", "lead"]
     assert d.warnings == ['line/row 2: heading "I. Hạ tầng số" has a stray value ("x"), left out']
+
+
+def test_the_same_header_word_for_text_and_target_is_told_apart_by_position(tmp_path):
+    plan = tmp_path / "p.tsv"
+    plan.write_text("Số TT\tChỉ tiêu\tĐVT\tChỉ tiêu năm 2026\tCơ quan chủ trì\tTiến độ\n"
+                    "1\tTỷ lệ phủ sóng 5G\t%\t≥ 95\tCông an xã\tQuý IV/2026\n", encoding="utf-8")
+    d = extract(plan)
+    assert [c.role for c in d.tables[0].columns] == ["number", "indicator", "unit", "target", "lead", "deadline"]
+    r = d.tables[0].rows[0]
+    assert (r.indicator, r.unit, r.target, r.deadline) == ("Tỷ lệ phủ sóng 5G", "%", "≥ 95", "Quý IV/2026")
