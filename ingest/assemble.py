@@ -3,7 +3,8 @@
 What happens here:
 - the header row is found by its words; a second header row under merged
   group headings is folded into the first; the "(1) (2) (3)" row is dropped;
-- a header repeated after a page break is dropped, and a block that only a
+- a header repeated after a page break is dropped (also when its words wrap
+  otherwise: same width and column roles), and a block that only a
   page break separates from the previous one continues the same table;
 - cells with neither number nor indicator text under a heading row are the
   top of the next row that a page break cut, and are joined into it;
@@ -87,10 +88,24 @@ class _Builder:
 
     def __post_init__(self):
         self.fragment: list[str] | None = None
+        if not hasattr(self, "first_roles"):
+            self.first_roles, self.first_headers = assign_roles(self.headers), list(self.headers)
+        self.spill: dict[int, str] = {}
         self.roles = assign_roles(self.headers)
         self.num_col = self.roles.index(NUMBER) if NUMBER in self.roles else None
         self.ind_col = self.roles.index(INDICATOR) if INDICATOR in self.roles else None
         self.width = len(self.headers)
+
+    def spill_from(self, cells: list[str]) -> None:
+        """A header printed again with a cell's last words pushed into the next
+        row ("Thời gian hoàn" | … then "thành"): those words are taken off it."""
+        self.spill = {k: full[len(short):].strip() for k, (full, short) in enumerate(zip(self.first_headers, cells))
+                      if short and full != short and full.startswith(short)} or self.spill
+
+    def repeats(self, cells: list[str]) -> bool:
+        """Whether a header row at the top of a continued block is this table's
+        header printed again with its words wrapped differently."""
+        return len(cells) == len(self.first_roles) and assign_roles(_flat(cells)) == self.first_roles
 
     def takes_sub_header(self, sub: list[str]) -> bool:
         """Fold a second header row ("Chủ trì" | "Phối hợp") into the headers."""
@@ -107,6 +122,14 @@ class _Builder:
     def add(self, row: SourceRow, cells: list[str], after_break: bool) -> None:
         cells = [c if k < self.width and self.roles[k] in AGENCY_ROLES else c.replace("\n", " ")
                  for k, c in enumerate(cells)]
+        for k, words in self.spill.items():     # in its column, or in a merged cell starting the row
+            at = k if k < len(cells) and cells[k].startswith(words) else next(
+                (j for j, c in enumerate(cells) if c), None)
+            if at is not None and cells[at].startswith(words + " "):
+                cells[at] = cells[at][len(words):].strip()
+            elif at is not None and cells[at] == words:
+                cells[at] = ""
+        self.spill = {}
         if any(cells[self.width:]):   # more cells than headers: keep the text in the last column
             self.warnings.append(f"line/row {row.line}: {len(cells)} cells under {self.width} headers; "
                                  "the extra cells were added to the last column")
@@ -233,7 +256,10 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
                 i += 1
                 continue
             key = _key(cells)
-            if current is not None and key in current.header_keys:
+            if current is not None and (key in current.header_keys or (
+                    i == 0 and block.joins_previous and is_header_row(cells) and current.repeats(cells))):
+                current.spill_from(_flat(cells))
+                current.header_keys.add(key)
                 pending_break = True
             elif is_header_row(cells):
                 current = _Builder(headers=_flat(cells), header_keys={key})
