@@ -371,8 +371,8 @@ def _header_band(lines: list[list[dict]], i: int, size_pitch: tuple[float, float
     gian / hoàn / thành") are read per column top to bottom; the band grows
     while its lines are as closely spaced as lines inside a cell (`size_pitch`:
     text size and the page's line pitch inside a cell), or further apart when
-    every word run on the line names a role (the sub-header row under group
-    cells), and no line starts with a row number. Title lines above it are left out: a line
+    the line's two or more short word runs each name a role (the sub-header
+    row under group cells), and no line starts with a row number. Title lines above it are left out: a line
     over several of its columns, or one that changes no column's role."""
     if NUM_TITLE.match(" ".join(w["text"] for w in lines[i])):
         return None                       # a heading above the header
@@ -388,7 +388,8 @@ def _header_band(lines: list[list[dict]], i: int, size_pitch: tuple[float, float
         if n > 1:
             step = lines[i + n - 1][0]["top"] - lines[i + n - 2][0]["top"]
             first = lines[i + n - 1][0]["text"]
-            named = all(header_role(t) for t in _chunks(lines[i + n - 1], size))
+            chunks = _chunks(lines[i + n - 1], size)
+            named = len(chunks) >= 2 and all(header_role(t) and len(t.split()) <= 5 for t in chunks)
             if (step > min(1.6 * size, cell_pitch) and not (named and step < 2.2 * size)) \
                     or NUM_ONLY.fullmatch(first) or NUM_TITLE.match(" ".join(w["text"] for w in lines[i + n - 1])):
                 break
@@ -508,7 +509,7 @@ def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
     all first-column text, and so are the lines it wraps onto."""
     rows: list[list[list[str]]] = []
     previous_top = None
-    spanning = False
+    spanning = after_numbers = False
     for line in lines:
         cells: list[list[str]] = [[] for _ in grid.starts]
         first = _runs(line, grid.size)[0]
@@ -517,15 +518,17 @@ def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
         if grid.column(first[0]["x0"]) == 0 and len(grid.starts) > 1 and (
                 max(w["x1"] for w in first) > grid.starts[1] + 0.5 * grid.size):
             cells[0] = [w["text"] for w in line]
-            if wide or not spanning:
+            if wide or not spanning or after_numbers:
                 rows.append([[] for _ in grid.starts])
-            spanning = True
+            spanning, numbers = True, False
         else:
             for w in line:
                 cells[grid.column(w["x0"])].append(w["text"])
-            if wide or spanning or (cells[0] and rows[-1][0]):
+            numbers = is_column_number_row(_chunks(line, grid.size))
+            if wide or spanning or numbers or after_numbers or (cells[0] and rows[-1][0]):
                 rows.append([[] for _ in grid.starts])
             spanning = False
+        after_numbers = numbers      # the "(1) (2) (3)" line is a row of its own
         for k, texts in enumerate(cells):
             if texts:
                 rows[-1][k].append(" ".join(texts))
