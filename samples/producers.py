@@ -28,8 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from ingest import extract, tsv  # noqa: E402
-from ingest.model import AGENCY_ROLES, DEADLINE, INDICATOR, NOTES, NUMBER, TARGET, UNIT  # noqa: E402
+from ingest import extract, tsv
+from ingest.model import AGENCY_ROLES, DEADLINE, INDICATOR, NOTES, NUMBER, TARGET, UNIT
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 FIELDS = ("row_no", "indicator", "section", "target", "unit", "deadline", "agencies")
@@ -346,8 +346,16 @@ def reportlab_pdf(s: Spec, layout: Layout, out: Path) -> None:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import (BaseDocTemplate, Frame, NextPageTemplate, PageTemplate, Paragraph,
-                                    Spacer, Table, TableStyle)
+    from reportlab.platypus import (
+        BaseDocTemplate,
+        Frame,
+        NextPageTemplate,
+        PageTemplate,
+        Paragraph,
+        Spacer,
+        Table,
+        TableStyle,
+    )
     font = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
     pdfmetrics.registerFont(TTFont("DejaVuSerif", font))
     style = ParagraphStyle("c", fontName="DejaVuSerif", fontSize=9, leading=11)
