@@ -250,7 +250,7 @@ def _check_unicode(chars: list[dict], number: int) -> None:
                              "export the PDF again with embedded Unicode fonts, or give the DOCX")
 
 
-_WRAPPED_HYPHEN = re.compile(r"(?<=\w)([-/])[ \t]*\n[ \t]*(?=\w)")
+_WRAPPED_HYPHEN = re.compile(r"(?<=[\w%)])([-/])[ \t]*\n[ \t]*(?=\w)")
 
 
 def cell_text(text: str | None) -> str:
