@@ -488,7 +488,7 @@ def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTa
             free = (x, start)
         starts.append(free[1] if free[1] > free[0] else start)
     pitches = sorted(b[0]["top"] - a[0]["top"] for a, b in zip(lines[header:], lines[header + 1:]))
-    new_row_pitch = 1.12 * pitches[len(pitches) // 4] if pitches else 0.0
+    new_row_pitch = 1.12 * pitches[len(pitches) // 4] if pitches else 1.35 * size   # header alone: text lines
     x1 = max(w["x1"] for line in lines for w in line)
     grid = Grid(starts, x1, size, new_row_pitch)
     cells = [cell_text(c) for c in _band_cells(lines[:header], size)]
