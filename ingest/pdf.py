@@ -24,8 +24,8 @@ What happens here:
 - text above the first table is the title (for plan metadata);
 - a scan that the scanner already OCR'd (an image over the page, an
   invisible text layer, no vector rules) is read from its text layer, its
-  ruling lines taken from the image (`_image_rules`), stray "|" that the
-  OCR made of rules dropped;
+  ruling lines taken from the image (`_image_rules`), stray "|" and "_"
+  that the OCR made of rules dropped;
 - scanned pages raise NeedsOCR, or with settings.ocr are read by
   `ingest.ocr` (ruled tables cell by cell; refused when Tesseract is unsure);
   text in a font with no Unicode map raises UnreadableText.
@@ -133,7 +133,7 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
     _check_unicode(page.chars, number)
     table_settings = _lines_settings(page)
     if _scanned_with_text(page):
-        page = page.filter(lambda obj: obj.get("object_type") != "char" or obj["text"] not in "|¦")
+        page = page.filter(lambda obj: obj.get("object_type") != "char" or obj["text"] not in "|¦_")
         table_settings = _image_rules(page)
     if settings.pdf_table:
         found = [_plumber_table(t) for t in page.find_tables(settings.pdf_table)]
