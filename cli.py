@@ -17,13 +17,13 @@ from pathlib import Path
 
 import click
 
-import batch
-from ingest import ExtractError, ExtractSettings
-from ingest.exceptions import ChitieuError
-from normalize.text import fold
-from store import StoreError, connect
-from store import units as store_units
-from store.export import CSV_COLUMNS, flat, iter_records
+from chitieu import batch
+from chitieu.ingest import ExtractError, ExtractSettings
+from chitieu.ingest.exceptions import ChitieuError
+from chitieu.normalize.text import fold
+from chitieu.store import StoreError, connect
+from chitieu.store import units as store_units
+from chitieu.store.export import CSV_COLUMNS, flat, iter_records
 
 DB_HELP = "Database: a SQLite file path or URL (default ./chitieu.db, or $CHITIEU_DB), or postgresql+psycopg://user@host/db."
 

@@ -28,8 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from ingest import extract, tsv
-from ingest.model import AGENCY_ROLES, DEADLINE, INDICATOR, NOTES, NUMBER, TARGET, UNIT
+from chitieu.ingest import extract, tsv
+from chitieu.ingest.model import AGENCY_ROLES, DEADLINE, INDICATOR, NOTES, NUMBER, TARGET, UNIT
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 FIELDS = ("row_no", "indicator", "section", "target", "unit", "deadline", "agencies")

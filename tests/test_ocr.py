@@ -8,10 +8,10 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from conftest import SAMPLES, SCANNED
-from ingest import ExtractSettings, extract, ocr, pdf
-from ingest.assemble import assemble
-from ingest.exceptions import NeedsOCR
-from ingest.metadata import plan_meta
+from chitieu.ingest import ExtractSettings, extract, ocr, pdf
+from chitieu.ingest.assemble import assemble
+from chitieu.ingest.exceptions import NeedsOCR
+from chitieu.ingest.metadata import plan_meta
 
 SCANS = {"xuan-hung-scan.pdf": [1], "xuan-hung-scan-200dpi.pdf": [1, 2], "xuan-hung-scan-tilted.pdf": [3]}
 MAX_CER = 0.02

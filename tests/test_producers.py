@@ -70,7 +70,7 @@ def test_the_property_can_fail(out, expected):
 def test_word_edits_and_agency_lines(out):
     """Tracked deletions are dropped, insertions kept; agencies written one
     paragraph each keep their lines apart ("\n") while the text is one line."""
-    from ingest import extract
+    from chitieu.ingest import extract
     doc = extract(P.render(SEEDS["003"], "word-xml", "plain", out))
     rows = [r for t in doc.tables for r in t.rows]
     assert not [r for r in rows if "ĐÃ XÓA" in r.indicator or "\n" in r.indicator]
