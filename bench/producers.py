@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from samples import producers as P  # noqa: E402
+from samples import producers as P
 
 
 def main() -> int:

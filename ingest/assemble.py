@@ -3,7 +3,8 @@
 What happens here:
 - the header row is found by its words; a second header row under merged
   group headings is folded into the first; the "(1) (2) (3)" row is dropped;
-- a header repeated after a page break is dropped, and a block that only a
+- a header repeated after a page break is dropped (also when its words wrap
+  otherwise: same width and column roles), and a block that only a
   page break separates from the previous one continues the same table;
 - cells with neither number nor indicator text under a heading row are the
   top of the next row that a page break cut, and are joined into it;
@@ -14,7 +15,8 @@ What happens here:
   agencies written one per line can be split; other cells are one line;
 - heading rows (A/B, I/II, "1. Về …" in the numbering cell, or a numbered
   row with empty cells followed by "-"/"•" sub-rows or by its sub-numbers)
-  become the section path of the rows beneath.
+  become the section path of the rows beneath; so does a part row (A, I)
+  with one stray short value when deeper numbers follow it (warned).
 """
 from __future__ import annotations
 
@@ -86,10 +88,24 @@ class _Builder:
 
     def __post_init__(self):
         self.fragment: list[str] | None = None
+        if not hasattr(self, "first_roles"):
+            self.first_roles, self.first_headers = assign_roles(self.headers), list(self.headers)
+        self.spill: dict[int, str] = {}
         self.roles = assign_roles(self.headers)
         self.num_col = self.roles.index(NUMBER) if NUMBER in self.roles else None
         self.ind_col = self.roles.index(INDICATOR) if INDICATOR in self.roles else None
         self.width = len(self.headers)
+
+    def spill_from(self, cells: list[str]) -> None:
+        """A header printed again with a cell's last words pushed into the next
+        row ("Thời gian hoàn" | … then "thành"): those words are taken off it."""
+        self.spill = {k: full[len(short):].strip() for k, (full, short) in enumerate(zip(self.first_headers, cells))
+                      if short and full != short and full.startswith(short)} or self.spill
+
+    def repeats(self, cells: list[str]) -> bool:
+        """Whether a header row at the top of a continued block is this table's
+        header printed again with its words wrapped differently."""
+        return len(cells) == len(self.first_roles) and assign_roles(_flat(cells)) == self.first_roles
 
     def takes_sub_header(self, sub: list[str]) -> bool:
         """Fold a second header row ("Chủ trì" | "Phối hợp") into the headers."""
@@ -106,6 +122,14 @@ class _Builder:
     def add(self, row: SourceRow, cells: list[str], after_break: bool) -> None:
         cells = [c if k < self.width and self.roles[k] in AGENCY_ROLES else c.replace("\n", " ")
                  for k, c in enumerate(cells)]
+        for k, words in self.spill.items():     # in its column, or in a merged cell starting the row
+            at = k if k < len(cells) and cells[k].startswith(words) else next(
+                (j for j, c in enumerate(cells) if c), None)
+            if at is not None and cells[at].startswith(words + " "):
+                cells[at] = cells[at][len(words):].strip()
+            elif at is not None and cells[at] == words:
+                cells[at] = ""
+        self.spill = {}
         if any(cells[self.width:]):   # more cells than headers: keep the text in the last column
             self.warnings.append(f"line/row {row.line}: {len(cells)} cells under {self.width} headers; "
                                  "the extra cells were added to the last column")
@@ -166,6 +190,12 @@ class _Builder:
                 (nxt.marker and not nxt.num) or (nxt.num or "").startswith(e.num + ".")
             ):
                 e.heading = f"{e.num}. {e.cells[self.ind_col]}"
+            elif e.heading is None and self._stray(e) and nxt and nxt.num and NUM_ONLY.fullmatch(nxt.num) \
+                    and number_level(nxt.num) > number_level(e.num):
+                stray = next(c for k, c in enumerate(e.cells) if c and k not in (self.num_col, self.ind_col))
+                self.warnings.append(f"line/row {e.line}: heading \"{e.num}. {e.cells[self.ind_col][:40]}\" "
+                                     f"has a stray value (\"{stray[:30]}\"), left out")
+                e.heading = f"{e.num}. {e.cells[self.ind_col]}"
             if e.heading is not None:
                 level = number_level(e.num) if e.num else 1
                 while stack and stack[-1][0] >= level:
@@ -187,6 +217,13 @@ class _Builder:
         """A numbered row with indicator text and nothing else: maybe a heading."""
         return bool(e.num and self.ind_col is not None and e.cells[self.ind_col]
                     and not e.filled_besides(self.num_col, self.ind_col))
+
+    def _stray(self, e: _Entry) -> bool:
+        """A row numbered as a part (A, I, II) with its title and one more
+        short cell: a heading with a stray value, when deeper numbers follow."""
+        others = [c for k, c in enumerate(e.cells) if c and k not in (self.num_col, self.ind_col)]
+        return bool(e.num and NUM_ONLY.fullmatch(e.num) and number_level(e.num) < 2 and self.ind_col is not None
+                    and e.cells[self.ind_col] and len(others) == 1 and len(others[0]) <= 12)
 
     def _row(self, e: _Entry, section: list[str]) -> Row:
         row = Row(row_no=e.num, indicator="", section=section, page=e.page, line=e.line)
@@ -219,7 +256,10 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
                 i += 1
                 continue
             key = _key(cells)
-            if current is not None and key in current.header_keys:
+            if current is not None and (key in current.header_keys or (
+                    i == 0 and block.joins_previous and is_header_row(cells) and current.repeats(cells))):
+                current.spill_from(_flat(cells))
+                current.header_keys.add(key)
                 pending_break = True
             elif is_header_row(cells):
                 current = _Builder(headers=_flat(cells), header_keys={key})

@@ -24,8 +24,8 @@ What happens here:
 - text above the first table is the title (for plan metadata);
 - a scan that the scanner already OCR'd (an image over the page, an
   invisible text layer, no vector rules) is read from its text layer, its
-  ruling lines taken from the image (`_image_rules`), stray "|" that the
-  OCR made of rules dropped;
+  ruling lines taken from the image (`_image_rules`), stray "|" and "_"
+  that the OCR made of rules dropped;
 - scanned pages raise NeedsOCR, or with settings.ocr are read by
   `ingest.ocr` (ruled tables cell by cell; refused when Tesseract is unsure);
   text in a font with no Unicode map raises UnreadableText.
@@ -160,7 +160,7 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
     _check_unicode(page.chars, number)
     table_settings = _lines_settings(page)
     if _scanned_with_text(page):
-        page = page.filter(lambda obj: obj.get("object_type") != "char" or obj["text"] not in "|¦")
+        page = page.filter(lambda obj: obj.get("object_type") != "char" or obj["text"] not in "|¦_")
         table_settings = _image_rules(page)
     if settings.pdf_table:
         found = [_plumber_table(t) for t in page.find_tables(settings.pdf_table)]
@@ -277,7 +277,7 @@ def _check_unicode(chars: list[dict], number: int) -> None:
                              "export the PDF again with embedded Unicode fonts, or give the DOCX")
 
 
-_WRAPPED_HYPHEN = re.compile(r"(?<=\w)([-/])[ \t]*\n[ \t]*(?=\w)")
+_WRAPPED_HYPHEN = re.compile(r"(?<=[\w%)])([-/])[ \t]*\n[ \t]*(?=\w)")
 
 
 def cell_text(text: str | None) -> str:
@@ -398,8 +398,8 @@ def _header_band(lines: list[list[dict]], i: int, size_pitch: tuple[float, float
     gian / hoàn / thành") are read per column top to bottom; the band grows
     while its lines are as closely spaced as lines inside a cell (`size_pitch`:
     text size and the page's line pitch inside a cell), or further apart when
-    every word run on the line names a role (the sub-header row under group
-    cells), and no line starts with a row number. Title lines above it are left out: a line
+    the line's two or more short word runs each name a role (the sub-header
+    row under group cells), and no line starts with a row number. Title lines above it are left out: a line
     over several of its columns, or one that changes no column's role."""
     if NUM_TITLE.match(" ".join(w["text"] for w in lines[i])):
         return None                       # a heading above the header
@@ -415,7 +415,8 @@ def _header_band(lines: list[list[dict]], i: int, size_pitch: tuple[float, float
         if n > 1:
             step = lines[i + n - 1][0]["top"] - lines[i + n - 2][0]["top"]
             first = lines[i + n - 1][0]["text"]
-            named = all(header_role(t) for t in _chunks(lines[i + n - 1], size))
+            chunks = _chunks(lines[i + n - 1], size)
+            named = len(chunks) >= 2 and all(header_role(t) and len(t.split()) <= 5 for t in chunks)
             if (step > min(1.6 * size, cell_pitch) and not (named and step < 2.2 * size)) \
                     or NUM_ONLY.fullmatch(first) or NUM_TITLE.match(" ".join(w["text"] for w in lines[i + n - 1])):
                 break
@@ -514,7 +515,7 @@ def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTa
             free = (x, start)
         starts.append(free[1] if free[1] > free[0] else start)
     pitches = sorted(b[0]["top"] - a[0]["top"] for a, b in zip(lines[header:], lines[header + 1:]))
-    new_row_pitch = 1.12 * pitches[len(pitches) // 4] if pitches else 0.0
+    new_row_pitch = 1.12 * pitches[len(pitches) // 4] if pitches else 1.35 * size   # header alone: text lines
     x1 = max(w["x1"] for line in lines for w in line)
     grid = Grid(starts, x1, size, new_row_pitch)
     cells = [cell_text(c) for c in _band_cells(lines[:header], size)]
@@ -535,7 +536,7 @@ def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
     all first-column text, and so are the lines it wraps onto."""
     rows: list[list[list[str]]] = []
     previous_top = None
-    spanning = False
+    spanning = after_numbers = False
     for line in lines:
         cells: list[list[str]] = [[] for _ in grid.starts]
         first = _runs(line, grid.size)[0]
@@ -544,15 +545,17 @@ def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
         if grid.column(first[0]["x0"]) == 0 and len(grid.starts) > 1 and (
                 max(w["x1"] for w in first) > grid.starts[1] + 0.5 * grid.size):
             cells[0] = [w["text"] for w in line]
-            if wide or not spanning:
+            if wide or not spanning or after_numbers:
                 rows.append([[] for _ in grid.starts])
-            spanning = True
+            spanning, numbers = True, False
         else:
             for w in line:
                 cells[grid.column(w["x0"])].append(w["text"])
-            if wide or spanning or (cells[0] and rows[-1][0]):
+            numbers = is_column_number_row(_chunks(line, grid.size))
+            if wide or spanning or numbers or after_numbers or (cells[0] and rows[-1][0]):
                 rows.append([[] for _ in grid.starts])
             spanning = False
+        after_numbers = numbers      # the "(1) (2) (3)" line is a row of its own
         for k, texts in enumerate(cells):
             if texts:
                 rows[-1][k].append(" ".join(texts))

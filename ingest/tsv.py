@@ -5,7 +5,8 @@ break inside the table; a text line ends the table (and is a title line when
 no table came before). A spreadsheet's "Text (Tab delimited)" pads every line
 to the sheet's width: a line with one filled cell is a text line before the
 first table or when a header row (or nothing) follows it, else a row (a
-heading spanning the table).
+heading spanning the table). Before the first table, a title line split
+over a few cells is one title line.
 Cells quoted the way Excel writes them may span lines.
 """
 from __future__ import annotations
@@ -112,6 +113,9 @@ def from_records(records: list[tuple[int, list[str]]], warnings: list[str]) -> E
     after_break = False
     for k, (n, cells) in enumerate(records):
         filled = [c for c in cells if c.strip()]
+        if not blocks and len(filled) > 1 and _title_cells(filled):
+            titles.append(" ".join(c.strip() for c in filled))
+            continue
         if len(filled) > 1 or (filled and current is not None and not _text_line(records, k)):
             if current is None:
                 current = Block(rows=[])
@@ -125,6 +129,16 @@ def from_records(records: list[tuple[int, list[str]]], warnings: list[str]) -> E
                 titles.append(filled[0])
             current, after_break = None, False
     return Extraction(blocks=blocks, title_lines=titles, warnings=warnings)
+
+
+_TITLE_WORDS = re.compile(r"kèm\s+theo|kế\s+hoạch|phụ\s+lục|\bngày\b|\bxã\b|phường|ủy\s+ban|ubnd|cộng\s+hòa|độc\s+lập",
+                          re.I)
+
+
+def _title_cells(filled: list[str]) -> bool:
+    """A title line a spreadsheet split over a few cells ("Kèm theo Kế hoạch số" | "12/KH-UBND" | …)."""
+    return len(filled) <= 4 and not is_header_row([c.strip() for c in filled]) and bool(
+        _TITLE_WORDS.search(" ".join(filled)))
 
 
 def _text_line(records: list[tuple[int, list[str]]], k: int) -> bool:

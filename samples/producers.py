@@ -28,8 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from chitieu.ingest import extract, tsv  # noqa: E402
-from chitieu.ingest.model import AGENCY_ROLES, DEADLINE, INDICATOR, NOTES, NUMBER, TARGET, UNIT  # noqa: E402
+from chitieu.ingest import extract, tsv
+from chitieu.ingest.model import AGENCY_ROLES, DEADLINE, INDICATOR, NOTES, NUMBER, TARGET, UNIT
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 FIELDS = ("row_no", "indicator", "section", "target", "unit", "deadline", "agencies")
@@ -48,7 +48,7 @@ class Layout:
     spanning_sections: bool = True   # "I. Title" merged across the row, else "I" | "Title"
     watermark: bool = False          # diagonal "BẢN SAO" over the table
     signature: bool = False          # "Nơi nhận:" list and signature block after the table
-    landscape: bool = True
+    landscape: bool = True           # else portrait; reportlab then turns every other page landscape
 
 
 LAYOUTS = {l.name: l for l in (
@@ -60,6 +60,7 @@ LAYOUTS = {l.name: l for l in (
     Layout("first-page-header", repeat_header=False),
     Layout("watermark", watermark=True, signature=True),
     Layout("borderless-two-row", ruled=False, two_row_header=True, column_numbers=True),
+    Layout("borderless-turning", ruled=False, repeat_header=False, landscape=False),
 )}
 
 
@@ -345,8 +346,16 @@ def reportlab_pdf(s: Spec, layout: Layout, out: Path) -> None:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import (BaseDocTemplate, Frame, NextPageTemplate, PageTemplate, Paragraph,
-                                    Spacer, Table, TableStyle)
+    from reportlab.platypus import (
+        BaseDocTemplate,
+        Frame,
+        NextPageTemplate,
+        PageTemplate,
+        Paragraph,
+        Spacer,
+        Table,
+        TableStyle,
+    )
     font = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
     pdfmetrics.registerFont(TTFont("DejaVuSerif", font))
     style = ParagraphStyle("c", fontName="DejaVuSerif", fontSize=9, leading=11)

@@ -209,3 +209,35 @@ def test_spreadsheet_title_rows_padded_with_tabs_give_the_metadata(tmp_path):
     d = extract(plan)
     assert (d.meta.commune, d.meta.plan_number, str(d.meta.issued_on)) == ("Hòa Bình", "12/KH-UBND", "2026-04-03")
     assert [(r.row_no, r.section, r.agencies) for r in d.tables[0].rows] == [("1", ["I. Hạ tầng"], {"lead": "Công an xã"})]
+
+
+def test_title_split_over_cells_and_in_one_merged_cell(tmp_path):
+    plan = tmp_path / "p.tsv"
+    plan.write_text('"PHỤ LỤC\n(Kèm theo Kế hoạch số 7/KH-UBND"\t\t\t\n'
+                    "ngày\t05/5/2026\tcủa UBND xã Tân An)\t\n"
+                    "STT\tNội dung\tĐơn vị chủ trì\tThời gian\n1\tPhủ sóng 5G đạt 95%\tCông an xã\t2026\n",
+                    encoding="utf-8")
+    d = extract(plan)
+    assert (d.meta.commune, d.meta.plan_number, str(d.meta.issued_on)) == ("Tân An", "7/KH-UBND", "2026-05-05")
+    assert [r.row_no for r in d.tables[0].rows] == ["1"]
+
+
+def test_a_heading_row_with_a_stray_value_is_a_heading(tmp_path):
+    plan = tmp_path / "p.tsv"
+    plan.write_text("STT\tNội dung\tĐơn vị\tKết quả\tĐơn vị chủ trì\n"
+                    "I\tHạ tầng số\t\tx\t\n1\tPhủ sóng 5G\t%\t95\tCông an xã\n", encoding="utf-8")
+    d = extract(plan)
+    assert [(r.row_no, r.section, r.unit, r.target) for r in d.tables[0].rows] == [
+        ("1", ["I. Hạ tầng số"], "%", "95")]
+    assert [c.role for c in d.tables[0].columns] == ["number", "indicator", "unit", "target", "lead"]
+    assert d.warnings == ['line/row 2: heading "I. Hạ tầng số" has a stray value ("x"), left out']
+
+
+def test_the_same_header_word_for_text_and_target_is_told_apart_by_position(tmp_path):
+    plan = tmp_path / "p.tsv"
+    plan.write_text("Số TT\tChỉ tiêu\tĐVT\tChỉ tiêu năm 2026\tCơ quan chủ trì\tTiến độ\n"
+                    "1\tTỷ lệ phủ sóng 5G\t%\t≥ 95\tCông an xã\tQuý IV/2026\n", encoding="utf-8")
+    d = extract(plan)
+    assert [c.role for c in d.tables[0].columns] == ["number", "indicator", "unit", "target", "lead", "deadline"]
+    r = d.tables[0].rows[0]
+    assert (r.indicator, r.unit, r.target, r.deadline) == ("Tỷ lệ phủ sóng 5G", "%", "≥ 95", "Quý IV/2026")
