@@ -358,7 +358,7 @@ def main() -> None:
     once = [
         (OUT / "nghia-son-muc-tieu-2026.libreoffice.docx", libreoffice_round_trip, "soffice",
          OUT / "nghia-son-muc-tieu-2026.docx"),
-        (BAD / "xuan-hung-word97.doc", word97, "soffice", OUT / "xuan-hung-phan-cong-chi-tieu-2026.docx"),
+        (BAD.parent / "xuan-hung-word97.doc", word97, "soffice", OUT / "xuan-hung-phan-cong-chi-tieu-2026.docx"),
         (BAD / "xuan-hung-password-chitieu.docx", encrypted, "msoffcrypto",
          OUT / "xuan-hung-phan-cong-chi-tieu-2026.docx"),
     ]

@@ -262,9 +262,11 @@ def test_damaged_document_part(tmp_path):
         extract(_write(tmp_path, "bad.docx", bytes(data)))
 
 
-def test_old_binary_word_doc():
-    with pytest.raises(UnsupportedFormat, match=r"\.doc"):
-        extract(BAD / "xuan-hung-word97.doc")
+def test_old_binary_word_doc_reads_as_the_docx_it_was_saved_from():
+    pytest.importorskip("shutil").which("libreoffice") or pytest.skip("LibreOffice is not installed")
+    old, new = extract(BAD.parent / "xuan-hung-word97.doc"), extract(SAMPLES / "docx" / "xuan-hung-phan-cong-chi-tieu-2026.docx")
+    assert [(r.row_no, r.indicator, r.agencies) for t in old.tables for r in t.rows] == \
+        [(r.row_no, r.indicator, r.agencies) for t in new.tables for r in t.rows]
 
 
 def test_password_protected(tmp_path):

@@ -123,3 +123,11 @@ def test_without_libreoffice_a_doc_file_says_which_package_to_install(converted,
     assert done.stderr.splitlines() == [
         f"error: {folder / f'{docx.stem}.doc'}: a .doc file needs LibreOffice to be read "
         "(install libreoffice-writer, or save it as .docx and ingest that)"]
+
+
+@needs_libreoffice
+def test_an_old_word_file_named_docx_is_read_as_what_it_is(tmp_path):
+    old = tmp_path / "old.docx"
+    old.write_bytes((ROOT / "tests" / "data" / "xuan-hung-word97.doc").read_bytes())
+    meta, rows = reading(old)
+    assert len(rows) == 55 and meta.commune == "Xuân Hưng"
