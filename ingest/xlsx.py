@@ -32,7 +32,9 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
         book = openpyxl.load_workbook(BytesIO(data), read_only=False, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as e:
         raise DamagedFile(f"damaged Excel workbook: {type(e).__name__}", "open it in Excel or LibreOffice and save again") from None
-    blocks, titles, warnings = [], [], []
+    blocks: list = []
+    titles: list[str] = []
+    warnings: list[str] = []
     for sheet in book.worksheets:
         if sheet.sheet_state != "visible":
             continue

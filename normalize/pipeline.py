@@ -43,7 +43,8 @@ class Normalizer:
     def row(self, table: int, row: Row, commune: str | None = None, level: str | None = None,
             warnings: list[str] | None = None) -> TargetRow:
         target, more = parse_target(row.target, row.unit, row.indicator)
-        code, *more_codes = self.indicators.match_all(strip_target_words(row.indicator)) or [None]
+        codes = self.indicators.match_all(strip_target_words(row.indicator))
+        code, more_codes = (codes[0], codes[1:]) if codes else (None, [])
         return TargetRow(
             table=table, page=row.page, line=row.line, row_no=row.row_no, section=row.section,
             indicator_text=row.indicator, indicator_code=code, target=target, more_targets=more,
