@@ -22,6 +22,7 @@ What happens here:
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -36,7 +37,9 @@ from rapidfuzz.distance import Levenshtein
 
 from .columns import assign_roles, is_header_row
 from .exceptions import NeedsOCR
-from .model import NUMBER
+from .model import NUMBER, TARGET, CellRead
+from .lexicon import lexicon
+from .ocr_signs import read_sign
 
 DPI = 300                       # rendering for finding the rules
 OCR_DPI = 225                   # cells are scaled to this for Tesseract
@@ -45,6 +48,7 @@ RULE_LENGTH = DPI // 4          # shortest dark run taken for a ruling line (pix
 MIN_CONFIDENCE = 80.0           # mean word confidence of a page, 0-100
 MIN_CELL_CONFIDENCE = 50.0      # mean word confidence of one cell
 HEADER_EDITS = 0.1              # share of a header cell's letters a repeat may read differently
+CORRECT_TONES = True            # put tone marks right against the lexicon (bench/ocr.py measures both ways)
 TESSERACT = ["tesseract", "stdin", "stdout"]
 _TEXT = ("-l", "vie")
 _NUMBER_CHARS = ("-l", "eng", "-c", "tessedit_char_whitelist=0123456789ABCDEFGHIVXL()")
@@ -63,6 +67,11 @@ class Table:
     x0: float
     x1: float
     rows: list[list[str]]
+    reads: list[list[CellRead | None]]
+
+
+class PageRefused(NeedsOCR):
+    """A scanned page OCR cannot read at all; the document's other pages still load."""
 
 
 @dataclass
@@ -75,7 +84,9 @@ class Scan:
 
 
 def read_page(page, number: int) -> Scan:
-    """OCR one pdfplumber page; raises NeedsOCR when it cannot be read reliably."""
+    """OCR one pdfplumber page; raises PageRefused when it cannot be read at
+    all, NeedsOCR when Tesseract or its Vietnamese data is missing."""
+    check_tesseract()
     image = page.to_image(resolution=DPI).original.convert("L")
     return read_image(image, number, 72 / DPI)
 
@@ -101,36 +112,49 @@ def read_image(image: Image.Image, number: int, scale: float) -> Scan:
         texts, confidences = _ocr_cells([_for_ocr(crop) for *_, crop in cells])
         words = reading.result()
     tables = [Table(ys[0] * scale, ys[-1] * scale, xs[0] * scale, xs[-1] * scale,
-                    [[""] * (len(xs) - 1) for _ in rows]) for ys, xs, rows in grids]
+                    [[""] * (len(xs) - 1) for _ in rows], [[None] * (len(xs) - 1) for _ in rows])
+              for ys, xs, rows in grids]
     for (t, r, c, _), text in zip(cells, texts):
-        tables[t].rows[r][c] = text
+        tables[t].rows[r][c] = lexicon().correct(text) if CORRECT_TONES else text
+    doubts: dict[int, str] = {}
     columns = [_number_column(t.rows) for t in tables]
+    targets = [_target_column(t.rows) for t in tables]
+    for k, (t, r, c, crop) in enumerate(cells):
+        if targets[t] is not None and c == targets[t][1] and r > targets[t][0]:
+            tables[t].rows[r][c] = read_sign(crop, tables[t].rows[r][c])
     numbered = [k for k, (t, r, c, _) in enumerate(cells) if _is_number_cell(columns[t], grids[t], r, c)]
     for k, text in zip(numbered, _outline_numbers([cells[k][3] for k in numbered])):
         t, r, c, _ = cells[k]
         if text is None:
-            raise NeedsOCR(f"OCR cannot read the row number in table row {r + 1} on page {number}", _HINT)
+            doubts[k] = "row number unreadable"
+            continue
         tables[t].rows[r][c] = text
         confidences[k] = []             # Tesseract's doubt about its own reading no longer counts
-    number_at = {(cells[k][0], cells[k][1]): cells[k][2] for k in numbered}
+    number_at = {(cells[k][0], cells[k][1]): k for k in numbered}
     for t, (table, (_, _, rows)) in enumerate(zip(tables, grids)):
         sequence = []
         for r, row in enumerate(rows):
             if (t, r) in number_at:
-                sequence.append((r, table.rows[r][number_at[t, r]]))
+                sequence.append((r, table.rows[r][cells[number_at[t, r]][2]]))
             elif len(row) == 1 and not table.rows[r][row[0][0]][:1].isdigit():
                 sequence.append((r, ""))          # a merged heading ("II. …") starts the count afresh
-        _check_sequence(sequence, number)
-    for (t, r, c, _), confs in zip(cells, confidences):
+        for r in out_of_sequence(sequence):
+            doubts.setdefault(number_at[t, r], "row number out of sequence")
+    for k, ((t, r, c, _), confs) in enumerate(zip(cells, confidences)):
+        mean = sum(confs) / len(confs) if confs else 100.0
         if not tables[t].rows[r][c]:
-            raise NeedsOCR(f"OCR read nothing in the inked table row {r + 1}, column {c + 1} on page {number}", _HINT)
-        if confs and sum(confs) / len(confs) < MIN_CELL_CONFIDENCE:
-            raise NeedsOCR(f"OCR confidence {sum(confs) / len(confs):.0f}% in table row {r + 1}, column {c + 1} "
-                           f"on page {number} is too low to load", _HINT)
+            doubts.setdefault(k, "inked cell read as nothing")
+            mean = 0.0
+        elif mean < MIN_CELL_CONFIDENCE:
+            doubts.setdefault(k, f"OCR confidence {mean:.0f}%")
+        ys, xs, rows = grids[t]
+        x0, x1 = dict(rows[r])[c]
+        tables[t].reads[r][c] = CellRead(round(mean, 1), (x0 * scale, ys[r] * scale, x1 * scale, ys[r + 1] * scale),
+                                         doubts.get(k))
     every = [w for confs in confidences for w in confs] + [w["confidence"] for w in words]
     confidence = sum(every) / len(every) if every else 0.0
     if confidence < MIN_CONFIDENCE:
-        raise NeedsOCR(f"OCR confidence {confidence:.0f}% on page {number} is too low to load", _HINT)
+        raise PageRefused(f"OCR confidence {confidence:.0f}% on page {number} is too low to load", _HINT)
     return Scan(words, tables)
 
 
@@ -158,6 +182,15 @@ def _number_column(rows: list[list[str]]) -> tuple[int, int] | None:
         return -1, 0
     roles = assign_roles(rows[header])
     return (header, roles.index(NUMBER)) if NUMBER in roles else None
+
+
+def _target_column(rows: list[list[str]]) -> tuple[int, int] | None:
+    """(header row, target column) of a table whose header names one."""
+    header = next((k for k, cells in enumerate(rows) if is_header_row(cells)), None)
+    if header is None:
+        return None
+    roles = assign_roles(rows[header])
+    return (header, roles.index(TARGET)) if TARGET in roles else None
 
 
 def _is_number_cell(number_column: tuple[int, int] | None, grid, r: int, c: int) -> bool:
@@ -305,6 +338,27 @@ def _for_ocr(pixels: np.ndarray, dpi: int | None = None) -> Image.Image:
     return ImageOps.expand(image, dpi // 10, fill=255)
 
 
+@functools.cache
+def _languages() -> frozenset[str] | None:
+    try:
+        result = subprocess.run(["tesseract", "--list-langs"], capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return frozenset(result.stdout.decode("utf-8", "replace").split()[1:] if not result.returncode else [])
+
+
+def check_tesseract() -> None:
+    """One line naming the Debian package to install when Tesseract or its
+    Vietnamese (or English, for row numbers) data is missing."""
+    languages = _languages()
+    if languages is None:
+        raise NeedsOCR("--ocr needs Tesseract, which is not installed", "install the package tesseract-ocr")
+    for language, package in (("vie", "tesseract-ocr-vie"), ("eng", "tesseract-ocr-eng")):
+        if language not in languages:
+            raise NeedsOCR(f"--ocr needs Tesseract's '{language}' language data, which is not installed",
+                           f"install the package {package}")
+
+
 def _tesseract(image_bytes: bytes, psm: int, options: tuple) -> list[list[str]]:
     """Tesseract's TSV word rows for an image file's bytes."""
     try:
@@ -393,21 +447,21 @@ def _outline_numbers(crops: list[np.ndarray]) -> list[str | None]:
     return out
 
 
-def _check_sequence(numbers: list[tuple[int, str]], page: int) -> None:
-    """Refuse a misread row number: each dotted number must come after the one
-    above it (1.2 -> 1.3, 2, 2.1 or 3; a gap is allowed, as plans have them,
-    so a misread shows when the next number is lower); a roman numeral, a
-    letter or a merged heading ("") starts the count afresh."""
-    last = None
+def out_of_sequence(numbers: list[tuple[int, str]]) -> list[int]:
+    """Table rows whose row number may be misread: each dotted number must come
+    after the one above it (1.2 -> 1.3, 2, 2.1 or 3; a gap is allowed, as plans
+    have them, so a misread shows when the next number is lower); a roman
+    numeral, a letter or a merged heading ("") starts the count afresh."""
+    last, out = None, []
     for r, text in numbers:
         if not re.fullmatch(r"\d+(\.\d+)*\.?", text):
             last = None
             continue
         current = tuple(int(n) for n in text.rstrip(".").split("."))
         if last is not None and current <= last:
-            raise NeedsOCR(f"OCR read row number {text} under {'.'.join(map(str, last))} "
-                           f"(table row {r + 1}, page {page}): out of sequence, so maybe misread", _HINT)
+            out.append(r)
         last = current
+    return out
 
 
 def _glyphs(pixels: np.ndarray) -> list | None:
