@@ -8,7 +8,8 @@ changing only tone marks (never letters) and only when one candidate
 clearly wins:
 - a word pair the vocabulary does not hold, whose tone-less form matches
   exactly one pair it does hold, becomes that pair ("chí tiêu" -> "chỉ tiêu"),
-  unless that would add a tone to a syllable read without one ("chi tiêu");
+  unless that would add a tone other than the dot below to a syllable read
+  without one ("chi tiêu" stays; "công nghê" -> "công nghệ");
 - a word that is not a syllable becomes the one syllable with the same
   tone-less letters, or the clearly most frequent in the vocabulary.
 """
@@ -66,8 +67,11 @@ class Lexicon:
 
     def _may_retone(self, read: str, word: str) -> bool:
         """Whether the pair rule may turn `read` into `word`: a syllable read
-        with no tone mark ("chi tiêu", spending) is taken as printed."""
-        return read == word or read not in self.syllables or toneless(read) != read
+        with no tone mark ("chi tiêu", spending) is taken as printed, but for
+        the dot below, the smallest mark and the one a scan loses ("nghê")."""
+        if read == word or read not in self.syllables or toneless(read) != read:
+            return True
+        return "\u0323" in unicodedata.normalize("NFD", word)
 
     def correct(self, text: str) -> str:
         """The text with tone marks corrected where one reading clearly wins."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from ingest.model import OcrRead
+
 
 @dataclass
 class Target:
@@ -71,6 +73,7 @@ class TargetRow:
     unit_cell: str | None = None     # the "Đơn vị tính" cell as printed
     target_cell: str | None = None   # the target cell as printed
     deadline_cell: str | None = None  # the deadline cell as printed (kept when it does not parse)
+    ocr: OcrRead | None = None       # rows read by OCR: confidence and cells to review
 
 
 @dataclass

@@ -46,6 +46,7 @@ class Normalizer:
             indicator_text=row.indicator, indicator_code=code, target=target, more_targets=more,
             deadline=parse_deadline(row.deadline), assignments=self.mentions(row),
             notes=row.notes or None, unit_cell=row.unit or None, target_cell=row.target or None, deadline_cell=row.deadline or None,
+            ocr=row.ocr,
         )
 
     def document(self, doc: Document, commune: str | None = None) -> NormalizedDocument:
