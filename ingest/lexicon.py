@@ -11,7 +11,9 @@ clearly wins:
   unless that would add a tone other than the dot below to a syllable read
   without one ("chi tiêu" stays; "công nghê" -> "công nghệ");
 - a word that is not a syllable becomes the one syllable with the same
-  tone-less letters, or the clearly most frequent in the vocabulary.
+  tone-less letters, or the clearly most frequent in the vocabulary;
+and a capital inside a marked word of a lower-case text is put in lower
+case ("y tẾ" -> "y tế"), as abbreviations carry no marks.
 """
 from __future__ import annotations
 
@@ -77,6 +79,9 @@ class Lexicon:
         """The text with tone marks corrected where one reading clearly wins."""
         spans = [(m.start(), m.end(), new_tone_placement(m.group()).lower()) for m in _WORD.finditer(text)]
         fixed = [w for *_, w in spans]
+        lower = sum(text[a:b].islower() for a, b, _ in spans)
+        cased = [text[a:b].lower() if lower * 2 > len(spans) and _case_misread(text[a:b]) else text[a:b]
+                 for a, b, _ in spans]
         for i, (a, b) in enumerate(zip(fixed, fixed[1:])):
             if (a, b) in self.pairs or spans[i + 1][0] - spans[i][1] != 1:
                 continue
@@ -88,12 +93,19 @@ class Lexicon:
             if w not in self.syllables and (win := self._winner(self.by_form.get(toneless(w), []), self.counts)):
                 fixed[i] = win
         out, last = [], 0
-        for (start, end, low), new in zip(spans, fixed):
-            original = text[start:end]
+        for (start, end, low), new, original in zip(spans, fixed, cased):
             out.append(text[last:start])
+            if start == 0 and original != text[start:end]:
+                original = original[:1].upper() + original[1:]          # "TỶ lệ" -> "Tỷ lệ"
             out.append(original if new == low else _case_like(original, new))
             last = end
         return "".join(out) + text[last:]
+
+
+def _case_misread(word: str) -> bool:
+    """A capital inside a word with a vowel or tone mark ("SƠ", "TỶ", "tẾ"):
+    abbreviations (UBND, HĐND, CA) carry none, so it is Tesseract's misread."""
+    return any(ch.isupper() for ch in word[1:]) and any(not ch.isascii() and ch not in "Đđ" for ch in word)
 
 
 def _case_like(original: str, word: str) -> str:

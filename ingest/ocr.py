@@ -32,8 +32,10 @@ from dataclasses import dataclass
 from io import BytesIO
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageFilter, ImageOps
 from rapidfuzz.distance import Levenshtein
+
+from normalize.text import new_tone_placement
 
 from .columns import assign_roles, is_header_row
 from .exceptions import NeedsOCR
@@ -48,6 +50,9 @@ RULE_LENGTH = DPI // 4          # shortest dark run taken for a ruling line (pix
 MIN_CONFIDENCE = 80.0           # mean word confidence of a page, 0-100
 MIN_CELL_CONFIDENCE = 50.0      # mean word confidence of one cell
 HEADER_EDITS = 0.1              # share of a header cell's letters a repeat may read differently
+GOOD_LAYER_SYLLABLES = 0.8      # share of a trustworthy text layer's words that are syllables
+GOOD_LAYER_MARKED = 0.3         # share of those syllables with a vowel or tone mark (most Vietnamese ones)
+SPECK_CONFIDENCE = 40.0         # a short non-word read under this confidence is noise
 CORRECT_TONES = True            # put tone marks right against the lexicon (bench/ocr.py measures both ways)
 TESSERACT = ["tesseract", "stdin", "stdout"]
 _TEXT = ("-l", "vie")
@@ -83,6 +88,26 @@ class Scan:
     tables: list[Table]
 
 
+def is_page_image(page) -> bool:
+    """Whether a pdfplumber page is a scan: one image covering most of it."""
+    area = float(page.width * page.height) or 1.0
+    return any((i["x1"] - i["x0"]) * (i["bottom"] - i["top"]) >= 0.5 * area for i in page.images)
+
+
+def text_layer_is_trustworthy(words: list[dict]) -> bool:
+    """Whether a scanner's invisible text layer over a page image reads as
+    Vietnamese: at least GOOD_LAYER_SYLLABLES of its words are syllables of
+    the lexicon and GOOD_LAYER_MARKED of them carry a vowel or tone mark (a
+    layer made with an English model reads "CONG HOA xA HQI CilU NGHIA")."""
+    tokens = [t for w in words for t in re.findall(r"[^\W\d_]{2,}", unicodedata.normalize("NFC", w["text"]))]
+    if len(tokens) < 5:
+        return False
+    known = lexicon().syllables
+    valid = [t for t in tokens if new_tone_placement(t).lower() in known]
+    marked = [t for t in valid if not t.isascii()]
+    return len(valid) >= GOOD_LAYER_SYLLABLES * len(tokens) and len(marked) >= GOOD_LAYER_MARKED * len(valid)
+
+
 def read_page(page, number: int) -> Scan:
     """OCR one pdfplumber page; raises PageRefused when it cannot be read at
     all, NeedsOCR when Tesseract or its Vietnamese data is missing."""
@@ -96,10 +121,9 @@ def read_image(image: Image.Image, number: int, scale: float) -> Scan:
     turn = skew(image)
     if turn:
         image = image.rotate(turn, resample=Image.BICUBIC, expand=False, fillcolor=255)
-    grey = np.asarray(image)
-    dark = _dark(grey)
+    dark = _dark(np.asarray(image))
     across, down = _runs(dark, RULE_LENGTH), _runs(dark.T, RULE_LENGTH).T
-    clean = grey.copy()
+    clean = np.array(image.filter(ImageFilter.MedianFilter(3)))     # grey noise and JPEG specks out of the text
     clean[_grow(across | down, 2)] = 255
     grids = _grids(_segments(across), _segments(down.T))
     cells = [(t, r, c, crop) for t, (ys, xs, rows) in enumerate(grids) for r, row in enumerate(rows)
@@ -399,9 +423,18 @@ def _ocr_tiff(crops: list[Image.Image], psm: int, options: tuple) -> tuple[list[
         if sum(ch.isalnum() for ch in text) * 2 < len(text) and \
                 sum(key[0] == k for key in lines) > 1:
             continue
+        line = [r for r in line if not _speck(r[11], float(r[10]))]
         words[k] += [r[11] for r in line]
         confs[k] += [float(r[10]) for r in line]
     return [unicodedata.normalize("NFC", " ".join(w)) for w in words], confs
+
+
+def _speck(word: str, confidence: float) -> bool:
+    """A word Tesseract made of noise: unsure (under SPECK_CONFIDENCE), short,
+    no digit, and no syllable ("`", "~", "z")."""
+    letters = word.strip(".,;:()\"'")
+    return (confidence < SPECK_CONFIDENCE and len(word) <= 3 and not any(ch.isdigit() or ch in "%≥≤<>=+&/-–" for ch in word)
+            and new_tone_placement(letters).lower() not in lexicon().syllables)
 
 
 def _ocr_words(grey: np.ndarray, scale: float) -> list[dict]:
@@ -452,15 +485,15 @@ def out_of_sequence(numbers: list[tuple[int, str]]) -> list[int]:
     after the one above it (1.2 -> 1.3, 2, 2.1 or 3; a gap is allowed, as plans
     have them, so a misread shows when the next number is lower); a roman
     numeral, a letter or a merged heading ("") starts the count afresh."""
-    last, out = None, []
+    last, last_row, out = None, 0, []
     for r, text in numbers:
         if not re.fullmatch(r"\d+(\.\d+)*\.?", text):
             last = None
             continue
         current = tuple(int(n) for n in text.rstrip(".").split("."))
         if last is not None and current <= last:
-            out.append(r)
-        last = current
+            out += [last_row, r]               # either may be the misread one
+        last, last_row = current, r
     return out
 
 

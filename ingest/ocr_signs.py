@@ -17,6 +17,7 @@ import numpy as np
 SIGNS = "≥≤><="
 # what Tesseract makes of a sign at the start of a cell
 _READ_AS = re.compile(r"^\s*(?:[≥≤><=»«_~≧≦]+|2(?=\s*\d)|[z£]\s*(?=\d))\s*")
+SPACE = 0.3               # a gap after the sign this share of the digit height is a space ("≥ 70", not "≥70")
 _SPECK = 0.02             # bands with fewer pixels than this share of the glyph's are noise
 
 
@@ -101,12 +102,16 @@ def read_sign(pixels: np.ndarray, text: str) -> str:
     glyph = first_glyph(ink)
     if glyph is None:
         return text
-    found = sign(glyph, _digit_height(ink, glyph.shape[1]))
+    height = _digit_height(ink, glyph.shape[1])
+    found = sign(glyph, height)
     if found is None:
         return text
     match = _READ_AS.match(text)
     body = text[match.end():] if match else text
-    return f"{found} {body}".strip()
+    cols = np.flatnonzero(ink.any(axis=0))
+    after = cols[cols >= cols[0] + glyph.shape[1]]
+    spaced = len(after) and after[0] - (cols[0] + glyph.shape[1]) >= SPACE * height
+    return f"{found}{' ' if spaced else ''}{body}".strip()
 
 
 def _digit_height(ink: np.ndarray, after: int) -> int:

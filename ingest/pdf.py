@@ -66,6 +66,7 @@ class _Page:
     number: int
     items: list = field(default_factory=list)   # _Text and FoundTable
     refused: str | None = None                  # why OCR could not read this scanned page
+    notes: list[str] = field(default_factory=list)
 
 
 def read(data: bytes, settings: ExtractSettings) -> Extraction:
@@ -107,7 +108,7 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
                        "run with --ocr to read it with Tesseract")
     warnings = continue_tables(pages)
     extraction = _extraction(pages)
-    extraction.warnings += refused + warnings
+    extraction.warnings += refused + [n for p in pages for n in p.notes] + warnings
     return extraction
 
 
@@ -120,7 +121,8 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
     """Tables and outside text of one page; None for an image-only page."""
     if _has_doubled_chars(page.chars):
         page = page.dedupe_chars()
-    if not page.chars:
+    garbage = bool(page.chars) and ocr.is_page_image(page) and not ocr.text_layer_is_trustworthy(page.extract_words())
+    if not page.chars or garbage:
         if not page.images or not settings.ocr:
             return None if page.images else _Page(number)
         try:
@@ -129,7 +131,8 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
             return _Page(number, refused=str(e))
         found = [FoundTable(t.top, t.bottom, t.x0, t.x1, [[cell_text(c) for c in row] for row in t.rows],
                             reads=t.reads) for t in scan.tables]
-        return _Page(number, _outside_text(scan.words, found, page.height) + found)
+        notes = [f"page {number}: the scanner's text layer is not Vietnamese text; read again by OCR"] if garbage else []
+        return _Page(number, _outside_text(scan.words, found, page.height) + found, notes=notes)
     _check_unicode(page.chars, number)
     if settings.pdf_table:
         found = [_plumber_table(t) for t in page.find_tables(settings.pdf_table)]
