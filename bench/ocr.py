@@ -22,10 +22,11 @@ from rapidfuzz.distance import Levenshtein
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from ingest import ExtractSettings, ocr, pdf  # noqa: E402
-from ingest.assemble import assemble  # noqa: E402
-from normalize.targets import parse_target  # noqa: E402
-from scans import ScanStyle, scan_pdf  # noqa: E402
+from scans import ScanStyle, scan_pdf
+
+from ingest import ExtractSettings, ocr, pdf
+from ingest.assemble import assemble
+from normalize.targets import parse_target
 
 SAMPLES = {"nghia-son-2026.pdf": [1, 2, 3, 4], "xuan-hung-2026.pdf": [1, 2, 3], "xuan-son-dti-2023.pdf": [1, 2]}
 

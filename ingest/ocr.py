@@ -14,11 +14,15 @@ What happens here:
   the pages of multi-page TIFFs, two Tesseract calls per page, while a third
   reads the text outside the tables (title lines, page furniture);
 - row numbers are read again glyph by glyph (`_outline_numbers`), as
-  Tesseract drops the dots of "2.1."; each must follow the one above it;
-- a page is refused (NeedsOCR) when a row number cannot be read or is out of
-  sequence, an inked cell reads as nothing, a cell's mean word confidence is under MIN_CELL_CONFIDENCE, or
-  the page's is under MIN_CONFIDENCE: a refusal with a reason beats loading
-  misread rows.
+  Tesseract drops the dots of "2.1."; each must follow the one above it,
+  across pages (`check_numbering`);
+- target cells get their comparison sign from the glyph (`ocr_signs`), every
+  cell its tone marks from the lexicon (`lexicon`);
+- a cell Tesseract is unsure of (mean word confidence under
+  MIN_CELL_CONFIDENCE, an inked cell read as nothing, a row number unreadable
+  or out of sequence) is kept as read and marked for review (`CellRead`);
+  only a page whose mean confidence is under MIN_CONFIDENCE is refused
+  (PageRefused), and the document's other pages still load.
 """
 from __future__ import annotations
 
@@ -39,8 +43,8 @@ from normalize.text import new_tone_placement
 
 from .columns import assign_roles, is_header_row
 from .exceptions import NeedsOCR
-from .model import NUMBER, TARGET, CellRead
 from .lexicon import lexicon
+from .model import NUMBER, TARGET, CellRead
 from .ocr_signs import read_sign
 
 DPI = 300                       # rendering for finding the rules
@@ -52,6 +56,7 @@ MIN_CELL_CONFIDENCE = 50.0      # mean word confidence of one cell
 HEADER_EDITS = 0.1              # share of a header cell's letters a repeat may read differently
 GOOD_LAYER_SYLLABLES = 0.8      # share of a trustworthy text layer's words that are syllables
 GOOD_LAYER_MARKED = 0.3         # share of those syllables with a vowel or tone mark (most Vietnamese ones)
+NOISE = 4.0                     # spread of the paper's grey levels over which a page is cleaned
 SPECK_CONFIDENCE = 40.0         # a short non-word read under this confidence is noise
 CORRECT_TONES = True            # put tone marks right against the lexicon (bench/ocr.py measures both ways)
 TESSERACT = ["tesseract", "stdin", "stdout"]
@@ -123,7 +128,7 @@ def read_image(image: Image.Image, number: int, scale: float) -> Scan:
         image = image.rotate(turn, resample=Image.BICUBIC, expand=False, fillcolor=255)
     dark = _dark(np.asarray(image))
     across, down = _runs(dark, RULE_LENGTH), _runs(dark.T, RULE_LENGTH).T
-    clean = np.array(image.filter(ImageFilter.MedianFilter(3)))     # grey noise and JPEG specks out of the text
+    clean = np.array(image.filter(ImageFilter.MedianFilter(3)) if _noisy(np.asarray(image)) else image)
     clean[_grow(across | down, 2)] = 255
     grids = _grids(_segments(across), _segments(down.T))
     cells = [(t, r, c, crop) for t, (ys, xs, rows) in enumerate(grids) for r, row in enumerate(rows)
@@ -154,16 +159,6 @@ def read_image(image: Image.Image, number: int, scale: float) -> Scan:
             continue
         tables[t].rows[r][c] = text
         confidences[k] = []             # Tesseract's doubt about its own reading no longer counts
-    number_at = {(cells[k][0], cells[k][1]): k for k in numbered}
-    for t, (table, (_, _, rows)) in enumerate(zip(tables, grids)):
-        sequence = []
-        for r, row in enumerate(rows):
-            if (t, r) in number_at:
-                sequence.append((r, table.rows[r][cells[number_at[t, r]][2]]))
-            elif len(row) == 1 and not table.rows[r][row[0][0]][:1].isdigit():
-                sequence.append((r, ""))          # a merged heading ("II. …") starts the count afresh
-        for r in out_of_sequence(sequence):
-            doubts.setdefault(number_at[t, r], "row number out of sequence")
     for k, ((t, r, c, _), confs) in enumerate(zip(cells, confidences)):
         mean = sum(confs) / len(confs) if confs else 100.0
         if not tables[t].rows[r][c]:
@@ -196,6 +191,30 @@ def repeat_headers(tables: list[list[list[str]]]) -> None:
         elif len(rows[0]) == len(first) and all(
                 Levenshtein.normalized_distance(a, b) <= HEADER_EDITS for a, b in zip(rows[0], first)):
             rows[0] = list(first)
+
+
+def check_numbering(tables: list) -> None:
+    """Mark for review the row numbers that break their sequence across the
+    OCR'd tables of a document, in reading order (pdf.FoundTable: rows and
+    reads); a table without a header goes on in the column of the one before."""
+    sequence, column = [], None
+    for table in tables:
+        if table.reads is None:
+            continue
+        found = _number_column(table.rows)
+        header = -1
+        if found is None:
+            column = None
+        elif found[0] >= 0:
+            header, column = found
+        if column is None:
+            continue
+        for r in range(header + 1, len(table.rows)):
+            if table.reads[r][column] is not None and table.rows[r][column]:
+                sequence.append(((table, r, column), table.rows[r][column].split()[0]))
+    for table, r, c in out_of_sequence(sequence):
+        read = table.reads[r][c]
+        read.review = read.review or "row number out of sequence"
 
 
 def _number_column(rows: list[list[str]]) -> tuple[int, int] | None:
@@ -238,6 +257,14 @@ def _dark(grey: np.ndarray) -> np.ndarray:
     mean1 = (m0[-1] - m0) / np.maximum(w1, 1)
     threshold = int(np.argmax(w0 * w1 * (mean0 - mean1) ** 2))
     return grey <= threshold
+
+
+def _noisy(grey: np.ndarray) -> bool:
+    """Whether the paper of a page image is grainy (grey noise, JPEG specks):
+    the middle half of its light pixels spans more than NOISE grey levels,
+    so that a median filter should clean its text before Tesseract reads it."""
+    paper = grey[::2, ::2][grey[::2, ::2] > 160]
+    return bool(len(paper)) and float(np.subtract(*np.percentile(paper, [75, 25]))) > NOISE
 
 
 def skew(image: Image.Image) -> float:
@@ -480,12 +507,12 @@ def _outline_numbers(crops: list[np.ndarray]) -> list[str | None]:
     return out
 
 
-def out_of_sequence(numbers: list[tuple[int, str]]) -> list[int]:
-    """Table rows whose row number may be misread: each dotted number must come
+def out_of_sequence(numbers: list[tuple[object, str]]) -> list:
+    """The places (first of each pair) whose row number may be misread: each dotted number must come
     after the one above it (1.2 -> 1.3, 2, 2.1 or 3; a gap is allowed, as plans
     have them, so a misread shows when the next number is lower); a roman
     numeral, a letter or a merged heading ("") starts the count afresh."""
-    last, last_row, out = None, 0, []
+    last, last_row, out = None, None, []
     for r, text in numbers:
         if not re.fullmatch(r"\d+(\.\d+)*\.?", text):
             last = None

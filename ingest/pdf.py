@@ -99,6 +99,7 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
         raise DamagedFile(f"damaged PDF: {_reason(e)}", "open and re-save it, or export it again") from e
     if settings.ocr:
         ocr.repeat_headers([t.rows for p in pages for t in p.items if isinstance(t, FoundTable)])
+        ocr.check_numbering([t for p in pages for t in p.items if isinstance(t, FoundTable)])
     refused = [f"page {p.number} not loaded: {p.refused}" for p in pages if p.refused]
     if refused and len(refused) == len(pages):
         raise NeedsOCR(refused[0])
