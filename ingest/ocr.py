@@ -196,7 +196,9 @@ def repeat_headers(tables: list[list[list[str]]]) -> None:
 def check_numbering(tables: list) -> None:
     """Mark for review the row numbers that break their sequence across the
     OCR'd tables of a document, in reading order (pdf.FoundTable: rows and
-    reads); a table without a header goes on in the column of the one before."""
+    reads); a table without a header goes on in the column of the one before.
+    A letter or roman numeral heads a section, so one numbering a row that has
+    more than its title is doubted too."""
     sequence, column = [], None
     for table in tables:
         if table.reads is None:
@@ -210,8 +212,12 @@ def check_numbering(tables: list) -> None:
         if column is None:
             continue
         for r in range(header + 1, len(table.rows)):
-            if table.reads[r][column] is not None and table.rows[r][column]:
-                sequence.append(((table, r, column), table.rows[r][column].split()[0]))
+            read, text = table.reads[r][column], table.rows[r][column]
+            if read is None or not text:
+                continue
+            sequence.append(((table, r, column), text.split()[0]))
+            if re.fullmatch(r"[IVXL]+\.?|[A-H]\.?", text) and sum(map(bool, table.rows[r])) > 2:
+                read.review = read.review or "a letter numbers a row with targets"     # "3" read as "B"
     for table, r, c in out_of_sequence(sequence):
         read = table.reads[r][c]
         read.review = read.review or "row number out of sequence"
