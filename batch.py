@@ -20,13 +20,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest import ExtractError, ExtractSettings, extract
-from ingest.exceptions import TooLarge
-from normalize.pipeline import Normalizer
-from normalize.indicators import load_catalog
-from normalize.registry import Registry, load_registry
-from store import load, registry as store_registry
-from store.exceptions import StoreError
+from chitieu.ingest import ExtractError, ExtractSettings, extract
+from chitieu.ingest.exceptions import TooLarge
+from chitieu.normalize.pipeline import Normalizer
+from chitieu.normalize.indicators import load_catalog
+from chitieu.normalize.registry import Registry, load_registry
+from chitieu.store import load, registry as store_registry
+from chitieu.store.exceptions import StoreError
 
 SUFFIXES = {".tsv", ".txt", ".docx", ".doc", ".pdf", ".odt", ".xlsx", ".xls"}   # the last ones get a line saying how to convert them
 _TASKS_PER_WORKER = 40   # recycle workers so memory stays flat over long batches

@@ -17,17 +17,17 @@ from pathlib import Path
 
 import click
 
-import batch
-from ingest import ExtractError, ExtractSettings
-from ingest.exceptions import ChitieuError
-from normalize.deadlines import parse_deadline
-from normalize.targets import parse_target
-from normalize.text import clean, fold
-from store import StoreError, connect
-from store import review as store_review
-from store import units as store_units
-from store.load import deadline_columns, target_columns
-from store.export import CSV_COLUMNS, flat, iter_records
+from chitieu import batch
+from chitieu.ingest import ExtractError, ExtractSettings
+from chitieu.ingest.exceptions import ChitieuError
+from chitieu.normalize.deadlines import parse_deadline
+from chitieu.normalize.targets import parse_target
+from chitieu.normalize.text import clean, fold
+from chitieu.store import StoreError, connect
+from chitieu.store import review as store_review
+from chitieu.store import units as store_units
+from chitieu.store.load import deadline_columns, target_columns
+from chitieu.store.export import CSV_COLUMNS, flat, iter_records
 
 DB_HELP = "Database: a SQLite file path or URL (default ./chitieu.db, or $CHITIEU_DB), or postgresql+psycopg://user@host/db."
 

@@ -50,7 +50,7 @@ ROWS_PER_PAGE = {"dang-uy-nq57-muc-tieu-2026": 7, "nghia-son-muc-tieu-2026": 4.5
 # (VmHWM: the peak since exec, not inherited from the process that forked it).
 MEASURED = """
 import re, sys
-from cli import main
+from chitieu.cli import main
 try:
     main(sys.argv[2:], prog_name="chitieu")
 except SystemExit as e:
@@ -67,7 +67,7 @@ def accuracy(files: dict[str, list[Path]], truth: Path) -> dict:
     """Per format: rows read from each DOCX/PDF that are identical (number,
     text, section, target, unit, deadline, agencies) to the TSV reading of the
     same table, which has no merged cells, page breaks or layout to undo."""
-    from ingest import extract
+    from chitieu.ingest import extract
 
     def rows(path: Path) -> list[tuple]:
         return [(r.row_no, r.indicator, tuple(r.section), r.unit, r.target, r.deadline, tuple(sorted(r.agencies.items())))

@@ -24,9 +24,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from scans import ScanStyle, scan_pdf
 
-from ingest import ExtractSettings, ocr, pdf
-from ingest.assemble import assemble
-from normalize.targets import parse_target
+from chitieu.ingest import ExtractSettings, ocr, pdf
+from chitieu.ingest.assemble import assemble
+from chitieu.normalize.targets import parse_target
 
 SAMPLES = {"nghia-son-2026.pdf": [1, 2, 3, 4], "xuan-hung-2026.pdf": [1, 2, 3], "xuan-son-dti-2023.pdf": [1, 2]}
 

@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "samples"))
 
-from ingest import extract  # noqa: E402
+from chitieu.ingest import extract  # noqa: E402
 from make_pdf import EXTRA_XUAN_HUNG  # noqa: E402
-from normalize.text import fold  # noqa: E402
+from chitieu.normalize.text import fold  # noqa: E402
 
 SAMPLES = {
     "xuan-hung-2026.pdf": ("xuan-hung-phan-cong-chi-tieu-2026.tsv", [row[1] for _, row in EXTRA_XUAN_HUNG]),

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from normalize.text import clean, fold
+from chitieu.normalize.text import clean, fold
 
 from .columns import assign_roles, is_column_number_row, is_header_row, is_sub_header_row
 from .model import AGENCY_ROLES, INDICATOR, NUMBER, Block, CellRead, Column, OcrRead, ReviewItem, Row, SourceRow, Table

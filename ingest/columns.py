@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from normalize.text import fold
+from chitieu.normalize.text import fold
 
 from .model import DEADLINE, INDICATOR, NOTES, NUMBER, TARGET, UNIT
 

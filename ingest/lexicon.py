@@ -24,7 +24,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from normalize.text import new_tone_placement
+from chitieu.normalize.text import new_tone_placement
 
 from . import columns
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from normalize.text import clean
+from chitieu.normalize.text import clean
 
 from .model import PlanMeta
 

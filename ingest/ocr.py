@@ -39,7 +39,7 @@ import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 from rapidfuzz.distance import Levenshtein
 
-from normalize.text import new_tone_placement
+from chitieu.normalize.text import new_tone_placement
 
 from .columns import assign_roles, is_header_row
 from .exceptions import NeedsOCR

@@ -36,7 +36,7 @@ from io import BytesIO
 import pdfplumber
 from pdfplumber.utils.exceptions import PdfminerException
 
-from normalize.text import fold
+from chitieu.normalize.text import fold
 
 from . import ocr
 from .assemble import NUM_ONLY

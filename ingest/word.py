@@ -25,7 +25,7 @@ from io import BytesIO
 
 from lxml import etree
 
-from normalize.text import clean
+from chitieu.normalize.text import clean
 
 from .columns import assign_roles, is_header_row
 from .exceptions import NoTables, TooLarge, UnsupportedFormat

@@ -1,5 +1,5 @@
 """Errors of the normalise stage."""
-from ingest.exceptions import ChitieuError
+from chitieu.ingest.exceptions import ChitieuError
 
 
 class NormalizeError(ChitieuError, ValueError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ingest.model import OcrRead
+from chitieu.ingest.model import OcrRead
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.model import Document, Row
+from chitieu.ingest.model import Document, Row
 
 from .agencies import split_mentions
 from .deadlines import parse_deadline

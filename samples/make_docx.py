@@ -40,7 +40,7 @@ from docx.shared import Pt
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
-from normalize.text import clean  # noqa: E402
+from chitieu.normalize.text import clean  # noqa: E402
 
 TSV, OUT, BAD = ROOT / "tsv", ROOT / "docx", ROOT.parent / "tests" / "data" / "bad"
 FIXED = datetime(2026, 4, 1, 8, 0, 0)

@@ -53,7 +53,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from normalize.text import clean  # noqa: E402
+from chitieu.normalize.text import clean  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 TSV = HERE / "tsv"

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from normalize.model import Deadline, NormalizedDocument, Target, TargetRow
-from normalize.text import fold
+from chitieu.normalize.model import Deadline, NormalizedDocument, Target, TargetRow
+from chitieu.normalize.text import fold
 
 from .db import writer
 from .models import AssignmentT, DocumentT, TargetRowT, UnitT

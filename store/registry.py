@@ -7,9 +7,9 @@ from collections import defaultdict
 from sqlalchemy import Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from normalize.indicators import Indicator
-from normalize.registry import Registry, Unit
-from normalize.text import fold
+from chitieu.normalize.indicators import Indicator
+from chitieu.normalize.registry import Registry, Unit
+from chitieu.normalize.text import fold
 
 from .db import writer
 from .models import AliasT, DecisionT, IndicatorT, UnitT

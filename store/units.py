@@ -14,8 +14,8 @@ from pathlib import Path
 from sqlalchemy import Engine, distinct, func, select, update
 from sqlalchemy.orm import Session
 
-from normalize.matching import key as match_key
-from normalize.text import clean, fold
+from chitieu.normalize.matching import key as match_key
+from chitieu.normalize.text import clean, fold
 
 from .db import writer
 from .exceptions import StoreError, UnknownUnit

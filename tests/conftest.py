@@ -54,7 +54,7 @@ def db_url(request, tmp_path):
 
 @pytest.fixture
 def engine(db_url):
-    from store import connect
+    from chitieu.store import connect
 
     eng = connect(db_url)
     yield eng

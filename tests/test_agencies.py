@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest import extract
-from normalize.agencies import split_mentions
-from normalize.matching import Matcher
-from normalize.registry import load_registry
+from chitieu.ingest import extract
+from chitieu.normalize.agencies import split_mentions
+from chitieu.normalize.matching import Matcher
+from chitieu.normalize.registry import load_registry
 
 SAMPLES = Path(__file__).parent.parent / "samples" / "tsv"
 

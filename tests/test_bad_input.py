@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import main
+from chitieu.cli import main
 from conftest import BAD, SAMPLES, SCANNED
-from store import connect
-from store.export import iter_records
+from chitieu.store import connect
+from chitieu.store.export import iter_records
 
 DOCX = SAMPLES / "docx" / "xuan-hung-phan-cong-chi-tieu-2026.docx"
 PDF = SAMPLES / "pdf" / "xuan-hung-2026.pdf"
@@ -279,7 +279,7 @@ def test_all_bad_files_together_in_parallel(folder, db_url, zip_bomb):
     assert stored(db_url) == [GOOD_ROW]
 
 
-CHITIEU = [sys.executable, "-c", "from cli import main; main()"]
+CHITIEU = [sys.executable, "-m", "chitieu"]
 
 
 def test_fifo_does_not_hang_the_batch(folder, tmp_path):
@@ -314,8 +314,8 @@ def test_stderr_holds_only_one_line_per_file(folder, tmp_path):
 
 
 def test_a_pdf_whose_header_was_damaged_is_named_a_damaged_pdf(tmp_path):
-    from ingest import extract
-    from ingest.exceptions import UnsupportedFormat
+    from chitieu.ingest import extract
+    from chitieu.ingest.exceptions import UnsupportedFormat
     data = (SAMPLES / "pdf" / "nghia-son-2026.pdf").read_bytes()
     (tmp_path / "x.tsv").write_bytes(b"XXXXX" + data[5:])          # "%PDF-" overwritten, wrong name too
     with pytest.raises(UnsupportedFormat, match="damaged PDF: its %PDF header is missing"):
@@ -328,9 +328,9 @@ def test_mutated_samples_each_load_or_fail_with_a_known_reason(tmp_path):
     file ends as one result."""
     import random
 
-    import batch
-    from ingest import ExtractSettings
-    from store import connect
+    from chitieu import batch
+    from chitieu.ingest import ExtractSettings
+    from chitieu.store import connect
 
     rng = random.Random(20261123)
     sources = sorted(p for p in SAMPLES.glob("*/*") if p.suffix in (".tsv", ".docx", ".pdf"))
@@ -361,8 +361,8 @@ def test_mutated_samples_each_load_or_fail_with_a_known_reason(tmp_path):
 
 def test_an_excel_workbook_says_how_to_make_it_a_tsv(tmp_path):
     import zipfile
-    from ingest import extract
-    from ingest.exceptions import UnsupportedFormat
+    from chitieu.ingest import extract
+    from chitieu.ingest.exceptions import UnsupportedFormat
     with zipfile.ZipFile(tmp_path / "plan.xlsx", "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("xl/workbook.xml", "<workbook/>")

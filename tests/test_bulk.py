@@ -15,18 +15,18 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from cli import main
+from chitieu.cli import main
 from conftest import BAD, SCANNED
-from store import connect
-from store.export import iter_records
-from store.models import DocumentT, TargetRowT
+from chitieu.store import connect
+from chitieu.store.export import iter_records
+from chitieu.store.models import DocumentT, TargetRowT
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 SEED_ROWS = {"dang-uy-nq57-muc-tieu-2026.tsv": 29, "nghia-son-muc-tieu-2026.tsv": 29,
              "xuan-hung-phan-cong-chi-tieu-2026.tsv": 55, "xuan-loc-ke-hoach-cds-2026.tsv": 30,
              "xuan-son-dti-2023.tsv": 91}
-CHITIEU = [sys.executable, "-c", "from cli import main; main()"]
+CHITIEU = [sys.executable, "-m", "chitieu"]
 
 
 def copies(folder: Path, numbers: range) -> dict[str, int]:

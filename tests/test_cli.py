@@ -5,7 +5,7 @@ import json
 
 from click.testing import CliRunner
 
-from cli import main
+from chitieu.cli import main
 
 from conftest import SAMPLES
 

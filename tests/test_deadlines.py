@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest import extract
-from normalize.deadlines import parse_deadline
-from normalize.model import Deadline
+from chitieu.ingest import extract
+from chitieu.normalize.deadlines import parse_deadline
+from chitieu.normalize.model import Deadline
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "tsv"
 

@@ -9,9 +9,9 @@ from docx import Document
 from docx.enum.text import WD_BREAK
 
 from conftest import BAD
-from ingest import extract, word
-from ingest.exceptions import EncryptedFile, NoTables, TooLarge, UnsupportedFormat
-from ingest.settings import ExtractSettings
+from chitieu.ingest import extract, word
+from chitieu.ingest.exceptions import EncryptedFile, NoTables, TooLarge, UnsupportedFormat
+from chitieu.ingest.settings import ExtractSettings
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 DOCX = SAMPLES / "docx"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest import extract
-from normalize.indicators import IndicatorMatcher, load_catalog, strip_target_words, words
+from chitieu.ingest import extract
+from chitieu.normalize.indicators import IndicatorMatcher, load_catalog, strip_target_words, words
 
 HERE = Path(__file__).parent
 SAMPLES = HERE.parent / "samples" / "tsv"
@@ -503,6 +503,6 @@ def test_load_catalog_and_pickle(matcher):
 
 
 def test_every_target_lead_word_of_the_parser_is_stripped():
-    from normalize.indicators import strip_target_words
+    from chitieu.normalize.indicators import strip_target_words
     assert strip_target_words("Tỷ lệ hồ sơ không dưới 90%") == "Tỷ lệ hồ sơ"
     assert strip_target_words("Tỷ lệ hồ sơ xử lý trực tuyến cao hơn 80%") == "Tỷ lệ hồ sơ xử lý trực tuyến"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest import extract
-from normalize.agencies import split_mentions
-from normalize.matching import Matcher, key
-from normalize.registry import Registry, Unit, load_registry
+from chitieu.ingest import extract
+from chitieu.normalize.agencies import split_mentions
+from chitieu.normalize.matching import Matcher, key
+from chitieu.normalize.registry import Registry, Unit, load_registry
 
 HERE = Path(__file__).parent
 SAMPLES = sorted((HERE.parent / "samples" / "tsv").glob("*.tsv"))

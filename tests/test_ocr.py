@@ -17,15 +17,15 @@ from rapidfuzz.distance import Levenshtein
 from reportlab.pdfgen import canvas
 from scans import ScanStyle, degrade, render, scan_pdf
 
-from cli import main
-from ingest import ExtractSettings, extract, ocr, pdf
-from ingest.assemble import assemble
-from ingest.exceptions import NeedsOCR
-from ingest.lexicon import lexicon, toneless
-from ingest.metadata import plan_meta
-from ingest.ocr_signs import read_sign
-from normalize.targets import parse_target
-from normalize.text import fold
+from chitieu.cli import main
+from chitieu.ingest import ExtractSettings, extract, ocr, pdf
+from chitieu.ingest.assemble import assemble
+from chitieu.ingest.exceptions import NeedsOCR
+from chitieu.ingest.lexicon import lexicon, toneless
+from chitieu.ingest.metadata import plan_meta
+from chitieu.ingest.ocr_signs import read_sign
+from chitieu.normalize.targets import parse_target
+from chitieu.normalize.text import fold
 
 SCANS = {"xuan-hung-scan.pdf": [1], "xuan-hung-scan-200dpi.pdf": [1, 2], "xuan-hung-scan-tilted.pdf": [3]}
 MAX_CER = 0.02

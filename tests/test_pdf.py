@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import BAD, SCANNED
-from ingest import ExtractSettings, extract
-from ingest import pdf
-from ingest.exceptions import (DamagedFile, EncryptedFile, ExtractError, NeedsOCR, UnreadableText,
+from chitieu.ingest import ExtractSettings, extract
+from chitieu.ingest import pdf
+from chitieu.ingest.exceptions import (DamagedFile, EncryptedFile, ExtractError, NeedsOCR, UnreadableText,
                                UnsupportedFormat)
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "pdf"

@@ -6,12 +6,12 @@ import sys
 import pytest
 from sqlalchemy import func, select
 
-import batch
-from ingest import ExtractSettings
-from normalize.model import NormalizedDocument, TargetRow
-from store.export import iter_records
-from store.load import save_document
-from store.models import AssignmentT, DocumentT, TargetRowT
+from chitieu import batch
+from chitieu.ingest import ExtractSettings
+from chitieu.normalize.model import NormalizedDocument, TargetRow
+from chitieu.store.export import iter_records
+from chitieu.store.load import save_document
+from chitieu.store.models import AssignmentT, DocumentT, TargetRowT
 
 from conftest import SAMPLES, SHARED
 

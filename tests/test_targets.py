@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest import extract
-from normalize.model import Target
-from normalize.targets import parse_target
-from normalize.text import clean
+from chitieu.ingest import extract
+from chitieu.normalize.model import Target
+from chitieu.normalize.targets import parse_target
+from chitieu.normalize.text import clean
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "tsv"
 

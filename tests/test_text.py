@@ -3,8 +3,8 @@ import unicodedata
 
 import pytest
 
-from ingest.pdf import cell_text
-from normalize.text import clean, fold
+from chitieu.ingest.pdf import cell_text
+from chitieu.normalize.text import clean, fold
 
 
 @pytest.mark.parametrize("raw, stored", [

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest import extract
-from ingest.exceptions import EncodingError, NoTables, UnsupportedFormat
+from chitieu.ingest import extract
+from chitieu.ingest.exceptions import EncodingError, NoTables, UnsupportedFormat
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "tsv"
 

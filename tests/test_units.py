@@ -2,12 +2,12 @@
 import pytest
 from click.testing import CliRunner
 
-import batch
-from cli import main
-from ingest import ExtractSettings
-from store import units
-from store.exceptions import UnknownUnit
-from store.export import iter_records
+from chitieu import batch
+from chitieu.cli import main
+from chitieu.ingest import ExtractSettings
+from chitieu.store import units
+from chitieu.store.exceptions import UnknownUnit
+from chitieu.store.export import iter_records
 
 from conftest import SAMPLES
 
@@ -98,7 +98,7 @@ def test_cli_review_accepts_a_candidate_then_quits(db_url):
 
 def test_changing_a_decision_or_adding_a_lookalike_unit_keeps_ingest_working(engine, tmp_path):
     import unicodedata
-    from store.exceptions import StoreError
+    from chitieu.store.exceptions import StoreError
     ingest(engine, SAMPLES / "tsv")
     units.resolve(engine, MENTION, UNIT, by="lan")
     units.resolve(engine, MENTION, "Ủy ban nhân dân xã", by="lan")          # the clerk changes their mind

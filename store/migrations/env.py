@@ -1,7 +1,7 @@
 """Alembic environment: run on the connection handed over by store.db."""
 from alembic import context
 
-from store.models import Base
+from chitieu.store.models import Base
 
 config = context.config
 connection = config.attributes["connection"]
