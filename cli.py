@@ -20,10 +20,14 @@ import click
 from chitieu import batch
 from chitieu.ingest import ExtractError, ExtractSettings
 from chitieu.ingest.exceptions import ChitieuError
-from chitieu.normalize.text import fold
+from chitieu.normalize.deadlines import parse_deadline
+from chitieu.normalize.targets import parse_target
+from chitieu.normalize.text import clean, fold
 from chitieu.store import StoreError, connect
+from chitieu.store import review as store_review
 from chitieu.store import units as store_units
 from chitieu.store.export import CSV_COLUMNS, flat, iter_records, spreadsheet_safe
+from chitieu.store.load import deadline_columns, target_columns
 
 DB_HELP = "Database: a SQLite file path or URL (default ./chitieu.db, or $CHITIEU_DB), or postgresql+psycopg://user@host/db."
 RAW_FORMULAS = click.option("--raw-formulas", is_flag=True,
@@ -256,6 +260,85 @@ def targets(code, db, below, above, fmt, output, raw_formulas):
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[3])
 
 
+def _by_option(f):
+    return click.option("--by", default=lambda: getpass.getuser(), show_default="your user name",
+                        help="Who decides (recorded with the decision).")(f)
+
+
+@main.group()
+def review():
+    """Cells read by OCR that a clerk should confirm or correct.
+
+    \b
+    chitieu review list                  cells to review: ROW:ITEM, where, what was read
+    chitieu review confirm 12:1          the reading is right
+    chitieu review correct 12:1 "≥ 70"   the cell says this
+    """
+
+
+@review.command("list", short_help="Cells to review.")
+@click.option("--db", metavar="URL", help=DB_HELP)
+@click.option("--limit", type=click.IntRange(1), help="Show only the first N.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output for tools (with each cell's box).")
+def review_list(db, limit, as_json):
+    """Each doubtful cell: its ROW:ITEM key, the document and row, the field,
+    the page, the confidence, why it is doubted and the text as read."""
+    engine = open_db(db)
+    queue = store_review.pending(engine, limit)
+    engine.dispose()
+    if as_json:
+        click.echo(json.dumps([vars(e) for e in queue], ensure_ascii=False, indent=1))
+        return
+    for e in queue:
+        i = e.item
+        click.echo(f"{e.key:>8}  {e.source} #{e.row_no or '-'} {i['field']} p.{i['page']} "
+                   f"{i['confidence']:.0f}% ({i['reason']}): {i['text']}")
+
+
+def _correction(field: str, text: str):
+    """The columns a corrected cell changes besides its own: targets and deadlines re-parsed."""
+    if field == "target":
+        return lambda cells: target_columns(*parse_target(text, cells["unit_cell"] or "", cells["indicator_text"]))
+    if field == "deadline":
+        return lambda cells: deadline_columns(parse_deadline(text))
+    return None
+
+
+@review.command("confirm", short_help="The reading is right.")
+@click.argument("keys", nargs=-1, required=True)
+@_by_option
+@click.option("--db", metavar="URL", help=DB_HELP)
+def review_confirm(keys, by, db):
+    """Confirm the reading of each ROW:ITEM given."""
+    engine = open_db(db)
+    try:
+        for key in keys:
+            item = store_review.settle(engine, key, by)
+            click.echo(f"{key} confirmed: {item['text']}")
+    except StoreError as e:
+        fail(e.reason, e.hint)
+    finally:
+        engine.dispose()
+
+
+@review.command("correct", short_help="The cell says TEXT.")
+@click.argument("key")
+@click.argument("text")
+@_by_option
+@click.option("--db", metavar="URL", help=DB_HELP)
+def review_correct(key, text, by, db):
+    """Store TEXT as the cell ROW:ITEM (a target or deadline is parsed again)."""
+    engine = open_db(db)
+    try:
+        field = next((e.item["field"] for e in store_review.pending(engine) if e.key == key), "")
+        item = store_review.settle(engine, key, by, clean(text), _correction(field, clean(text)))
+    except StoreError as e:
+        fail(e.reason, e.hint)
+    finally:
+        engine.dispose()
+    click.echo(f"{key} corrected: {item['text']} -> {item['corrected']}")
+
+
 @main.group()
 def units():
     """The agency registry and the clerk's queue of unresolved names.
@@ -285,11 +368,6 @@ def units_unresolved(db, limit, as_json):
         click.echo(f"{item['rows']:>5} rows {item['documents']:>4} docs  {item['mention']}  ->  {cands}")
         use = item["example"]
         click.echo(f"{'':>20}e.g. {use['document']}{', ' + use['commune'] if use['commune'] else ''}: {use['row']}")
-
-
-def _by_option(f):
-    return click.option("--by", default=lambda: getpass.getuser(), show_default="your user name",
-                        help="Who decides (recorded with the decision).")(f)
 
 
 @units.command("resolve", short_help="Settle what a mention means.")

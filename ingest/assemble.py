@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from chitieu.normalize.text import clean, fold
 
 from .columns import assign_roles, is_column_number_row, is_header_row, is_sub_header_row
-from .model import AGENCY_ROLES, INDICATOR, NUMBER, Block, Column, Row, SourceRow, Table
+from .model import AGENCY_ROLES, INDICATOR, NUMBER, Block, CellRead, Column, OcrRead, ReviewItem, Row, SourceRow, Table
 
 _NUM = r"(?P<num>[A-ZĐ]|[IVXLC]+|\d+(?:\.\d+)*)"
 NUM_ONLY = re.compile(_NUM + r"\s*[.)]?")
@@ -72,6 +72,7 @@ class _Entry:
     line: int | None
     heading: str | None = None       # set for heading rows: "I. Title"
     marker: bool = False
+    reads: list[list[tuple[int | None, CellRead]]] | None = None   # per cell: OCR reads (page, read)
 
     def filled_besides(self, *cols: int | None) -> bool:
         return any(c for i, c in enumerate(self.cells) if i not in cols)
@@ -135,6 +136,9 @@ class _Builder:
                                  "the extra cells were added to the last column")
             cells = cells[: self.width - 1] + ["; ".join(c for c in cells[self.width - 1:] if c)]
         cells = (cells + [""] * self.width)[: self.width]
+        reads = None
+        if row.ocr is not None:
+            reads = [[(row.page, r)] if r else [] for r in (row.ocr + [None] * self.width)[: self.width]]
         num_raw = cells[self.num_col] if self.num_col is not None else ""
         indicator = cells[self.ind_col] if self.ind_col is not None else ""
         prev = self.entries[-1] if self.entries else None
@@ -152,9 +156,11 @@ class _Builder:
             not indicator or (after_break and not MARKER.match(indicator))
         ):
             prev.cells = [_join(a, b) for a, b in zip(prev.cells, cells)]
+            if reads is not None:
+                prev.reads = [a + b for a, b in zip(prev.reads or [[] for _ in cells], reads)]
             return
 
-        entry = _Entry(None, cells, row.page, row.line)
+        entry = _Entry(None, cells, row.page, row.line, reads=reads)
         filled = [c for c in cells if c]
         if self.num_col is not None and num_raw:
             only = NUM_ONLY.fullmatch(num_raw)
@@ -232,11 +238,23 @@ class _Builder:
                 row.agencies[role] = _join(row.agencies.get(role, ""), text)
             elif role and role != NUMBER:
                 setattr(row, role, _join(getattr(row, role), text))
+        if e.reads is not None:
+            row.ocr = _ocr_read(e, self.roles, self.headers)
         return row
 
     def table(self, index: int) -> Table:
         cols = [Column(i, h, r) for i, (h, r) in enumerate(zip(self.headers, self.roles))]
         return Table(index=index, columns=cols, rows=self.rows())
+
+
+def _ocr_read(e: _Entry, roles: list[str | None], headers: list[str]) -> OcrRead:
+    """A row's OCR confidence (its weakest cell) and its cells to review, each
+    named by the row field it went into (the header when the column has no role)."""
+    reads = [(role or header, text, page, read) for role, header, text, cell in zip(roles, headers, e.cells, e.reads)
+             for page, read in cell]
+    return OcrRead(confidence=min((r.confidence for *_, r in reads), default=0.0),
+                   needs_review=[ReviewItem(name, text, page, r.box, r.confidence, r.review)
+                                 for name, text, page, r in reads if r.review])
 
 
 def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:

@@ -15,6 +15,17 @@ AGENCY_ROLES = ("lead", "monitor", "coordinate", "guide")
 
 
 @dataclass
+class CellRead:
+    """How OCR read one table cell: Tesseract's mean word confidence (0-100),
+    the cell's box on its page in PDF points (x0, top, x1, bottom, on the page
+    turned straight) and, when a clerk should look at it, why."""
+
+    confidence: float
+    box: tuple[float, float, float, float]
+    review: str | None = None
+
+
+@dataclass
 class SourceRow:
     """One physical table row as an extractor read it."""
 
@@ -22,6 +33,30 @@ class SourceRow:
     page: int | None = None
     line: int | None = None          # 1-based source line (tsv) or row number in the physical table
     after_break: bool = False        # first row after a page break or a table split
+    ocr: list[CellRead | None] | None = None   # per cell, for rows read by OCR (None: not an inked cell)
+
+
+@dataclass
+class ReviewItem:
+    """An OCR-read cell a clerk should confirm or correct: the row field it
+    went into ("number", "indicator", "target", "lead", …), the text as read,
+    where it is (page, box in PDF points) and why it is doubted."""
+
+    field: str
+    text: str
+    page: int | None
+    box: tuple[float, float, float, float]
+    confidence: float
+    reason: str
+
+
+@dataclass
+class OcrRead:
+    """What OCR says of one row: the lowest confidence of its cells (0-100)
+    and the cells to review."""
+
+    confidence: float
+    needs_review: list[ReviewItem] = field(default_factory=list)
 
 
 @dataclass
@@ -57,6 +92,7 @@ class Row:
     deadline: str = ""
     notes: str = ""
     agencies: dict[str, str] = field(default_factory=dict)  # role -> cell text, its lines apart by "\n"
+    ocr: OcrRead | None = None       # set for rows read by OCR
 
 
 @dataclass

@@ -14,14 +14,19 @@ What happens here:
   the pages of multi-page TIFFs, two Tesseract calls per page, while a third
   reads the text outside the tables (title lines, page furniture);
 - row numbers are read again glyph by glyph (`_outline_numbers`), as
-  Tesseract drops the dots of "2.1."; each must follow the one above it;
-- a page is refused (NeedsOCR) when a row number cannot be read or is out of
-  sequence, an inked cell reads as nothing, a cell's mean word confidence is under MIN_CELL_CONFIDENCE, or
-  the page's is under MIN_CONFIDENCE: a refusal with a reason beats loading
-  misread rows.
+  Tesseract drops the dots of "2.1."; each must follow the one above it,
+  across pages (`check_numbering`);
+- target cells get their comparison sign from the glyph (`ocr_signs`), every
+  cell its tone marks from the lexicon (`lexicon`);
+- a cell Tesseract is unsure of (mean word confidence under
+  MIN_CELL_CONFIDENCE, an inked cell read as nothing, a row number unreadable
+  or out of sequence) is kept as read and marked for review (`CellRead`);
+  only a page whose mean confidence is under MIN_CONFIDENCE is refused
+  (PageRefused), and the document's other pages still load.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -31,12 +36,16 @@ from dataclasses import dataclass
 from io import BytesIO
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageFilter, ImageOps
 from rapidfuzz.distance import Levenshtein
+
+from chitieu.normalize.text import new_tone_placement
 
 from .columns import assign_roles, is_header_row
 from .exceptions import NeedsOCR
-from .model import NUMBER
+from .lexicon import lexicon
+from .model import NUMBER, TARGET, CellRead
+from .ocr_signs import read_sign
 
 DPI = 300                       # rendering for finding the rules
 OCR_DPI = 225                   # cells are scaled to this for Tesseract
@@ -45,6 +54,11 @@ RULE_LENGTH = DPI // 4          # shortest dark run taken for a ruling line (pix
 MIN_CONFIDENCE = 80.0           # mean word confidence of a page, 0-100
 MIN_CELL_CONFIDENCE = 50.0      # mean word confidence of one cell
 HEADER_EDITS = 0.1              # share of a header cell's letters a repeat may read differently
+GOOD_LAYER_SYLLABLES = 0.8      # share of a trustworthy text layer's words that are syllables
+GOOD_LAYER_MARKED = 0.3         # share of those syllables with a vowel or tone mark (most Vietnamese ones)
+NOISE = 4.0                     # spread of the paper's grey levels over which a page is cleaned
+SPECK_CONFIDENCE = 40.0         # a short non-word read under this confidence is noise
+CORRECT_TONES = True            # put tone marks right against the lexicon (bench/ocr.py measures both ways)
 TESSERACT = ["tesseract", "stdin", "stdout"]
 _TEXT = ("-l", "vie")
 _NUMBER_CHARS = ("-l", "eng", "-c", "tessedit_char_whitelist=0123456789ABCDEFGHIVXL()")
@@ -63,6 +77,11 @@ class Table:
     x0: float
     x1: float
     rows: list[list[str]]
+    reads: list[list[CellRead | None]]
+
+
+class PageRefused(NeedsOCR):
+    """A scanned page OCR cannot read at all; the document's other pages still load."""
 
 
 @dataclass
@@ -74,8 +93,30 @@ class Scan:
     tables: list[Table]
 
 
+def is_page_image(page) -> bool:
+    """Whether a pdfplumber page is a scan: one image covering most of it."""
+    area = float(page.width * page.height) or 1.0
+    return any((i["x1"] - i["x0"]) * (i["bottom"] - i["top"]) >= 0.5 * area for i in page.images)
+
+
+def text_layer_is_trustworthy(words: list[dict]) -> bool:
+    """Whether a scanner's invisible text layer over a page image reads as
+    Vietnamese: at least GOOD_LAYER_SYLLABLES of its words are syllables of
+    the lexicon and GOOD_LAYER_MARKED of them carry a vowel or tone mark (a
+    layer made with an English model reads "CONG HOA xA HQI CilU NGHIA")."""
+    tokens = [t for w in words for t in re.findall(r"[^\W\d_]{2,}", unicodedata.normalize("NFC", w["text"]))]
+    if len(tokens) < 5:
+        return False
+    known = lexicon().syllables
+    valid = [t for t in tokens if new_tone_placement(t).lower() in known]
+    marked = [t for t in valid if not t.isascii()]
+    return len(valid) >= GOOD_LAYER_SYLLABLES * len(tokens) and len(marked) >= GOOD_LAYER_MARKED * len(valid)
+
+
 def read_page(page, number: int) -> Scan:
-    """OCR one pdfplumber page; raises NeedsOCR when it cannot be read reliably."""
+    """OCR one pdfplumber page; raises PageRefused when it cannot be read at
+    all, NeedsOCR when Tesseract or its Vietnamese data is missing."""
+    check_tesseract()
     image = page.to_image(resolution=DPI).original.convert("L")
     return read_image(image, number, 72 / DPI)
 
@@ -85,10 +126,9 @@ def read_image(image: Image.Image, number: int, scale: float) -> Scan:
     turn = skew(image)
     if turn:
         image = image.rotate(turn, resample=Image.BICUBIC, expand=False, fillcolor=255)
-    grey = np.asarray(image)
-    dark = _dark(grey)
+    dark = _dark(np.asarray(image))
     across, down = _runs(dark, RULE_LENGTH), _runs(dark.T, RULE_LENGTH).T
-    clean = grey.copy()
+    clean = np.array(image.filter(ImageFilter.MedianFilter(3)) if _noisy(np.asarray(image)) else image)
     clean[_grow(across | down, 2)] = 255
     grids = _grids(_segments(across), _segments(down.T))
     cells = [(t, r, c, crop) for t, (ys, xs, rows) in enumerate(grids) for r, row in enumerate(rows)
@@ -101,36 +141,39 @@ def read_image(image: Image.Image, number: int, scale: float) -> Scan:
         texts, confidences = _ocr_cells([_for_ocr(crop) for *_, crop in cells])
         words = reading.result()
     tables = [Table(ys[0] * scale, ys[-1] * scale, xs[0] * scale, xs[-1] * scale,
-                    [[""] * (len(xs) - 1) for _ in rows]) for ys, xs, rows in grids]
+                    [[""] * (len(xs) - 1) for _ in rows], [[None] * (len(xs) - 1) for _ in rows])
+              for ys, xs, rows in grids]
     for (t, r, c, _), text in zip(cells, texts):
-        tables[t].rows[r][c] = text
+        tables[t].rows[r][c] = lexicon().correct(text) if CORRECT_TONES else text
+    doubts: dict[int, str] = {}
     columns = [_number_column(t.rows) for t in tables]
+    targets = [_target_column(t.rows) for t in tables]
+    for k, (t, r, c, crop) in enumerate(cells):
+        if targets[t] is not None and c == targets[t][1] and r > targets[t][0]:
+            tables[t].rows[r][c] = read_sign(crop, tables[t].rows[r][c])
     numbered = [k for k, (t, r, c, _) in enumerate(cells) if _is_number_cell(columns[t], grids[t], r, c)]
     for k, text in zip(numbered, _outline_numbers([cells[k][3] for k in numbered])):
         t, r, c, _ = cells[k]
         if text is None:
-            raise NeedsOCR(f"OCR cannot read the row number in table row {r + 1} on page {number}", _HINT)
+            doubts[k] = "row number unreadable"
+            continue
         tables[t].rows[r][c] = text
         confidences[k] = []             # Tesseract's doubt about its own reading no longer counts
-    number_at = {(cells[k][0], cells[k][1]): cells[k][2] for k in numbered}
-    for t, (table, (_, _, rows)) in enumerate(zip(tables, grids)):
-        sequence = []
-        for r, row in enumerate(rows):
-            if (t, r) in number_at:
-                sequence.append((r, table.rows[r][number_at[t, r]]))
-            elif len(row) == 1 and not table.rows[r][row[0][0]][:1].isdigit():
-                sequence.append((r, ""))          # a merged heading ("II. …") starts the count afresh
-        _check_sequence(sequence, number)
-    for (t, r, c, _), confs in zip(cells, confidences):
+    for k, ((t, r, c, _), confs) in enumerate(zip(cells, confidences)):
+        mean = sum(confs) / len(confs) if confs else 100.0
         if not tables[t].rows[r][c]:
-            raise NeedsOCR(f"OCR read nothing in the inked table row {r + 1}, column {c + 1} on page {number}", _HINT)
-        if confs and sum(confs) / len(confs) < MIN_CELL_CONFIDENCE:
-            raise NeedsOCR(f"OCR confidence {sum(confs) / len(confs):.0f}% in table row {r + 1}, column {c + 1} "
-                           f"on page {number} is too low to load", _HINT)
+            doubts.setdefault(k, "inked cell read as nothing")
+            mean = 0.0
+        elif mean < MIN_CELL_CONFIDENCE:
+            doubts.setdefault(k, f"OCR confidence {mean:.0f}%")
+        ys, xs, rows = grids[t]
+        x0, x1 = dict(rows[r])[c]
+        tables[t].reads[r][c] = CellRead(round(mean, 1), (x0 * scale, ys[r] * scale, x1 * scale, ys[r + 1] * scale),
+                                         doubts.get(k))
     every = [w for confs in confidences for w in confs] + [w["confidence"] for w in words]
     confidence = sum(every) / len(every) if every else 0.0
     if confidence < MIN_CONFIDENCE:
-        raise NeedsOCR(f"OCR confidence {confidence:.0f}% on page {number} is too low to load", _HINT)
+        raise PageRefused(f"OCR confidence {confidence:.0f}% on page {number} is too low to load", _HINT)
     return Scan(words, tables)
 
 
@@ -150,6 +193,36 @@ def repeat_headers(tables: list[list[list[str]]]) -> None:
             rows[0] = list(first)
 
 
+def check_numbering(tables: list) -> None:
+    """Mark for review the row numbers that break their sequence across the
+    OCR'd tables of a document, in reading order (pdf.FoundTable: rows and
+    reads); a table without a header goes on in the column of the one before.
+    A letter or roman numeral heads a section, so one numbering a row that has
+    more than its title is doubted too."""
+    sequence, column = [], None
+    for table in tables:
+        if table.reads is None:
+            continue
+        found = _number_column(table.rows)
+        header = -1
+        if found is None:
+            column = None
+        elif found[0] >= 0:
+            header, column = found
+        if column is None:
+            continue
+        for r in range(header + 1, len(table.rows)):
+            read, text = table.reads[r][column], table.rows[r][column]
+            if read is None or not text:
+                continue
+            sequence.append(((table, r, column), text.split()[0]))
+            if re.fullmatch(r"[IVXL]+\.?|[A-H]\.?", text) and sum(map(bool, table.rows[r])) > 2:
+                read.review = read.review or "a letter numbers a row with targets"     # "3" read as "B"
+    for table, r, c in out_of_sequence(sequence):
+        read = table.reads[r][c]
+        read.review = read.review or "row number out of sequence"
+
+
 def _number_column(rows: list[list[str]]) -> tuple[int, int] | None:
     """(header row or -1, numbering column) of a table: the column the header
     names "Stt", else the first; None when its header names no such column."""
@@ -158,6 +231,15 @@ def _number_column(rows: list[list[str]]) -> tuple[int, int] | None:
         return -1, 0
     roles = assign_roles(rows[header])
     return (header, roles.index(NUMBER)) if NUMBER in roles else None
+
+
+def _target_column(rows: list[list[str]]) -> tuple[int, int] | None:
+    """(header row, target column) of a table whose header names one."""
+    header = next((k for k, cells in enumerate(rows) if is_header_row(cells)), None)
+    if header is None:
+        return None
+    roles = assign_roles(rows[header])
+    return (header, roles.index(TARGET)) if TARGET in roles else None
 
 
 def _is_number_cell(number_column: tuple[int, int] | None, grid, r: int, c: int) -> bool:
@@ -181,6 +263,14 @@ def _dark(grey: np.ndarray) -> np.ndarray:
     mean1 = (m0[-1] - m0) / np.maximum(w1, 1)
     threshold = int(np.argmax(w0 * w1 * (mean0 - mean1) ** 2))
     return grey <= threshold
+
+
+def _noisy(grey: np.ndarray) -> bool:
+    """Whether the paper of a page image is grainy (grey noise, JPEG specks):
+    the middle half of its light pixels spans more than NOISE grey levels,
+    so that a median filter should clean its text before Tesseract reads it."""
+    paper = grey[::2, ::2][grey[::2, ::2] > 160]
+    return bool(len(paper)) and float(np.subtract(*np.percentile(paper, [75, 25]))) > NOISE
 
 
 def skew(image: Image.Image) -> float:
@@ -305,6 +395,27 @@ def _for_ocr(pixels: np.ndarray, dpi: int | None = None) -> Image.Image:
     return ImageOps.expand(image, dpi // 10, fill=255)
 
 
+@functools.cache
+def _languages() -> frozenset[str] | None:
+    try:
+        result = subprocess.run(["tesseract", "--list-langs"], capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return frozenset(result.stdout.decode("utf-8", "replace").split()[1:] if not result.returncode else [])
+
+
+def check_tesseract() -> None:
+    """One line naming the Debian package to install when Tesseract or its
+    Vietnamese (or English, for row numbers) data is missing."""
+    languages = _languages()
+    if languages is None:
+        raise NeedsOCR("--ocr needs Tesseract, which is not installed", "install the package tesseract-ocr")
+    for language, package in (("vie", "tesseract-ocr-vie"), ("eng", "tesseract-ocr-eng")):
+        if language not in languages:
+            raise NeedsOCR(f"--ocr needs Tesseract's '{language}' language data, which is not installed",
+                           f"install the package {package}")
+
+
 def _tesseract(image_bytes: bytes, psm: int, options: tuple) -> list[list[str]]:
     """Tesseract's TSV word rows for an image file's bytes."""
     try:
@@ -345,9 +456,18 @@ def _ocr_tiff(crops: list[Image.Image], psm: int, options: tuple) -> tuple[list[
         if sum(ch.isalnum() for ch in text) * 2 < len(text) and \
                 sum(key[0] == k for key in lines) > 1:
             continue
+        line = [r for r in line if not _speck(r[11], float(r[10]))]
         words[k] += [r[11] for r in line]
         confs[k] += [float(r[10]) for r in line]
     return [unicodedata.normalize("NFC", " ".join(w)) for w in words], confs
+
+
+def _speck(word: str, confidence: float) -> bool:
+    """A word Tesseract made of noise: unsure (under SPECK_CONFIDENCE), short,
+    no digit, and no syllable ("`", "~", "z")."""
+    letters = word.strip(".,;:()\"'")
+    return (confidence < SPECK_CONFIDENCE and len(word) <= 3 and not any(ch.isdigit() or ch in "%≥≤<>=+&/-–" for ch in word)
+            and new_tone_placement(letters).lower() not in lexicon().syllables)
 
 
 def _ocr_words(grey: np.ndarray, scale: float) -> list[dict]:
@@ -393,21 +513,21 @@ def _outline_numbers(crops: list[np.ndarray]) -> list[str | None]:
     return out
 
 
-def _check_sequence(numbers: list[tuple[int, str]], page: int) -> None:
-    """Refuse a misread row number: each dotted number must come after the one
-    above it (1.2 -> 1.3, 2, 2.1 or 3; a gap is allowed, as plans have them,
-    so a misread shows when the next number is lower); a roman numeral, a
-    letter or a merged heading ("") starts the count afresh."""
-    last = None
+def out_of_sequence(numbers: list[tuple[object, str]]) -> list:
+    """The places (first of each pair) whose row number may be misread: each dotted number must come
+    after the one above it (1.2 -> 1.3, 2, 2.1 or 3; a gap is allowed, as plans
+    have them, so a misread shows when the next number is lower); a roman
+    numeral, a letter or a merged heading ("") starts the count afresh."""
+    last, last_row, out = None, None, []
     for r, text in numbers:
         if not re.fullmatch(r"\d+(\.\d+)*\.?", text):
             last = None
             continue
         current = tuple(int(n) for n in text.rstrip(".").split("."))
         if last is not None and current <= last:
-            raise NeedsOCR(f"OCR read row number {text} under {'.'.join(map(str, last))} "
-                           f"(table row {r + 1}, page {page}): out of sequence, so maybe misread", _HINT)
-        last = current
+            out += [last_row, r]               # either may be the misread one
+        last, last_row = current, r
+    return out
 
 
 def _glyphs(pixels: np.ndarray) -> list | None:

@@ -72,6 +72,8 @@ class _Text:
 class _Page:
     number: int
     items: list = field(default_factory=list)   # _Text and FoundTable
+    refused: str | None = None                  # why OCR could not read this scanned page
+    notes: list[str] = field(default_factory=list)
 
 
 def _upright(page):
@@ -130,13 +132,17 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
         raise DamagedFile(f"damaged PDF: {_reason(e)}", "open and re-save it, or export it again") from e
     if settings.ocr:
         ocr.repeat_headers([t.rows for p in pages for t in p.items if isinstance(t, FoundTable)])
+        ocr.check_numbering([t for p in pages for t in p.items if isinstance(t, FoundTable)])
+    refused = [f"page {p.number} not loaded: {p.refused}" for p in pages if p.refused]
+    if refused and len(refused) == len(pages):
+        raise NeedsOCR(refused[0])
     if scanned:
         listed = ", ".join(map(str, scanned[:10])) + (" …" if len(scanned) > 10 else "")
         raise NeedsOCR(f"scanned PDF: page(s) {listed} are images with no text layer; it needs OCR",
                        "run with --ocr to read it with Tesseract")
     warnings = continue_tables(pages)
     extraction = _extraction(pages)
-    extraction.warnings += warnings
+    extraction.warnings += refused + [n for p in pages for n in p.notes] + warnings
     return extraction
 
 
@@ -150,13 +156,18 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
     if _has_doubled_chars(page.chars):
         page = page.dedupe_chars()
     page = _without_overlays(page)
-    if not page.chars:
+    garbage = bool(page.chars) and ocr.is_page_image(page) and not ocr.text_layer_is_trustworthy(page.extract_words())
+    if not page.chars or garbage:
         if not page.images or not settings.ocr:
             return None if page.images else _Page(number)
-        scan = ocr.read_page(page, number)
-        found = [FoundTable(t.top, t.bottom, t.x0, t.x1, [[cell_text(c) for c in row] for row in t.rows])
-                 for t in scan.tables]
-        return _Page(number, _outside_text(scan.words, found, page.height) + found)
+        try:
+            scan = ocr.read_page(page, number)
+        except ocr.PageRefused as e:
+            return _Page(number, refused=str(e))
+        found = [FoundTable(t.top, t.bottom, t.x0, t.x1, [[cell_text(c) for c in row] for row in t.rows],
+                            reads=t.reads) for t in scan.tables]
+        notes = [f"page {number}: the scanner's text layer is not Vietnamese text; read again by OCR"] if garbage else []
+        return _Page(number, _outside_text(scan.words, found, page.height) + found, notes=notes)
     _check_unicode(page.chars, number)
     table_settings = _lines_settings(page)
     if _scanned_with_text(page):
@@ -326,6 +337,7 @@ class FoundTable:
     x1: float
     rows: list[list[str]]
     grid: Grid | None = None
+    reads: list | None = None     # OCR: per row, per cell, an ingest.model.CellRead or None
 
     def holds(self, word: dict) -> bool:
         cx, cy = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
@@ -681,7 +693,8 @@ def _extraction(pages: list[_Page]) -> Extraction:
                 text_since_table = True
                 continue
             joins = bool(blocks) and not text_since_table
-            rows = [SourceRow(cells=cells, page=page.number, line=n, after_break=joins and n == 1)
+            rows = [SourceRow(cells=cells, page=page.number, line=n, after_break=joins and n == 1,
+                              ocr=item.reads[n - 1] if item.reads else None)
                     for n, cells in enumerate(item.rows, 1)]
             if joins:
                 _rejoin_split_heading(blocks[-1].rows, rows)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from chitieu.ingest.model import OcrRead
+
 
 @dataclass
 class Target:
@@ -74,6 +76,7 @@ class TargetRow:
     target_cell: str | None = None   # the target cell as printed
     deadline_cell: str | None = None  # the deadline cell as printed (kept when it does not parse)
     more_indicators: list[str] = field(default_factory=list)   # further indicators the row states
+    ocr: OcrRead | None = None       # rows read by OCR: confidence and cells to review
 
 
 @dataclass

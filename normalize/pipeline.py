@@ -51,6 +51,7 @@ class Normalizer:
             deadline=parse_deadline(row.deadline), assignments=self.mentions(row, commune, level, warnings),
             notes=row.notes or None, unit_cell=row.unit or None, target_cell=row.target or None, deadline_cell=row.deadline or None,
             more_indicators=more_codes,
+            ocr=row.ocr,
         )
 
     def document(self, doc: Document, commune: str | None = None) -> NormalizedDocument:

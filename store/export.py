@@ -68,7 +68,7 @@ def iter_records(engine: Engine, *, indicator: str | None = None, below: float |
                 assigned[a.row_id].append({"role": a.role, "raw": a.raw, "unit": units.get(a.unit_id),
                                            "score": a.score, "status": a.status})
             for r in batch:
-                yield {
+                record = {
                     "document": docs[r.document_id], "table": r.table_index, "page": r.page,
                     "row_no": r.row_no, "section": r.section, "indicator_text": r.indicator_text,
                     "indicator_code": r.indicator_code, "target": _target(r), "more_targets": r.more_targets,
@@ -76,6 +76,11 @@ def iter_records(engine: Engine, *, indicator: str | None = None, below: float |
                     "deadline": _deadline(r), "assignments": assigned[r.id], "notes": r.notes,
                     "line": r.line, "deadline_cell": r.deadline_raw,
                 }
+                if r.ocr_confidence is not None:
+                    record["ocr"] = {"confidence": r.ocr_confidence, "needs_review": [
+                        {k: item[k] for k in ("field", "text", "page", "box", "confidence", "reason", "status")}
+                        for item in r.ocr_review or []]}
+                yield record
 
 
 _OPS = {">=": "≥ ", ">": "> ", "<=": "≤ ", "<": "< ", "=": "", "between": ""}

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from chitieu.normalize.model import NormalizedDocument, TargetRow
+from chitieu.normalize.model import Deadline, NormalizedDocument, Target, TargetRow
 from chitieu.normalize.names import key as mention_key
 
 from .db import guarded, lock_decisions, writer
@@ -37,20 +37,30 @@ def _insert_document(conn, doc: NormalizedDocument):
     return conn.scalar(stmt.returning(DocumentT.id))
 
 
+def target_columns(t: Target | None, more: list[Target]) -> dict:
+    """The target_* columns of a parsed target."""
+    return dict(target_raw=t and t.raw, target_kind=t and t.kind, target_op=t and t.op, target_value=t and t.value,
+                target_value_max=t and t.value_max, target_unit=t and t.unit, target_per=t and t.per,
+                target_qualifier=t and t.qualifier, target_boolean=t and t.boolean, target_rank=t and t.rank,
+                more_targets=[vars(m) for m in more])
+
+
+def deadline_columns(d: Deadline | None) -> dict:
+    """The deadline_* columns of a parsed deadline (deadline_raw is the cell)."""
+    return dict(deadline_kind=d and d.kind, deadline_year=d and d.year, deadline_month=d and d.month,
+                deadline_day=d and d.day, deadline_quarter=d and d.quarter)
+
+
 def _row_values(document_id: int, position: int, r: TargetRow) -> dict:
-    t, d = r.target, r.deadline
     return dict(
         document_id=document_id, position=position, table_index=r.table, page=r.page, line=r.line,
         row_no=r.row_no, section=r.section, indicator_text=r.indicator_text, indicator_code=r.indicator_code,
-        unit_cell=r.unit_cell, target_cell=r.target_cell,
-        target_raw=t and t.raw, target_kind=t and t.kind, target_op=t and t.op, target_value=t and t.value,
-        target_value_max=t and t.value_max, target_unit=t and t.unit, target_per=t and t.per,
-        target_qualifier=t and t.qualifier, target_boolean=t and t.boolean,
-        target_rank=t and t.rank,
-        more_targets=[vars(m) for m in r.more_targets], more_indicators=r.more_indicators,
-        deadline_raw=r.deadline_cell, deadline_kind=d and d.kind, deadline_year=d and d.year,
-        deadline_month=d and d.month, deadline_day=d and d.day, deadline_quarter=d and d.quarter,
-        notes=r.notes,
+        unit_cell=r.unit_cell, target_cell=r.target_cell, **target_columns(r.target, r.more_targets),
+        more_indicators=r.more_indicators,
+        deadline_raw=r.deadline_cell, **deadline_columns(r.deadline), notes=r.notes,
+        ocr_confidence=r.ocr and r.ocr.confidence,
+        ocr_review=r.ocr and [dict(vars(i), box=list(i.box), status="pending") for i in r.ocr.needs_review],
+        ocr_pending=len(r.ocr.needs_review) if r.ocr else 0,
     )
 
 

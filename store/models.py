@@ -69,6 +69,10 @@ class TargetRowT(Base):
     deadline_day: Mapped[int | None] = mapped_column(Integer)
     deadline_quarter: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
+    ocr_confidence: Mapped[float | None] = mapped_column(Float)      # rows read by OCR: weakest cell, 0-100
+    # cells a clerk should look at: {field, text, page, box, confidence, reason, status, by, at}
+    ocr_review: Mapped[list | None] = mapped_column(JSON)
+    ocr_pending: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)   # review items not yet settled
 
 
 class UnitT(Base):
