@@ -7,6 +7,7 @@ the analyst's API is at the top:
     report = chitieu.ingest(["plans/"], db="sqlite:///province.db")   # the CLI's ingest job
     df = chitieu.read_targets("sqlite:///province.db", indicator="infra.5g_coverage")
 """
+
 from __future__ import annotations
 
 import types

@@ -1,4 +1,5 @@
 """`python -m chitieu` runs the command line."""
+
 from chitieu.cli import main
 
 main()

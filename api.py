@@ -1,9 +1,10 @@
 """The analyst's Python API: the same jobs as the command line, as calls.
 
-    import chitieu
-    report = chitieu.ingest(["plans/"], db="sqlite:///province.db")
-    df = chitieu.read_targets("sqlite:///province.db", indicator="infra.5g_coverage")
+import chitieu
+report = chitieu.ingest(["plans/"], db="sqlite:///province.db")
+df = chitieu.read_targets("sqlite:///province.db", indicator="infra.5g_coverage")
 """
+
 from __future__ import annotations
 
 import os
@@ -40,14 +41,23 @@ class IngestReport:
         return sum(r.rows for r in self.loaded)
 
 
-def ingest(paths, db: str | None = None, *, jobs: int = 1, commune: str | None = None,
-           settings: ExtractSettings | dict | None = None, limits: batch.Limits = batch.Limits()) -> IngestReport:
+def ingest(
+    paths,
+    db: str | None = None,
+    *,
+    jobs: int = 1,
+    commune: str | None = None,
+    settings: ExtractSettings | dict | None = None,
+    limits: batch.Limits = batch.Limits(),
+) -> IngestReport:
     """Load plan files or folders into `db` (default ./chitieu.db), as `chitieu ingest` does."""
     files, missing = batch.collect([paths] if isinstance(paths, (str, os.PathLike)) else paths)
     engine = connect(db)
     try:
-        return IngestReport(missing + batch.run(files, engine, ExtractSettings.resolve(settings), jobs=jobs,
-                                                commune=commune, limits=limits))
+        return IngestReport(
+            missing
+            + batch.run(files, engine, ExtractSettings.resolve(settings), jobs=jobs, commune=commune, limits=limits)
+        )
     finally:
         engine.dispose()
 

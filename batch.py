@@ -4,6 +4,7 @@ Workers read and normalise; the parent process alone writes, one transaction
 per document, so a failure or a kill never leaves half a document, and a
 rerun skips every file whose sha256 is already stored.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -34,10 +35,25 @@ from chitieu.store.exceptions import DatabaseUnavailable, StoreError
 
 # Plan files a folder is searched for; a Word or Excel variant the readers cannot
 # take (.docm, .dotx, …) is still listed, to get its line rather than be passed over.
-SUFFIXES = {".tsv", ".txt", ".docx", ".doc", ".pdf", ".odt", ".rtf", ".xlsx", ".xls", ".ods",
-            ".docm", ".dotx", ".dotm", ".xlsm", ".xltx"}
-_TASKS_PER_WORKER = 40   # recycle workers so memory stays flat over long batches
-_GRACE_S = 10            # past its limit, a worker stuck where Python cannot interrupt it is killed
+SUFFIXES = {
+    ".tsv",
+    ".txt",
+    ".docx",
+    ".doc",
+    ".pdf",
+    ".odt",
+    ".rtf",
+    ".xlsx",
+    ".xls",
+    ".ods",
+    ".docm",
+    ".dotx",
+    ".dotm",
+    ".xlsm",
+    ".xltx",
+}
+_TASKS_PER_WORKER = 40  # recycle workers so memory stays flat over long batches
+_GRACE_S = 10  # past its limit, a worker stuck where Python cannot interrupt it is killed
 
 
 @dataclass(frozen=True)
@@ -55,27 +71,31 @@ class Limits:
                 raise ValueError(f"{name} must be a positive number, not {value!r}")
 
     def timeout_reason(self) -> str:
-        return (f"took longer than {self.timeout_s:g} s: the file may be malformed "
-                "(raise --file-timeout if it is a large plan)")
+        return (
+            f"took longer than {self.timeout_s:g} s: the file may be malformed "
+            "(raise --file-timeout if it is a large plan)"
+        )
 
     def memory_reason(self) -> str:
-        return (f"needed more than {self.memory_mb:g} MB of memory: the file may be malformed "
-                "(raise --file-memory if it is a large plan)")
+        return (
+            f"needed more than {self.memory_mb:g} MB of memory: the file may be malformed "
+            "(raise --file-memory if it is a large plan)"
+        )
 
 
-class _FileTimeout(BaseException):   # not an Exception: readers that catch those must not swallow it
+class _FileTimeout(BaseException):  # not an Exception: readers that catch those must not swallow it
     pass
 
 
 @dataclass
 class FileResult:
     path: str
-    status: str                  # loaded | skipped | failed
+    status: str  # loaded | skipped | failed
     rows: int = 0
     reason: str | None = None
     sha256: str | None = None
-    detail: str | None = None    # traceback, shown with -v
-    warnings: list[str] = field(default_factory=list)   # what the reader skipped, shown with -v
+    detail: str | None = None  # traceback, shown with -v
+    warnings: list[str] = field(default_factory=list)  # what the reader skipped, shown with -v
 
 
 def collect(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[FileResult]]:
@@ -85,8 +105,13 @@ def collect(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[FileRe
     missing: list[FileResult] = []
     for p in map(Path, paths):
         if p.is_dir():
-            files += sorted(f for f in p.rglob("*") if f.suffix.lower() in SUFFIXES and not f.is_dir()
-                            and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            files += sorted(
+                f
+                for f in p.rglob("*")
+                if f.suffix.lower() in SUFFIXES
+                and not f.is_dir()
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
         elif p.exists() or p.is_symlink():
             files.append(p)
         else:
@@ -117,8 +142,8 @@ def _die_with_parent() -> None:
     watches the parent."""
     parent = os.getppid()
     try:
-        if ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL) == 0:   # 1 = PR_SET_PDEATHSIG
-            if os.getppid() != parent:    # the parent died before the call
+        if ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL) == 0:  # 1 = PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # the parent died before the call
                 os._exit(1)
             return
     except (OSError, AttributeError):
@@ -128,6 +153,7 @@ def _die_with_parent() -> None:
         while os.getppid() == parent:
             time.sleep(1)
         os._exit(1)
+
     threading.Thread(target=watch, daemon=True).start()
 
 
@@ -145,12 +171,12 @@ def _init(registry: Registry, settings: ExtractSettings, commune: str | None, li
     `limits.memory_mb` beyond what it holds once started."""
     global _worker
     _die_with_parent()
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)   # its warnings are noise beside our one-line errors
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings are noise beside our one-line errors
     _worker = (Normalizer.build(registry), settings, commune, limits)
     try:
         cap = _virtual_bytes() + int(limits.memory_mb * 1024 * 1024)
         resource.setrlimit(resource.RLIMIT_AS, (cap, resource.getrlimit(resource.RLIMIT_AS)[1]))
-    except (OSError, ValueError):   # no /proc, or a hard limit already lower
+    except (OSError, ValueError):  # no /proc, or a hard limit already lower
         pass
     signal.signal(signal.SIGALRM, _on_alarm)
 
@@ -169,14 +195,16 @@ def _process(path: str):
     except ExtractError as e:
         return None, FileResult(path, "failed", reason=str(e), detail=traceback.format_exc())
     except Exception as e:  # a reader bug must not stop the batch
-        return None, FileResult(path, "failed", reason=f"unexpected {type(e).__name__}: {e}",
-                                detail=traceback.format_exc())
+        return None, FileResult(
+            path, "failed", reason=f"unexpected {type(e).__name__}: {e}", detail=traceback.format_exc()
+        )
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def _pending(files: list[Path], known: set[str], settings: ExtractSettings,
-             copies: dict[str, list[str]]) -> Iterator[FileResult | str]:
+def _pending(
+    files: list[Path], known: set[str], settings: ExtractSettings, copies: dict[str, list[str]]
+) -> Iterator[FileResult | str]:
     """Files still to process, or a result for those decided without parsing;
     a file with the same content as one read earlier in this run is put in
     `copies` (sha256 -> the first path, then its copies), to share its outcome."""
@@ -194,8 +222,11 @@ def _pending(files: list[Path], known: set[str], settings: ExtractSettings,
             digest = sha256_of(f)
         except OSError as e:
             broken = f.is_symlink() and not f.exists()
-            yield FileResult(str(f), "failed", reason="broken link: its target is missing" if broken
-                             else f"cannot read: {e.strerror or e}")
+            yield FileResult(
+                str(f),
+                "failed",
+                reason="broken link: its target is missing" if broken else f"cannot read: {e.strerror or e}",
+            )
             continue
         if digest in first:
             copies.setdefault(digest, [first[digest]]).append(str(f))
@@ -206,8 +237,16 @@ def _pending(files: list[Path], known: set[str], settings: ExtractSettings,
             yield str(f)
 
 
-def run(files: list[Path], engine, settings: ExtractSettings, *, jobs: int = 1, commune: str | None = None,
-        limits: Limits = Limits(), on_result: Callable[[FileResult], None] = lambda r: None) -> list[FileResult]:
+def run(
+    files: list[Path],
+    engine,
+    settings: ExtractSettings,
+    *,
+    jobs: int = 1,
+    commune: str | None = None,
+    limits: Limits = Limits(),
+    on_result: Callable[[FileResult], None] = lambda r: None,
+) -> list[FileResult]:
     """Ingest `files` into `engine`; every file ends as one FileResult. Files are
     read in `jobs` worker processes (one at least), each file under `limits`."""
     store_registry.sync(engine, load_registry(), load_catalog())
@@ -227,13 +266,20 @@ def run(files: list[Path], engine, settings: ExtractSettings, *, jobs: int = 1, 
             return done(failure)
         try:
             saved = load.save_document(engine, doc, units)
-        except DatabaseUnavailable:   # full, read-only, locked, gone: no file can load, the batch stops
+        except DatabaseUnavailable:  # full, read-only, locked, gone: no file can load, the batch stops
             raise
         except StoreError as e:
             return done(FileResult(path, "failed", reason=str(e), sha256=doc.sha256))
         except Exception as e:
-            return done(FileResult(path, "failed", reason=f"database error: {type(e).__name__}: {str(e).splitlines()[0]}",
-                                   sha256=doc.sha256, detail=traceback.format_exc()))
+            return done(
+                FileResult(
+                    path,
+                    "failed",
+                    reason=f"database error: {type(e).__name__}: {str(e).splitlines()[0]}",
+                    sha256=doc.sha256,
+                    detail=traceback.format_exc(),
+                )
+            )
         reason = None if saved.status == "loaded" else "already loaded"
         done(FileResult(path, saved.status, saved.rows, reason, doc.sha256, warnings=doc.warnings))
 
@@ -242,7 +288,7 @@ def run(files: list[Path], engine, settings: ExtractSettings, *, jobs: int = 1, 
     workers = _Workers(jobs, (registry, settings, commune, limits), limits)
     try:
         workers.run(todo, done, save)
-    except BaseException:   # Ctrl-C or a store error: stop the workers now, not after their queue
+    except BaseException:  # Ctrl-C or a store error: stop the workers now, not after their queue
         workers.stop()
         raise
     workers.pool.shutdown()
@@ -253,7 +299,11 @@ def run(files: list[Path], engine, settings: ExtractSettings, *, jobs: int = 1, 
             if origin.status == "failed":
                 done(FileResult(path, "failed", reason=f"{origin.reason} (same content as {first})"))
             else:
-                done(FileResult(path, "skipped", reason=f"already loaded (same content as {first})", sha256=origin.sha256))
+                done(
+                    FileResult(
+                        path, "skipped", reason=f"already loaded (same content as {first})", sha256=origin.sha256
+                    )
+                )
     return results
 
 
@@ -270,8 +320,13 @@ class _Workers:
         self.broken = False
 
     def _new(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_init,
-                                   initargs=self.initargs, max_tasks_per_child=_TASKS_PER_WORKER)
+        return ProcessPoolExecutor(
+            self.jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init,
+            initargs=self.initargs,
+            max_tasks_per_child=_TASKS_PER_WORKER,
+        )
 
     def run(self, todo, done, save) -> None:
         inflight: dict = {}
@@ -305,18 +360,28 @@ class _Workers:
                 finished = set()
                 break
         suspects = []
-        for fut in [f for f in inflight if f in finished]:   # in the order the files were given
+        for fut in [f for f in inflight if f in finished]:  # in the order the files were given
             path = inflight.pop(fut)
             try:
                 save(path, fut.result())
             except BrokenProcessPool:
                 suspects.append(path)
-            except Exception as e:   # e.g. a result that cannot be unpickled
-                save(path, (None, FileResult(path, "failed", reason=f"worker error: {type(e).__name__}: {e}",
-                                             detail=traceback.format_exc())))
+            except Exception as e:  # e.g. a result that cannot be unpickled
+                save(
+                    path,
+                    (
+                        None,
+                        FileResult(
+                            path,
+                            "failed",
+                            reason=f"worker error: {type(e).__name__}: {e}",
+                            detail=traceback.format_exc(),
+                        ),
+                    ),
+                )
         if suspects or (self.broken and inflight):
             self.broken = True
-            suspects += inflight.values()   # the rest in flight died with the pool
+            suspects += inflight.values()  # the rest in flight died with the pool
             inflight.clear()
             for path in suspects:
                 self._alone(path, save)
@@ -336,8 +401,15 @@ class _Workers:
             outcome = None, FileResult(path, "failed", reason=self.limits.timeout_reason())
         except BrokenProcessPool:
             self.broken = True
-            outcome = None, FileResult(path, "failed", reason="the reader process died on this file "
-                                       "(out of memory, or a crash in a library)", detail=traceback.format_exc())
+            outcome = (
+                None,
+                FileResult(
+                    path,
+                    "failed",
+                    reason="the reader process died on this file (out of memory, or a crash in a library)",
+                    detail=traceback.format_exc(),
+                ),
+            )
         save(path, outcome)
 
     def _kill(self) -> None:

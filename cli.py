@@ -4,6 +4,7 @@ Thin click commands over the library: `batch` runs the ingest job, `store`
 reads and writes the database. Data goes to stdout, progress and errors to
 stderr. Exit codes: 0 ok, 1 some files failed, 2 usage.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -29,10 +30,15 @@ from chitieu.store import units as store_units
 from chitieu.store.export import CSV_COLUMNS, flat, iter_records, spreadsheet_safe
 from chitieu.store.load import deadline_columns, target_columns
 
-DB_HELP = "Database: a SQLite file path or URL (default ./chitieu.db, or $CHITIEU_DB), or postgresql+psycopg://user@host/db."
-RAW_FORMULAS = click.option("--raw-formulas", is_flag=True,
-                            help="Write cells starting with = + - @ as they are (by default a ' is put before them "
-                                 "so a spreadsheet shows them instead of running them).")
+DB_HELP = (
+    "Database: a SQLite file path or URL (default ./chitieu.db, or $CHITIEU_DB), or postgresql+psycopg://user@host/db."
+)
+RAW_FORMULAS = click.option(
+    "--raw-formulas",
+    is_flag=True,
+    help="Write cells starting with = + - @ as they are (by default a ' is put before them "
+    "so a spreadsheet shows them instead of running them).",
+)
 
 
 def shown(path: str) -> str:
@@ -84,8 +90,12 @@ class Progress:
             rate = self.done / max(time.monotonic() - self.start, 1e-6)
             width = 24
             fill = int(width * self.done / max(self.total, 1))
-            click.echo(f"\r[{'#' * fill}{'.' * (width - fill)}] {self.done}/{self.total} files, "
-                       f"{self.rows} rows, {self.failed} failed, {rate:.1f} files/s ", nl=False, err=True)
+            click.echo(
+                f"\r[{'#' * fill}{'.' * (width - fill)}] {self.done}/{self.total} files, "
+                f"{self.rows} rows, {self.failed} failed, {rate:.1f} files/s ",
+                nl=False,
+                err=True,
+            )
 
     def _line(self, text: str) -> None:
         if self.live:
@@ -120,21 +130,54 @@ def output_path(ctx, param, value):
 @main.command(short_help="Load plan files or folders into the database.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--db", metavar="URL", help=DB_HELP)
-@click.option("--commune", help="Commune name to record for these files, when their title lines name none or the wrong one.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="number of cores",
-              help="Files read in parallel.")
-@click.option("--max-mb", type=click.FloatRange(0, min_open=True), default=50, show_default=True,
-              help="Refuse files (or unzipped DOCX content) larger than this.")
+@click.option(
+    "--commune", help="Commune name to record for these files, when their title lines name none or the wrong one."
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=os.cpu_count() or 1,
+    show_default="number of cores",
+    help="Files read in parallel.",
+)
+@click.option(
+    "--max-mb",
+    type=click.FloatRange(0, min_open=True),
+    default=50,
+    show_default=True,
+    help="Refuse files (or unzipped DOCX content) larger than this.",
+)
 @click.option("--password", help="Password for encrypted PDFs.")
 @click.option("--encoding", help="Text encoding of TSV files, when detection gets it wrong (e.g. cp1258, utf-16).")
-@click.option("--ocr", is_flag=True, help="OCR scanned PDF pages (ruled tables) with Tesseract instead of refusing them; "
-              "pages it cannot read reliably are still refused.")
-@click.option("--file-timeout", type=click.FloatRange(0, min_open=True), default=batch.Limits.timeout_s, show_default=True,
-              metavar="SECONDS", help="Give up on a file whose reading takes longer than this.")
-@click.option("--file-memory", type=click.FloatRange(0, min_open=True), default=batch.Limits.memory_mb, show_default=True,
-              metavar="MB", help="Give up on a file whose reading needs more memory than this.")
-@click.option("--report", type=click.Path(dir_okay=False, writable=True), callback=output_path,
-              help="Write a JSON report of every file.")
+@click.option(
+    "--ocr",
+    is_flag=True,
+    help="OCR scanned PDF pages (ruled tables) with Tesseract instead of refusing them; "
+    "pages it cannot read reliably are still refused.",
+)
+@click.option(
+    "--file-timeout",
+    type=click.FloatRange(0, min_open=True),
+    default=batch.Limits.timeout_s,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up on a file whose reading takes longer than this.",
+)
+@click.option(
+    "--file-memory",
+    type=click.FloatRange(0, min_open=True),
+    default=batch.Limits.memory_mb,
+    show_default=True,
+    metavar="MB",
+    help="Give up on a file whose reading needs more memory than this.",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, writable=True),
+    callback=output_path,
+    help="Write a JSON report of every file.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of failures and what readers skipped.")
 def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, file_timeout, file_memory, report, verbose):
     """Load plan files (TSV, DOCX, PDF) or folders of them into the database.
@@ -154,35 +197,67 @@ def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, file_timeo
     for r in missing:
         progress(r)
     try:
-        results = missing + batch.run(files, engine, settings, jobs=jobs, commune=commune,
-                                      limits=batch.Limits(file_timeout, file_memory), on_result=progress)
-    except ChitieuError as e:        # the database, or registry data that cannot be used
+        results = missing + batch.run(
+            files,
+            engine,
+            settings,
+            jobs=jobs,
+            commune=commune,
+            limits=batch.Limits(file_timeout, file_memory),
+            on_result=progress,
+        )
+    except ChitieuError as e:  # the database, or registry data that cannot be used
         progress.close()
         fail(e.reason, e.hint)
     except KeyboardInterrupt:
         progress.close()
-        fail(f"interrupted after {progress.done} of {progress.total} files; every document stored is complete",
-             "run the same command again to load the rest", code=130)
+        fail(
+            f"interrupted after {progress.done} of {progress.total} files; every document stored is complete",
+            "run the same command again to load the rest",
+            code=130,
+        )
     finally:
         engine.dispose()
     progress.close()
     counts = {s: [r for r in results if r.status == s] for s in ("loaded", "skipped", "failed")}
     rows = sum(r.rows for r in counts["loaded"])
     if report:
-        Path(report).write_text(json.dumps({s: [{k: shown(v) if k == "path" else v for k, v in vars(r).items()
-                                                 if k != "detail"} for r in rs]
-                                            for s, rs in counts.items()}, ensure_ascii=False, indent=1), "utf-8")
-    click.echo(f"{len(counts['loaded'])} loaded ({rows} rows), {len(counts['skipped'])} skipped as already loaded, "
-               f"{len(counts['failed'])} failed")
+        Path(report).write_text(
+            json.dumps(
+                {
+                    s: [{k: shown(v) if k == "path" else v for k, v in vars(r).items() if k != "detail"} for r in rs]
+                    for s, rs in counts.items()
+                },
+                ensure_ascii=False,
+                indent=1,
+            ),
+            "utf-8",
+        )
+    click.echo(
+        f"{len(counts['loaded'])} loaded ({rows} rows), {len(counts['skipped'])} skipped as already loaded, "
+        f"{len(counts['failed'])} failed"
+    )
     sys.exit(1 if counts["failed"] or not results else 0)
 
 
 @main.command(short_help="Write every target row as JSONL or CSV.")
 @click.option("--db", metavar="URL", help=DB_HELP)
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx"]), default="jsonl", show_default=True,
-              help="xlsx: a workbook of targets, assignments and documents (needs -o FILE).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-", callback=output_path,
-              help="Output file (default stdout).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "xlsx"]),
+    default="jsonl",
+    show_default=True,
+    help="xlsx: a workbook of targets, assignments and documents (needs -o FILE).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    default="-",
+    callback=output_path,
+    help="Output file (default stdout).",
+)
 @RAW_FORMULAS
 def export(db, fmt, output, raw_formulas):
     """Write every target row: JSONL per the export contract, or a flat CSV
@@ -192,6 +267,7 @@ def export(db, fmt, output, raw_formulas):
     engine = open_db(db)
     if fmt == "xlsx":
         from chitieu.store import frames
+
         written = frames.write_xlsx(engine, output)
     elif fmt == "csv":
         written = write_csv((flat(r) for r in iter_records(engine)), CSV_COLUMNS, output, raw_formulas)
@@ -203,7 +279,6 @@ def export(db, fmt, output, raw_formulas):
                 written += 1
     engine.dispose()
     click.echo(f"wrote {plural(written, 'row')}" + ("" if output == "-" else f" to {output}"), err=True)
-
 
 
 def opened(output: str, encoding: str = "utf-8"):
@@ -231,12 +306,21 @@ def plural(n: int, noun: str) -> str:
 
 
 @main.command()
-@click.option("--indicator", "code", required=True, metavar="CODE", help="Canonical indicator code, e.g. infra.5g_coverage.")
+@click.option(
+    "--indicator", "code", required=True, metavar="CODE", help="Canonical indicator code, e.g. infra.5g_coverage."
+)
 @click.option("--db", metavar="URL", help=DB_HELP)
 @click.option("--below", type=float, help="Only numeric targets whose value is below this.")
 @click.option("--above", type=float, help="Only numeric targets whose value is above this.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", callback=output_path, help="Output file (default stdout).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    callback=output_path,
+    help="Output file (default stdout).",
+)
 @RAW_FORMULAS
 def targets(code, db, below, above, fmt, output, raw_formulas):
     """One indicator across all communes: commune, target, lead agency.
@@ -254,15 +338,21 @@ def targets(code, db, below, above, fmt, output, raw_formulas):
         click.echo(f"no rows linked to indicator {code!r}", err=True)
         return
     table = [("Commune", "Target", "Lead agency", "Source")] + [
-        (r["commune"] or "?", r["target"] or "-", r["lead"] or "-", f"{r['source']} #{r['row_no'] or '-'}") for r in rows]
+        (r["commune"] or "?", r["target"] or "-", r["lead"] or "-", f"{r['source']} #{r['row_no'] or '-'}")
+        for r in rows
+    ]
     widths = [max(len(row[i]) for row in table) for i in range(3)]
     for row in table:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[3])
 
 
 def _by_option(f):
-    return click.option("--by", default=lambda: getpass.getuser(), show_default="your user name",
-                        help="Who decides (recorded with the decision).")(f)
+    return click.option(
+        "--by",
+        default=lambda: getpass.getuser(),
+        show_default="your user name",
+        help="Who decides (recorded with the decision).",
+    )(f)
 
 
 @main.group()
@@ -291,8 +381,10 @@ def review_list(db, limit, as_json):
         return
     for e in queue:
         i = e.item
-        click.echo(f"{e.key:>8}  {e.source} #{e.row_no or '-'} {i['field']} p.{i['page']} "
-                   f"{i['confidence']:.0f}% ({i['reason']}): {i['text']}")
+        click.echo(
+            f"{e.key:>8}  {e.source} #{e.row_no or '-'} {i['field']} p.{i['page']} "
+            f"{i['confidence']:.0f}% ({i['reason']}): {i['text']}"
+        )
 
 
 def _correction(field: str, text: str):
@@ -375,8 +467,13 @@ def units_unresolved(db, limit, as_json):
 @click.option("--to", "to", metavar="NAME", help="Canonical unit the mention means.")
 @click.option("--new", is_flag=True, help="Add a new canonical unit (named --to, or the mention itself).")
 @click.option("--kind", default="", help="With --new: kind of unit (office, party, …).")
-@click.option("--level", type=click.Choice(["commune", "district", "province", "any"]), default="commune",
-              show_default=True, help="With --new: level of the unit (any: a group fitting plans of every level).")
+@click.option(
+    "--level",
+    type=click.Choice(["commune", "district", "province", "any"]),
+    default="commune",
+    show_default=True,
+    help="With --new: level of the unit (any: a group fitting plans of every level).",
+)
 @_by_option
 @click.option("--db", metavar="URL", help=DB_HELP)
 def units_resolve(mention, to, new, kind, level, by, db):
@@ -489,11 +586,18 @@ def units_import(folder, by, db):
 
 @main.command(short_help="The clerks' and analysts' web pages.")
 @click.option("--db", metavar="URL", help=DB_HELP)
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; anything but localhost needs a password.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but localhost needs a password.",
+)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--password-file", type=click.File(encoding="utf-8"),
-              help="File holding the password everyone signs in with (else $CHITIEU_WEB_PASSWORD).")
+@click.option(
+    "--password-file",
+    type=click.File(encoding="utf-8"),
+    help="File holding the password everyone signs in with (else $CHITIEU_WEB_PASSWORD).",
+)
 def serve(db, host, port, password_file):
     """Serve the clerk's queue, history and documents, and the analyst's
     indicators, agencies and coverage, at http://HOST:PORT/."""
@@ -505,8 +609,10 @@ def serve(db, host, port, password_file):
     except PasswordRequired as e:
         fail(str(e), code=2)
     engine = open_db(db)
-    click.echo(f"chitieu: http://{host}:{port}/ over {engine.url.render_as_string(hide_password=True)} "
-               "(Ctrl-C stops)", err=True)
+    click.echo(
+        f"chitieu: http://{host}:{port}/ over {engine.url.render_as_string(hide_password=True)} (Ctrl-C stops)",
+        err=True,
+    )
     try:
         create_app(engine, password=password).run(host=host, port=port, threaded=True)
     finally:
@@ -514,8 +620,13 @@ def serve(db, host, port, password_file):
 
 
 @main.command(short_help="The analyst pages as one HTML file.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
-              help="HTML file to write (- for stdout).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="HTML file to write (- for stdout).",
+)
 @click.option("--db", metavar="URL", help=DB_HELP)
 @click.option("--indicator", "codes", multiple=True, metavar="CODE", help="Only this indicator (repeatable).")
 @click.option("--below", type=float, help="Highlight targets below this value.")

@@ -11,6 +11,7 @@
 - splitting one cell naming CELL agencies.
 Prints the figures and writes them as JSON to stdout's last line.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,19 +69,31 @@ def main() -> None:
     split = time.perf_counter() - start
 
     figures = {
-        "seeds": f"{args.seed}-{args.seed + args.seeds - 1}", "variants": len(generated), "traps": len(trap_list),
-        "right": right, "wrong": wrong, "missed": missed,
-        "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+        "seeds": f"{args.seed}-{args.seed + args.seeds - 1}",
+        "variants": len(generated),
+        "traps": len(trap_list),
+        "right": right,
+        "wrong": wrong,
+        "missed": missed,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
         "traps_resolved": sum(g is not None for g in trap_got),
         "cold_mentions_per_s": round((len(generated) + len(trap_list)) / cold),
         "cached_lookups_per_s": round(lookups),
-        "cell_agencies": args.cell, "cell_mentions_kept": len(pieces), "cell_split_s": round(split, 3),
+        "cell_agencies": args.cell,
+        "cell_mentions_kept": len(pieces),
+        "cell_split_s": round(split, 3),
     }
     print(f"held-out spellings (seeds {figures['seeds']}): {len(generated)} distinct variants, {len(trap_list)} traps")
-    print(f"  precision {precision:.1%}  recall {recall:.1%}  F1 {f1:.1%}  "
-          f"({right} right, {wrong} wrong, {missed} unresolved; {figures['traps_resolved']} traps resolved)")
-    print(f"  cold: {figures['cold_mentions_per_s']} distinct mentions/s; "
-          f"cached: {figures['cached_lookups_per_s']} lookups/s")
+    print(
+        f"  precision {precision:.1%}  recall {recall:.1%}  F1 {f1:.1%}  "
+        f"({right} right, {wrong} wrong, {missed} unresolved; {figures['traps_resolved']} traps resolved)"
+    )
+    print(
+        f"  cold: {figures['cold_mentions_per_s']} distinct mentions/s; "
+        f"cached: {figures['cached_lookups_per_s']} lookups/s"
+    )
     print(f"  a cell of {args.cell} agencies: split in {split:.3f} s, {len(pieces)} mentions kept")
     print(json.dumps(figures, ensure_ascii=False))
 

@@ -15,6 +15,7 @@ process and of the largest worker.
 Also the accuracy: rows read from each DOCX/PDF identical to the reading of
 the same table written as TSV. Prints a table and writes OUT/results.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,14 +38,41 @@ SEEDS = ROOT / "samples" / "tsv"
 DEFAULT_PG = os.environ.get("CHITIEU_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 GENERATOR_VERSION = 4
 
-COMMUNES = ["Tân Phú", "Hòa Bình", "Yên Lạc", "Thanh Sơn", "Đông Hưng", "Phú Lộc", "Quảng Điền", "An Khánh",
-            "Bình Minh", "Hưng Đạo", "Kim Liên", "Long Hải", "Mỹ Thành", "Ngọc Lâm", "Phước Hậu", "Quỳnh Lưu",
-            "Sơn Trà", "Tiên Lữ", "Vĩnh Tường", "Xuân Trường", "Đức Thọ", "Cẩm Giàng", "Gia Viễn", "Hải Hậu"]
+COMMUNES = [
+    "Tân Phú",
+    "Hòa Bình",
+    "Yên Lạc",
+    "Thanh Sơn",
+    "Đông Hưng",
+    "Phú Lộc",
+    "Quảng Điền",
+    "An Khánh",
+    "Bình Minh",
+    "Hưng Đạo",
+    "Kim Liên",
+    "Long Hải",
+    "Mỹ Thành",
+    "Ngọc Lâm",
+    "Phước Hậu",
+    "Quỳnh Lưu",
+    "Sơn Trà",
+    "Tiên Lữ",
+    "Vĩnh Tường",
+    "Xuân Trường",
+    "Đức Thọ",
+    "Cẩm Giàng",
+    "Gia Viễn",
+    "Hải Hậu",
+]
 SEED_COMMUNES = ["Xuân Hưng", "Nghĩa Sơn", "Xuân Lộc", "Xuân Sơn"]
 # Table rows on a landscape A4 page, by seed (measured on LibreOffice's output).
-ROWS_PER_PAGE = {"dang-uy-nq57-muc-tieu-2026": 7, "nghia-son-muc-tieu-2026": 4.5,
-                 "xuan-hung-phan-cong-chi-tieu-2026": 5, "xuan-loc-ke-hoach-cds-2026": 4.5,
-                 "xuan-son-dti-2023": 12}
+ROWS_PER_PAGE = {
+    "dang-uy-nq57-muc-tieu-2026": 7,
+    "nghia-son-muc-tieu-2026": 4.5,
+    "xuan-hung-phan-cong-chi-tieu-2026": 5,
+    "xuan-loc-ke-hoach-cds-2026": 4.5,
+    "xuan-son-dti-2023": 12,
+}
 
 # Runs the CLI exactly as `chitieu` does, then reports its own peak memory
 # (VmHWM: the peak since exec, not inherited from the process that forked it).
@@ -63,6 +91,7 @@ sys.exit(code)
 
 # --- the synthetic province -------------------------------------------------
 
+
 def accuracy(files: dict[str, list[Path]], truth: Path) -> dict:
     """Per format: rows read from each DOCX/PDF that are identical (number,
     text, section, target, unit, deadline, agencies) to the TSV reading of the
@@ -70,8 +99,11 @@ def accuracy(files: dict[str, list[Path]], truth: Path) -> dict:
     from chitieu.ingest import extract
 
     def rows(path: Path) -> list[tuple]:
-        return [(r.row_no, r.indicator, tuple(r.section), r.unit, r.target, r.deadline, tuple(sorted(r.agencies.items())))
-                for t in extract(path).tables for r in t.rows]
+        return [
+            (r.row_no, r.indicator, tuple(r.section), r.unit, r.target, r.deadline, tuple(sorted(r.agencies.items())))
+            for t in extract(path).tables
+            for r in t.rows
+        ]
 
     out = {}
     for fmt in ("docx", "pdf"):
@@ -101,7 +133,7 @@ def seed_table(text: str) -> tuple[list[str], list[str], list[list[str]]]:
             if header is None:
                 header = cells
             elif cells != header:
-                rows.append((cells + [""] * len(header))[:len(header)])
+                rows.append((cells + [""] * len(header))[: len(header)])
         elif header is None and line.strip():
             titles.append(line.strip())
         elif header is not None and line.strip():
@@ -128,7 +160,7 @@ def write_docx(path: Path, titles: list[str], header: list[str], rows: list[list
     for r, cells in enumerate([header] + rows):
         for cell, text in zip(table.rows[r].cells, cells):
             cell.text = text
-    flag = OxmlElement("w:tblHeader")        # header row repeated on every page
+    flag = OxmlElement("w:tblHeader")  # header row repeated on every page
     table.rows[0]._tr.get_or_add_trPr().append(flag)
     flag.set(qn("w:val"), "true")
     doc.save(path)
@@ -160,32 +192,52 @@ def generate(folder: Path, n: int) -> dict[str, list[Path]]:
         else:
             titles, header, rows = seed_table(text)
             titles = titles[:8] + [f"Bản số {i}"]
-            if fmt == "pdf":   # 4-8 landscape pages: the seed's rows, repeated with fresh targets
+            if fmt == "pdf":  # 4-8 landscape pages: the seed's rows, repeated with fresh targets
                 want = round(rng.randint(4, 8) * ROWS_PER_PAGE[seed.stem])
                 while len(rows) < want:
                     rows += seed_table(vary(seed.read_text("utf-8"), commune, rng))[2]
                 rows = rows[:want]
             write_docx((pdf_sources if fmt == "pdf" else folder / "docx") / f"{stem}.docx", titles, header, rows)
-            (folder / "truth" / f"{stem}.tsv").write_text(   # the same table as text: the expected reading
-                "\n".join(titles + ["\t".join(r) for r in [header] + rows]) + "\n", "utf-8")
+            (folder / "truth" / f"{stem}.tsv").write_text(  # the same table as text: the expected reading
+                "\n".join(titles + ["\t".join(r) for r in [header] + rows]) + "\n", "utf-8"
+            )
             path = folder / fmt / f"{stem}.{fmt}"
         files[fmt].append(path)
     if files["pdf"]:
         with tempfile.TemporaryDirectory() as profile:
-            subprocess.run(["libreoffice", f"-env:UserInstallation=file://{profile}", "--headless",
-                            "--convert-to", "pdf", "--outdir", str(folder / "pdf"),
-                            *sorted(map(str, pdf_sources.glob("*.docx")))],
-                           check=True, capture_output=True, timeout=1800)
+            subprocess.run(
+                [
+                    "libreoffice",
+                    f"-env:UserInstallation=file://{profile}",
+                    "--headless",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(folder / "pdf"),
+                    *sorted(map(str, pdf_sources.glob("*.docx"))),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=1800,
+            )
         shutil.rmtree(pdf_sources)
     missing = [p for paths in files.values() for p in paths if not p.exists()]
     if missing:
         sys.exit(f"generation failed: {len(missing)} file(s) missing, e.g. {missing[0]}")
-    manifest.write_text(json.dumps({"spec": wanted, "files": {fmt: [str(p.relative_to(folder)) for p in paths]
-                                                              for fmt, paths in files.items()}}, indent=1))
+    manifest.write_text(
+        json.dumps(
+            {
+                "spec": wanted,
+                "files": {fmt: [str(p.relative_to(folder)) for p in paths] for fmt, paths in files.items()},
+            },
+            indent=1,
+        )
+    )
     return files
 
 
 # --- measurements ------------------------------------------------------------
+
 
 def pdfplumber_parse(pdfs: list[Path]) -> dict:
     import pdfplumber
@@ -204,7 +256,7 @@ def pdfplumber_parse(pdfs: list[Path]) -> dict:
 def _proc(pid: int, name: str) -> str:
     try:
         return Path(f"/proc/{pid}/{name}").read_text()
-    except OSError:   # the process has just ended
+    except OSError:  # the process has just ended
         return ""
 
 
@@ -226,9 +278,13 @@ def ingest(paths: list[Path], db: str, jobs: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         stats = Path(tmp) / "peak_kb"
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", MEASURED, str(stats), "ingest", *map(str, paths),
-                                 "--db", db, "--jobs", str(jobs)], cwd=ROOT, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", MEASURED, str(stats), "ingest", *map(str, paths), "--db", db, "--jobs", str(jobs)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         worker_kb = 0
         with ThreadPoolExecutor(1) as reader:
             output = reader.submit(proc.communicate)
@@ -244,11 +300,20 @@ def ingest(paths: list[Path], db: str, jobs: int) -> dict:
     if not found:
         sys.exit(f"chitieu ingest failed (exit {proc.returncode}):\n{stderr[-2000:]}")
     loaded, rows, skipped, failed = map(int, found.groups())
-    return {"jobs": jobs, "seconds": seconds, "files": loaded + skipped + failed, "loaded": loaded, "rows": rows,
-            "failed": failed, "errors": [l for l in stderr.splitlines() if l.startswith("error: ")][:5],
-            "rows_per_s": rows / seconds, "files_per_s": (loaded + skipped + failed) / seconds,
-            "main_peak_mb": main_kb / 1024, "worker_peak_mb": worker_kb / 1024 if jobs > 1 else None,
-            "load_average_before": load}
+    return {
+        "jobs": jobs,
+        "seconds": seconds,
+        "files": loaded + skipped + failed,
+        "loaded": loaded,
+        "rows": rows,
+        "failed": failed,
+        "errors": [l for l in stderr.splitlines() if l.startswith("error: ")][:5],
+        "rows_per_s": rows / seconds,
+        "files_per_s": (loaded + skipped + failed) / seconds,
+        "main_peak_mb": main_kb / 1024,
+        "worker_peak_mb": worker_kb / 1024 if jobs > 1 else None,
+        "load_average_before": load,
+    }
 
 
 class Databases:
@@ -269,8 +334,15 @@ class Databases:
 
         url = make_url(self.pg_url)
         self.url = url
-        return psycopg.connect(host=url.host, port=url.port or 5432, user=url.username, password=url.password,
-                               dbname=url.database, autocommit=True, connect_timeout=3)
+        return psycopg.connect(
+            host=url.host,
+            port=url.port or 5432,
+            user=url.username,
+            password=url.password,
+            dbname=url.database,
+            autocommit=True,
+            connect_timeout=3,
+        )
 
     def fresh(self, kind: str) -> str:
         name = f"bench_{uuid.uuid4().hex[:10]}"
@@ -289,10 +361,24 @@ class Databases:
 
 
 def machine() -> dict:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
-    return {"cpus": os.cpu_count(), "cpu_model": model, "python": platform.python_version(),
-            "platform": platform.platform()}
+    model = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else ""
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
 
 
 def main() -> None:
@@ -305,8 +391,11 @@ def main() -> None:
 
     t0 = time.perf_counter()
     files = generate(args.out / "docs", args.docs)
-    print(f"province: {sum(map(len, files.values()))} files ({', '.join(f'{len(v)} {k}' for k, v in files.items())}), "
-          f"ready in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    print(
+        f"province: {sum(map(len, files.values()))} files ({', '.join(f'{len(v)} {k}' for k, v in files.items())}), "
+        f"ready in {time.perf_counter() - t0:.1f} s",
+        file=sys.stderr,
+    )
     everything = [p for paths in files.values() for p in paths]
     cores = os.cpu_count() or 1
     results: dict = {"machine": machine(), "docs": len(everything)}
@@ -338,23 +427,33 @@ def main() -> None:
 def report(r: dict) -> None:
     m, raw = r["machine"], r["pdfplumber"]
     print(f"machine: {m['cpus']} x {m['cpu_model']}, Python {m['python']}")
-    print(f"pdfplumber alone: {raw['files']} PDFs, {raw['pages']} pages, {raw['tables']} tables in "
-          f"{raw['seconds']:.1f} s ({raw['pages'] / raw['seconds']:.1f} pages/s)")
-    print(f"start-up (one small TSV, fresh SQLite): {r['startup']['seconds']:.2f} s; "
-          "load = 1-minute load average before the run (other work on the machine)")
-    head = f"{'run':<24}{'files':>6}{'rows':>8}{'failed':>7}{'seconds':>9}{'rows/s':>9}{'files/s':>8}" \
-           f"{'main MB':>9}{'worker MB':>10}{'load':>6}"
+    print(
+        f"pdfplumber alone: {raw['files']} PDFs, {raw['pages']} pages, {raw['tables']} tables in "
+        f"{raw['seconds']:.1f} s ({raw['pages'] / raw['seconds']:.1f} pages/s)"
+    )
+    print(
+        f"start-up (one small TSV, fresh SQLite): {r['startup']['seconds']:.2f} s; "
+        "load = 1-minute load average before the run (other work on the machine)"
+    )
+    head = (
+        f"{'run':<24}{'files':>6}{'rows':>8}{'failed':>7}{'seconds':>9}{'rows/s':>9}{'files/s':>8}"
+        f"{'main MB':>9}{'worker MB':>10}{'load':>6}"
+    )
     print(head)
     print("-" * len(head))
     lines = [(f"{fmt} only, sqlite, -j1", x) for fmt, x in r["per_format"].items()]
     lines += [(f"all, {x['db']}, -j{x['jobs']}", x) for x in r["runs"]]
     for name, x in lines:
         worker = f"{x['worker_peak_mb']:.0f}" if x["worker_peak_mb"] else "-"
-        print(f"{name:<24}{x['files']:>6}{x['rows']:>8}{x['failed']:>7}{x['seconds']:>9.1f}{x['rows_per_s']:>9.0f}"
-              f"{x['files_per_s']:>8.2f}{x['main_peak_mb']:>9.0f}{worker:>10}{x['load_average_before']:>6.1f}")
+        print(
+            f"{name:<24}{x['files']:>6}{x['rows']:>8}{x['failed']:>7}{x['seconds']:>9.1f}{x['rows_per_s']:>9.0f}"
+            f"{x['files_per_s']:>8.2f}{x['main_peak_mb']:>9.0f}{worker:>10}{x['load_average_before']:>6.1f}"
+        )
     if "pdf_vs_pdfplumber" in r:
-        print(f"chitieu PDF ingest / pdfplumber parse of the same pages: {r['pdf_vs_pdfplumber']:.2f}x "
-              f"({r['pdf_vs_pdfplumber_net']:.2f}x without start-up)")
+        print(
+            f"chitieu PDF ingest / pdfplumber parse of the same pages: {r['pdf_vs_pdfplumber']:.2f}x "
+            f"({r['pdf_vs_pdfplumber_net']:.2f}x without start-up)"
+        )
     for fmt, a in r["accuracy"].items():
         print(f"{fmt}: {a['identical']} of {a['rows']} rows identical to the TSV reading of the same tables")
     if "postgresql_skipped" in r:

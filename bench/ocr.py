@@ -10,6 +10,7 @@ page order), indicator text exact, target exact (op, value, unit: the sign
 right), target marked for review, CER/WER of the indicator and agency texts
 with and without the tone-mark lexicon, and the review items.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,7 +40,8 @@ def rows(blocks):
 def rates(got: list[str], want: list[str]) -> tuple[float, float]:
     chars = sum(Levenshtein.distance(a, b) for a, b in zip(got, want)) / max(sum(map(len, want)), 1)
     words = sum(Levenshtein.distance(a.split(), b.split()) for a, b in zip(got, want)) / max(
-        sum(len(b.split()) for b in want), 1)
+        sum(len(b.split()) for b in want), 1
+    )
     return chars, words
 
 
@@ -80,20 +82,33 @@ def main() -> None:
             tgt = sum(key(a) == key(b) for a, b in pairs if b.target)
             tgt_rows = sum(bool(b.target) for _, b in pairs)
             before, after = rates(texts(read[False][0]), texts(want)), rates(texts(got), texts(want))
-            print(f"{name} {dpi} dpi: {seconds / len(pages):.1f} s/page, rows {len(got)}/{len(want)} "
-                  f"(same numbers: {bool(pairs)}), indicator exact {ind}/{len(pairs)}, target exact {tgt}/{tgt_rows} "
-                  f"(review {review}), CER/WER before {before[0]:.2%}/{before[1]:.2%} after {after[0]:.2%}/{after[1]:.2%}"
-                  f"; warnings {extraction.warnings}")
+            print(
+                f"{name} {dpi} dpi: {seconds / len(pages):.1f} s/page, rows {len(got)}/{len(want)} "
+                f"(same numbers: {bool(pairs)}), indicator exact {ind}/{len(pairs)}, target exact {tgt}/{tgt_rows} "
+                f"(review {review}), CER/WER before {before[0]:.2%}/{before[1]:.2%} after {after[0]:.2%}/{after[1]:.2%}"
+                f"; warnings {extraction.warnings}"
+            )
             for a, b in pairs:
                 if key(a) != key(b) and b.target:
                     print(f"   target {a.row_no}: {a.target!r} for {b.target!r}")
-            for k, v in dict(want=len(want), got=len(got), matched=matched, ind=ind, tgt=tgt, tgt_rows=tgt_rows,
-                             review=review, pages=len(pages), seconds=seconds).items():
+            for k, v in dict(
+                want=len(want),
+                got=len(got),
+                matched=matched,
+                ind=ind,
+                tgt=tgt,
+                tgt_rows=tgt_rows,
+                review=review,
+                pages=len(pages),
+                seconds=seconds,
+            ).items():
                 total[k] += v
     t = total
-    print(f"ALL: row recall {t['matched'] / t['want']:.1%} precision {t['matched'] / max(t['got'], 1):.1%}, "
-          f"indicator exact {t['ind'] / max(t['matched'], 1):.1%}, target exact {t['tgt'] / max(t['tgt_rows'], 1):.1%} "
-          f"(+{t['review']} marked for review), {t['seconds'] / t['pages']:.1f} s/page")
+    print(
+        f"ALL: row recall {t['matched'] / t['want']:.1%} precision {t['matched'] / max(t['got'], 1):.1%}, "
+        f"indicator exact {t['ind'] / max(t['matched'], 1):.1%}, target exact {t['tgt'] / max(t['tgt_rows'], 1):.1%} "
+        f"(+{t['review']} marked for review), {t['seconds'] / t['pages']:.1f} s/page"
+    )
 
 
 if __name__ == "__main__":

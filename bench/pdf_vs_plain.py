@@ -9,6 +9,7 @@ intact when its full indicator text appears whole in one row of one table.
 "plain" is pdfplumber's default (lines) strategy, "plain text-strategy" its
 text strategy; the times are for the default parse and chitieu's extract.
 """
+
 from __future__ import annotations
 
 import sys
@@ -53,8 +54,10 @@ def plain_rows(path: Path, settings: dict | None = None) -> tuple[list[str], flo
 
 
 def main() -> None:
-    print(f"{'sample':30} {'pages':>5} {'rows':>5} {'plain intact':>13} {'plain text-strategy':>20} "
-          f"{'chitieu intact':>15} {'plain s':>8} {'chitieu s':>10}")
+    print(
+        f"{'sample':30} {'pages':>5} {'rows':>5} {'plain intact':>13} {'plain text-strategy':>20} "
+        f"{'chitieu intact':>15} {'plain s':>8} {'chitieu s':>10}"
+    )
     for name, (tsv, extra) in SAMPLES.items():
         path = ROOT / "samples" / "pdf" / name
         wanted = expected(tsv, extra)
@@ -67,8 +70,10 @@ def main() -> None:
         plain_ok = sum(any(w in row for row in rows) for w in wanted)
         text_ok = sum(any(w in row for row in text_rows) for w in wanted)
         ours_ok = sum(w in ours for w in wanted)
-        print(f"{name:30} {pages:5} {len(wanted):5} {plain_ok:13} {text_ok:20} {ours_ok:15} "
-              f"{plain_time:8.2f} {ours_time:10.2f}")
+        print(
+            f"{name:30} {pages:5} {len(wanted):5} {plain_ok:13} {text_ok:20} {ours_ok:15} "
+            f"{plain_time:8.2f} {ours_time:10.2f}"
+        )
 
 
 if __name__ == "__main__":

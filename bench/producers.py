@@ -6,6 +6,7 @@ cell and the pass rate (cells, and rows read exactly).
 
 Generated files are kept in --out (default /tmp/chitieu-producers) and reused.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,8 +51,10 @@ def main() -> int:
                     print(f"FAIL {seed.stem[:3]} {producer} {layout}: {problems[0][:200]}", flush=True)
     for producer, (ok, n) in by_producer.items():
         print(f"{producer:16} {ok}/{n} cells")
-    print(f"cells passed: {passed}/{cells} ({100 * passed / cells:.1f}%); "
-          f"rows read exactly: {exact}/{rows} ({100 * exact / rows:.2f}%); {time.time() - start:.0f} s")
+    print(
+        f"cells passed: {passed}/{cells} ({100 * passed / cells:.1f}%); "
+        f"rows read exactly: {exact}/{rows} ({100 * exact / rows:.2f}%); {time.time() - start:.0f} s"
+    )
     return 0
 
 

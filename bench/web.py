@@ -10,6 +10,7 @@ below 70: its chart drawn once, then reused; and below a new value each time,
 so the chart is drawn for every request) and a clerk's decision (POST /decide, which re-resolves every
 stored row with the mention), REQUESTS times each. Prints p50/p95/max in ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from chitieu import batch
-from bench import COMMUNES, SEEDS, vary   # bench/bench.py, beside this file
+from bench import COMMUNES, SEEDS, vary  # bench/bench.py, beside this file
 from chitieu.ingest import ExtractSettings
 from chitieu.store import connect, units
 from chitieu.web import create_app
@@ -77,8 +78,14 @@ def main() -> None:
 
             base = make_url(args.pg)
             name = f"chitieu_bench_{uuid.uuid4().hex[:8]}"
-            admin = psycopg.connect(host=base.host, port=base.port or 5432, user=base.username, dbname=base.database,
-                                    password=base.password, autocommit=True)
+            admin = psycopg.connect(
+                host=base.host,
+                port=base.port or 5432,
+                user=base.username,
+                dbname=base.database,
+                password=base.password,
+                autocommit=True,
+            )
             admin.execute(f'CREATE DATABASE "{name}"')
             url = base.set(database=name).render_as_string(hide_password=False)
         try:
@@ -86,8 +93,11 @@ def main() -> None:
             start = time.perf_counter()
             results = batch.run(plans(Path(tmp), args.docs), engine, ExtractSettings(), jobs=os.cpu_count() or 1)
             rows = sum(r.rows for r in results)
-            print(f"loaded {len(results)} plans, {rows} rows in {time.perf_counter() - start:.1f} s "
-                  f"({engine.dialect.name}); {len(units.unresolved(engine))} names in the queue", file=sys.stderr)
+            print(
+                f"loaded {len(results)} plans, {rows} rows in {time.perf_counter() - start:.1f} s "
+                f"({engine.dialect.name}); {len(units.unresolved(engine))} names in the queue",
+                file=sys.stderr,
+            )
             client = create_app(engine).test_client()
             page = client.get("/login").get_data(as_text=True)
             token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
@@ -97,15 +107,26 @@ def main() -> None:
 
             def decide(i):
                 mention, unit = targets[i % len(targets)]
-                return client.post("/decide", data={"csrf": token, "mention": mention, "to": unit},
-                                   headers={"HX-Request": "true"})
+                return client.post(
+                    "/decide", data={"csrf": token, "mention": mention, "to": unit}, headers={"HX-Request": "true"}
+                )
 
             print(f"{'ms over ' + str(args.requests) + ' requests':<28} {'p50':>8} {'p95':>8} {'max':>8}")
             print(line("GET /queue", timed(lambda i: client.get("/queue"), args.requests)))
-            print(line("GET /indicators/5G?below=70",
-                       timed(lambda i: client.get("/indicators/infra.5g_coverage?below=70"), args.requests)))
-            print(line("GET /indicators/5G?below=N", timed(     # a new threshold each time: the chart is drawn
-                lambda i: client.get(f"/indicators/infra.5g_coverage?below={50 + i * 0.5:g}"), args.requests)))
+            print(
+                line(
+                    "GET /indicators/5G?below=70",
+                    timed(lambda i: client.get("/indicators/infra.5g_coverage?below=70"), args.requests),
+                )
+            )
+            print(
+                line(
+                    "GET /indicators/5G?below=N",
+                    timed(  # a new threshold each time: the chart is drawn
+                        lambda i: client.get(f"/indicators/infra.5g_coverage?below={50 + i * 0.5:g}"), args.requests
+                    ),
+                )
+            )
             print(line("POST /decide (htmx)", timed(decide, args.requests)))
             print(line("GET /queue after decisions", timed(lambda i: client.get("/queue"), args.requests)))
             engine.dispose()

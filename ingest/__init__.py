@@ -1,4 +1,5 @@
 """Extract stage: a plan file (TSV, DOCX, PDF, XLSX; DOC, RTF, ODT, XLS, ODS through LibreOffice) -> `Document` of logical tables."""
+
 from __future__ import annotations
 
 import hashlib
@@ -26,14 +27,18 @@ def _reader(fmt: str):
         return lambda data, settings: _reader(target)(convert.convert(data, fmt), settings)
     if fmt == "xlsx":
         from . import xlsx
+
         return xlsx.read
     if fmt == "pdf":
         from . import pdf
+
         return pdf.read
     if fmt == "docx":
         from . import word
+
         return word.read
     from . import tsv
+
     return lambda data, settings: tsv.read(data, settings.encoding)
 
 
@@ -69,8 +74,10 @@ def extract(path: str | os.PathLike, settings: ExtractSettings | dict | None = N
         skipped = next((w for w in warnings if "skipped as not an appendix" in w), None)
         if skipped:
             where, seen = skipped.split(": a table was skipped as not an appendix: ", 1)
-            raise NoTables(f"no appendix table found: {where}: {seen}",
-                           "check that the table has a header row (STT, Nội dung, Đơn vị chủ trì …)")
+            raise NoTables(
+                f"no appendix table found: {where}: {seen}",
+                "check that the table has a header row (STT, Nội dung, Đơn vị chủ trì …)",
+            )
         raise NoTables("no appendix table found (no header row naming the indicator and agency columns)")
     return Document(
         source=printable_name(path.name),

@@ -18,6 +18,7 @@ What happens here:
   become the section path of the rows beneath; so does a part row (A, I)
   with one stray short value when deeper numbers follow it (warned).
 """
+
 from __future__ import annotations
 
 import re
@@ -70,9 +71,9 @@ class _Entry:
     cells: list[str]
     page: int | None
     line: int | None
-    heading: str | None = None       # set for heading rows: "I. Title"
+    heading: str | None = None  # set for heading rows: "I. Title"
     marker: bool = False
-    reads: list[list[tuple[int | None, CellRead]]] | None = None   # per cell: OCR reads (page, read)
+    reads: list[list[tuple[int | None, CellRead]]] | None = None  # per cell: OCR reads (page, read)
 
     def filled_besides(self, *cols: int | None) -> bool:
         return any(c for i, c in enumerate(self.cells) if i not in cols)
@@ -100,8 +101,11 @@ class _Builder:
     def spill_from(self, cells: list[str]) -> None:
         """A header printed again with a cell's last words pushed into the next
         row ("Thời gian hoàn" | … then "thành"): those words are taken off it."""
-        self.spill = {k: full[len(short):].strip() for k, (full, short) in enumerate(zip(self.first_headers, cells))
-                      if short and full != short and full.startswith(short)} or self.spill
+        self.spill = {
+            k: full[len(short) :].strip()
+            for k, (full, short) in enumerate(zip(self.first_headers, cells))
+            if short and full != short and full.startswith(short)
+        } or self.spill
 
     def repeats(self, cells: list[str]) -> bool:
         """Whether a header row at the top of a continued block is this table's
@@ -121,20 +125,26 @@ class _Builder:
         return True
 
     def add(self, row: SourceRow, cells: list[str], after_break: bool) -> None:
-        cells = [c if k < self.width and self.roles[k] in AGENCY_ROLES else c.replace("\n", " ")
-                 for k, c in enumerate(cells)]
-        for k, words in self.spill.items():     # in its column, or in a merged cell starting the row
-            at = k if k < len(cells) and cells[k].startswith(words) else next(
-                (j for j, c in enumerate(cells) if c), None)
+        cells = [
+            c if k < self.width and self.roles[k] in AGENCY_ROLES else c.replace("\n", " ") for k, c in enumerate(cells)
+        ]
+        for k, words in self.spill.items():  # in its column, or in a merged cell starting the row
+            at = (
+                k
+                if k < len(cells) and cells[k].startswith(words)
+                else next((j for j, c in enumerate(cells) if c), None)
+            )
             if at is not None and cells[at].startswith(words + " "):
-                cells[at] = cells[at][len(words):].strip()
+                cells[at] = cells[at][len(words) :].strip()
             elif at is not None and cells[at] == words:
                 cells[at] = ""
         self.spill = {}
-        if any(cells[self.width:]):   # more cells than headers: keep the text in the last column
-            self.warnings.append(f"line/row {row.line}: {len(cells)} cells under {self.width} headers; "
-                                 "the extra cells were added to the last column")
-            cells = cells[: self.width - 1] + ["; ".join(c for c in cells[self.width - 1:] if c)]
+        if any(cells[self.width :]):  # more cells than headers: keep the text in the last column
+            self.warnings.append(
+                f"line/row {row.line}: {len(cells)} cells under {self.width} headers; "
+                "the extra cells were added to the last column"
+            )
+            cells = cells[: self.width - 1] + ["; ".join(c for c in cells[self.width - 1 :] if c)]
         cells = (cells + [""] * self.width)[: self.width]
         reads = None
         if row.ocr is not None:
@@ -152,8 +162,11 @@ class _Builder:
             self.fragment = cells
             return
 
-        if prev and prev.heading is None and not num_raw and (
-            not indicator or (after_break and not MARKER.match(indicator))
+        if (
+            prev
+            and prev.heading is None
+            and not num_raw
+            and (not indicator or (after_break and not MARKER.match(indicator)))
         ):
             prev.cells = [_join(a, b) for a, b in zip(prev.cells, cells)]
             if reads is not None:
@@ -178,7 +191,7 @@ class _Builder:
             entry.num, entry.heading = titled["num"], f"{titled['num']}. {titled['title']}"
         if self.ind_col is not None and (m := MARKER.match(cells[self.ind_col])):
             entry.marker = True
-            entry.cells[self.ind_col] = cells[self.ind_col][m.end():]
+            entry.cells[self.ind_col] = cells[self.ind_col][m.end() :]
         if entry.heading is None and self._bare(entry) and number_level(entry.num) < 2:
             entry.heading = f"{entry.num}. {entry.cells[self.ind_col]}"
         self.entries.append(entry)
@@ -186,21 +199,34 @@ class _Builder:
     def rows(self) -> list[Row]:
         """Decide headings (needs look-ahead) and give each data row its section."""
         if self.fragment is not None:
-            self.warnings.append(f"a row with no number nor indicator text at the table's end was not loaded "
-                                 f"({'; '.join(filter(None, self.fragment))})")
+            self.warnings.append(
+                f"a row with no number nor indicator text at the table's end was not loaded "
+                f"({'; '.join(filter(None, self.fragment))})"
+            )
         out: list[Row] = []
         stack: list[tuple[int, str]] = []
         for i, e in enumerate(self.entries):
             nxt = self.entries[i + 1] if i + 1 < len(self.entries) else None
-            if e.heading is None and self._bare(e) and nxt and (
-                (nxt.marker and not nxt.num) or (nxt.num or "").startswith(e.num + ".")
+            if (
+                e.heading is None
+                and self._bare(e)
+                and nxt
+                and ((nxt.marker and not nxt.num) or (nxt.num or "").startswith(e.num + "."))
             ):
                 e.heading = f"{e.num}. {e.cells[self.ind_col]}"
-            elif e.heading is None and self._stray(e) and nxt and nxt.num and NUM_ONLY.fullmatch(nxt.num) \
-                    and number_level(nxt.num) > number_level(e.num):
+            elif (
+                e.heading is None
+                and self._stray(e)
+                and nxt
+                and nxt.num
+                and NUM_ONLY.fullmatch(nxt.num)
+                and number_level(nxt.num) > number_level(e.num)
+            ):
                 stray = next(c for k, c in enumerate(e.cells) if c and k not in (self.num_col, self.ind_col))
-                self.warnings.append(f"line/row {e.line}: heading \"{e.num}. {e.cells[self.ind_col][:40]}\" "
-                                     f"has a stray value (\"{stray[:30]}\"), left out")
+                self.warnings.append(
+                    f'line/row {e.line}: heading "{e.num}. {e.cells[self.ind_col][:40]}" '
+                    f'has a stray value ("{stray[:30]}"), left out'
+                )
                 e.heading = f"{e.num}. {e.cells[self.ind_col]}"
             if e.heading is not None:
                 level = number_level(e.num) if e.num else 1
@@ -215,21 +241,34 @@ class _Builder:
             out.append(self._row(e, [s for _, s in stack]))
         for r in out:
             if not r.indicator:
-                self.warnings.append(f"line/row {r.line}: a row with no indicator text was not loaded "
-                                     f"({'; '.join(filter(None, [r.target, *r.agencies.values(), r.deadline]))})")
+                self.warnings.append(
+                    f"line/row {r.line}: a row with no indicator text was not loaded "
+                    f"({'; '.join(filter(None, [r.target, *r.agencies.values(), r.deadline]))})"
+                )
         return [r for r in out if r.indicator]
 
     def _bare(self, e: _Entry) -> bool:
         """A numbered row with indicator text and nothing else: maybe a heading."""
-        return bool(e.num and self.ind_col is not None and e.cells[self.ind_col]
-                    and not e.filled_besides(self.num_col, self.ind_col))
+        return bool(
+            e.num
+            and self.ind_col is not None
+            and e.cells[self.ind_col]
+            and not e.filled_besides(self.num_col, self.ind_col)
+        )
 
     def _stray(self, e: _Entry) -> bool:
         """A row numbered as a part (A, I, II) with its title and one more
         short cell: a heading with a stray value, when deeper numbers follow."""
         others = [c for k, c in enumerate(e.cells) if c and k not in (self.num_col, self.ind_col)]
-        return bool(e.num and NUM_ONLY.fullmatch(e.num) and number_level(e.num) < 2 and self.ind_col is not None
-                    and e.cells[self.ind_col] and len(others) == 1 and len(others[0]) <= 12)
+        return bool(
+            e.num
+            and NUM_ONLY.fullmatch(e.num)
+            and number_level(e.num) < 2
+            and self.ind_col is not None
+            and e.cells[self.ind_col]
+            and len(others) == 1
+            and len(others[0]) <= 12
+        )
 
     def _row(self, e: _Entry, section: list[str]) -> Row:
         row = Row(row_no=e.num, indicator="", section=section, page=e.page, line=e.line)
@@ -250,11 +289,17 @@ class _Builder:
 def _ocr_read(e: _Entry, roles: list[str | None], headers: list[str]) -> OcrRead:
     """A row's OCR confidence (its weakest cell) and its cells to review, each
     named by the row field it went into (the header when the column has no role)."""
-    reads = [(role or header, text, page, read) for role, header, text, cell in zip(roles, headers, e.cells, e.reads)
-             for page, read in cell]
-    return OcrRead(confidence=min((r.confidence for *_, r in reads), default=0.0),
-                   needs_review=[ReviewItem(name, text, page, r.box, r.confidence, r.review)
-                                 for name, text, page, r in reads if r.review])
+    reads = [
+        (role or header, text, page, read)
+        for role, header, text, cell in zip(roles, headers, e.cells, e.reads)
+        for page, read in cell
+    ]
+    return OcrRead(
+        confidence=min((r.confidence for *_, r in reads), default=0.0),
+        needs_review=[
+            ReviewItem(name, text, page, r.box, r.confidence, r.review) for name, text, page, r in reads if r.review
+        ],
+    )
 
 
 def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
@@ -274,8 +319,10 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
                 i += 1
                 continue
             key = _key(cells)
-            if current is not None and (key in current.header_keys or (
-                    i == 0 and block.joins_previous and is_header_row(cells) and current.repeats(cells))):
+            if current is not None and (
+                key in current.header_keys
+                or (i == 0 and block.joins_previous and is_header_row(cells) and current.repeats(cells))
+            ):
                 current.spill_from(_flat(cells))
                 current.header_keys.add(key)
                 pending_break = True
@@ -293,8 +340,10 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
                         break
                 pending_break = False
             elif current is None:
-                warnings.append(f"{_where(rows[i])}: a table was skipped as not an appendix: no header row names "
-                                f"its indicator and agency columns; columns seen: {_seen(cells)}")
+                warnings.append(
+                    f"{_where(rows[i])}: a table was skipped as not an appendix: no header row names "
+                    f"its indicator and agency columns; columns seen: {_seen(cells)}"
+                )
                 i = _skip_block(rows, i)
                 continue
             elif not is_column_number_row(cells):

@@ -7,6 +7,7 @@ Unit of measure: "Đơn vị tính", "ĐVT", "Đơn vị đo", and "Đơn vị" 
 target: "Chỉ tiêu", "Kết quả", "Mục tiêu", "Yêu cầu", "Kế hoạch …" and a
 year heading ("Năm 2026", "Chỉ tiêu năm 2026").
 """
+
 from __future__ import annotations
 
 import re
@@ -16,14 +17,23 @@ from chitieu.normalize.text import fold
 from .model import DEADLINE, INDICATOR, NOTES, NUMBER, TARGET, UNIT
 
 _NUMBER_HEADER = re.compile(r"(stt|tt|số tt|số thứ tự|thứ tự|số)\.?")
-_AGENCY_WORDS = ("cơ quan", "đơn vị", "chủ trì", "phối hợp", "hướng dẫn", "phụ trách", "bộ phận", "theo dõi",
-                 "đánh giá")
+_AGENCY_WORDS = (
+    "cơ quan",
+    "đơn vị",
+    "chủ trì",
+    "phối hợp",
+    "hướng dẫn",
+    "phụ trách",
+    "bộ phận",
+    "theo dõi",
+    "đánh giá",
+)
 _MONITOR_WORDS = ("theo dõi", "đánh giá", "kiểm tra")
 _DEADLINE_WORDS = ("thời gian", "thời hạn", "tiến độ", "hoàn thành", "thời điểm")
 _INDICATOR_WORDS = ("nội dung", "nhiệm vụ", "thông tin chung", "mục tiêu cụ thể", "chỉ số", "tên chỉ tiêu")
 _TARGET_WORDS = ("chỉ tiêu", "yêu cầu", "mục tiêu", "giá trị", "kế hoạch", "kết quả", "mức")
 _UNIT_WORDS = ("đơn vị tính", "đvt", "đơn vị đo")
-_UNIT_BARE = re.compile(r"(chỉ tiêu\s+)?đơn vị")      # "Đơn vị" alone heads the unit of measure
+_UNIT_BARE = re.compile(r"(chỉ tiêu\s+)?đơn vị")  # "Đơn vị" alone heads the unit of measure
 _TARGET_YEAR = re.compile(r"(chỉ tiêu|kế hoạch|mục tiêu|kết quả)?\s*(năm|đến năm|giai đoạn)\s+(19|20)\d\d\b.*")
 
 
@@ -72,8 +82,12 @@ def is_header_row(cells: list[str]) -> bool:
         return False
     roles = [header_role(c) for c in filled]
     named = sum(r is not None for r in roles)
-    return named >= 2 and named * 2 >= len(filled) and roles[0] in (NUMBER, INDICATOR) and (
-        INDICATOR in roles or named >= 3)
+    return (
+        named >= 2
+        and named * 2 >= len(filled)
+        and roles[0] in (NUMBER, INDICATOR)
+        and (INDICATOR in roles or named >= 3)
+    )
 
 
 def is_sub_header_row(cells: list[str]) -> bool:
@@ -85,8 +99,11 @@ def is_sub_header_row(cells: list[str]) -> bool:
 def is_column_number_row(cells: list[str]) -> bool:
     """The "(1) (2) (3) …" row printed under many headers."""
     nums = [re.sub(r"[()\s.]", "", c) for c in cells if c.strip()]
-    return len(nums) >= 3 and all(n.isdigit() for n in nums) and [int(n) for n in nums] == list(
-        range(int(nums[0]), int(nums[0]) + len(nums)))
+    return (
+        len(nums) >= 3
+        and all(n.isdigit() for n in nums)
+        and [int(n) for n in nums] == list(range(int(nums[0]), int(nums[0]) + len(nums)))
+    )
 
 
 def assign_roles(headers: list[str]) -> list[str | None]:

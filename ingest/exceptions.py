@@ -1,4 +1,5 @@
 """Errors an extractor raises for one file; the batch goes on."""
+
 from __future__ import annotations
 
 

@@ -15,6 +15,7 @@ clearly wins:
 and a capital inside a marked word of a lower-case text is put in lower
 case ("y tẾ" -> "y tế"), as abbreviations carry no marks.
 """
+
 from __future__ import annotations
 
 import csv
@@ -22,6 +23,8 @@ import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Mapping
+from typing import Any
 from pathlib import Path
 
 from chitieu.normalize.text import new_tone_placement
@@ -32,7 +35,7 @@ HUNSPELL = Path("/usr/share/hunspell/vi_VN.dic")
 _DOMAIN = Path(__file__).resolve().parent.parent / "normalize" / "data"
 _TONES = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
 _WORD = re.compile(r"[^\W\d_]+")
-_WINS = 3                  # a frequency ratio by which one candidate wins over the next
+_WINS = 3  # a frequency ratio by which one candidate wins over the next
 
 
 def toneless(word: str) -> str:
@@ -44,8 +47,8 @@ class Lexicon:
     """Syllables and domain word pairs, indexed by their tone-less form."""
 
     def __init__(self, syllables: set[str], texts: list[str]):
-        words = Counter()
-        pairs = Counter()
+        words: Counter[str] = Counter()
+        pairs: Counter[tuple[str, str]] = Counter()
         for text in texts:
             tokens = [new_tone_placement(t).lower() for t in _WORD.findall(text)]
             words.update(tokens)
@@ -60,7 +63,7 @@ class Lexicon:
         for a, b in pairs:
             self.pairs_by_form[toneless(a), toneless(b)].append((a, b))
 
-    def _winner(self, options: list, counts) -> object | None:
+    def _winner(self, options: list[Any], counts: Mapping[Any, int]) -> Any:
         if len(options) < 2:
             return options[0] if options else None
         ranked = sorted(options, key=lambda o: counts.get(o, 0), reverse=True)
@@ -80,8 +83,9 @@ class Lexicon:
         spans = [(m.start(), m.end(), new_tone_placement(m.group()).lower()) for m in _WORD.finditer(text)]
         fixed = [w for *_, w in spans]
         lower = sum(text[a:b].islower() for a, b, _ in spans)
-        cased = [text[a:b].lower() if lower * 2 > len(spans) and _case_misread(text[a:b]) else text[a:b]
-                 for a, b, _ in spans]
+        cased = [
+            text[a:b].lower() if lower * 2 > len(spans) and _case_misread(text[a:b]) else text[a:b] for a, b, _ in spans
+        ]
         for i, (a, b) in enumerate(zip(fixed, fixed[1:])):
             if (a, b) in self.pairs or spans[i + 1][0] - spans[i][1] != 1:
                 continue
@@ -96,7 +100,7 @@ class Lexicon:
         for (start, end, low), new, original in zip(spans, fixed, cased):
             out.append(text[last:start])
             if start == 0 and original != text[start:end]:
-                original = original[:1].upper() + original[1:]          # "TỶ lệ" -> "Tỷ lệ"
+                original = original[:1].upper() + original[1:]  # "TỶ lệ" -> "Tỷ lệ"
             out.append(original if new == low else _case_like(original, new))
             last = end
         return "".join(out) + text[last:]
@@ -117,7 +121,7 @@ def _case_like(original: str, word: str) -> str:
 @functools.cache
 def lexicon() -> Lexicon:
     """The lexicon, read once per process (hunspell-vi when installed)."""
-    syllables = set()
+    syllables: set[str] = set()
     if HUNSPELL.exists():
         for line in HUNSPELL.read_text("utf-8").splitlines()[1:]:
             word = line.split("/")[0].strip()

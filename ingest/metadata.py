@@ -1,4 +1,5 @@
 """Plan metadata (commune, plan number, issue date, year) from title lines."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,8 @@ from .model import PlanMeta
 _ATTACHED = re.compile(r"kèm\s+theo.*?(?:\)|$)", re.I | re.S)
 _NUMBER = re.compile(r"(?:kế\s+hoạch\s+số|\bsố\s*:)\s*:?\s*(?P<no>\d+\s*[-/]\s*[^\s,;)]+|\d+)", re.I)
 _DATE = re.compile(
-    r"\bngày\s*(?P<d>\d{1,2})?\s*(?:/|-|\btháng\b)\s*(?P<m>\d{1,2})?\s*(?:/|-|\bnăm\b)\s*(?P<y>(?:19|20)\d\d)", re.I)
+    r"\bngày\s*(?P<d>\d{1,2})?\s*(?:/|-|\btháng\b)\s*(?P<m>\d{1,2})?\s*(?:/|-|\bnăm\b)\s*(?P<y>(?:19|20)\d\d)", re.I
+)
 _YEAR = re.compile(r"\bnăm\s+((?:19|20)\d\d)\b", re.I)
 _ANY_YEAR = re.compile(r"\b(20\d\d)\b")
 _PLACE = re.compile(r"\b(?:xã|phường|thị\s+trấn)\b\s*", re.I)
@@ -22,7 +24,7 @@ def _commune(text: str) -> str | None:
     """Proper name after the last "xã/phường/thị trấn" that has one."""
     found = None
     for m in _PLACE.finditer(text):
-        rest = text[m.end():].split("\n", 1)[0]
+        rest = text[m.end() :].split("\n", 1)[0]
         words: list[str] = []
         for w in re.finditer(r"\S+", rest):
             token = w.group(0)
@@ -40,11 +42,20 @@ def _commune(text: str) -> str | None:
     return found
 
 
-_LEVEL_WORD = {"xã": "commune", "phường": "commune", "thị trấn": "commune", "huyện": "district",
-               "quận": "district", "thị xã": "district", "tỉnh": "province", "thành phố": "province"}
+_LEVEL_WORD = {
+    "xã": "commune",
+    "phường": "commune",
+    "thị trấn": "commune",
+    "huyện": "district",
+    "quận": "district",
+    "thị xã": "district",
+    "tỉnh": "province",
+    "thành phố": "province",
+}
 _BODY = r"(?:ủy|uỷ)\s+ban\s+nhân\s+dân|ubnd|hội\s+đồng\s+nhân\s+dân|hđnd|đảng\s+(?:ủy|uỷ|bộ)"
-_ISSUER = re.compile(rf"(?:^|\bcủa\s+)(?:{_BODY})\s+(thị\s+trấn|thị\s+xã|thành\s+phố|xã|phường|huyện|quận|tỉnh)\b",
-                     re.I | re.M)
+_ISSUER = re.compile(
+    rf"(?:^|\bcủa\s+)(?:{_BODY})\s+(thị\s+trấn|thị\s+xã|thành\s+phố|xã|phường|huyện|quận|tỉnh)\b", re.I | re.M
+)
 _NATIONAL = re.compile(r"\bcủa\s+(?:thủ\s+tướng\s+)?chính\s+phủ\b|^\s*chính\s+phủ\s*$|[-/](?:CP|TTg)\b", re.I | re.M)
 _PARTY_SUFFIX = {"TU": "province", "HU": "district", "ĐU": "commune"}
 
@@ -84,6 +95,7 @@ def plan_meta(lines: list[str]) -> PlanMeta:
     meta.level = _level(scope if attached else "", title)
     meta.commune = _commune(scope) if attached else None
     if meta.commune is None:
-        meta.commune = _commune("\n".join(l for l in text.splitlines()[:12]
-                                          if not re.match(r"(căn cứ|thực hiện)\b", l, re.I)))
+        meta.commune = _commune(
+            "\n".join(l for l in text.splitlines()[:12] if not re.match(r"(căn cứ|thực hiện)\b", l, re.I))
+        )
     return meta

@@ -4,6 +4,7 @@ Extractors (TSV, DOCX, PDF) turn a file into `Block`s of `SourceRow`s plus the
 text lines around them; `ingest.assemble` turns blocks into `Table`s of
 `Row`s, and `Document` carries the tables with the plan metadata.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -31,9 +32,9 @@ class SourceRow:
 
     cells: list[str]
     page: int | None = None
-    line: int | None = None          # 1-based source line (tsv) or row number in the physical table
-    after_break: bool = False        # first row after a page break or a table split
-    ocr: list[CellRead | None] | None = None   # per cell, for rows read by OCR (None: not an inked cell)
+    line: int | None = None  # 1-based source line (tsv) or row number in the physical table
+    after_break: bool = False  # first row after a page break or a table split
+    ocr: list[CellRead | None] | None = None  # per cell, for rows read by OCR (None: not an inked cell)
 
 
 @dataclass
@@ -92,7 +93,7 @@ class Row:
     deadline: str = ""
     notes: str = ""
     agencies: dict[str, str] = field(default_factory=dict)  # role -> cell text, its lines apart by "\n"
-    ocr: OcrRead | None = None       # set for rows read by OCR
+    ocr: OcrRead | None = None  # set for rows read by OCR
 
 
 @dataclass
@@ -108,17 +109,17 @@ class PlanMeta:
     plan_number: str | None = None
     issued_on: date | None = None
     year: int | None = None
-    level: str | None = None         # issuing level: commune | district | province | national
+    level: str | None = None  # issuing level: commune | district | province | national
 
 
 @dataclass
 class Document:
     """A whole extracted file: its identity, plan metadata and logical tables."""
 
-    source: str                      # bare file name
+    source: str  # bare file name
     path: str
     sha256: str
-    format: str                      # tsv | docx | pdf
+    format: str  # tsv | docx | pdf
     meta: PlanMeta
     tables: list[Table]
     warnings: list[str] = field(default_factory=list)

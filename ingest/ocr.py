@@ -24,6 +24,7 @@ What happens here:
   only a page whose mean confidence is under MIN_CONFIDENCE is refused
   (PageRefused), and the document's other pages still load.
 """
+
 from __future__ import annotations
 
 import functools
@@ -47,25 +48,25 @@ from .lexicon import lexicon
 from .model import NUMBER, TARGET, CellRead
 from .ocr_signs import read_sign
 
-DPI = 300                       # rendering for finding the rules
-OCR_DPI = 225                   # cells are scaled to this for Tesseract
-MAX_SKEW = 5.0                  # degrees a scan may be askew and still be turned straight
-RULE_LENGTH = DPI // 4          # shortest dark run taken for a ruling line (pixels)
-MIN_CONFIDENCE = 80.0           # mean word confidence of a page, 0-100
-MIN_CELL_CONFIDENCE = 50.0      # mean word confidence of one cell
-HEADER_EDITS = 0.1              # share of a header cell's letters a repeat may read differently
-GOOD_LAYER_SYLLABLES = 0.8      # share of a trustworthy text layer's words that are syllables
-GOOD_LAYER_MARKED = 0.3         # share of those syllables with a vowel or tone mark (most Vietnamese ones)
-NOISE = 4.0                     # spread of the paper's grey levels over which a page is cleaned
-SPECK_CONFIDENCE = 40.0         # a short non-word read under this confidence is noise
-CORRECT_TONES = True            # put tone marks right against the lexicon (bench/ocr.py measures both ways)
+DPI = 300  # rendering for finding the rules
+OCR_DPI = 225  # cells are scaled to this for Tesseract
+MAX_SKEW = 5.0  # degrees a scan may be askew and still be turned straight
+RULE_LENGTH = DPI // 4  # shortest dark run taken for a ruling line (pixels)
+MIN_CONFIDENCE = 80.0  # mean word confidence of a page, 0-100
+MIN_CELL_CONFIDENCE = 50.0  # mean word confidence of one cell
+HEADER_EDITS = 0.1  # share of a header cell's letters a repeat may read differently
+GOOD_LAYER_SYLLABLES = 0.8  # share of a trustworthy text layer's words that are syllables
+GOOD_LAYER_MARKED = 0.3  # share of those syllables with a vowel or tone mark (most Vietnamese ones)
+NOISE = 4.0  # spread of the paper's grey levels over which a page is cleaned
+SPECK_CONFIDENCE = 40.0  # a short non-word read under this confidence is noise
+CORRECT_TONES = True  # put tone marks right against the lexicon (bench/ocr.py measures both ways)
 TESSERACT = ["tesseract", "stdin", "stdout"]
 _TEXT = ("-l", "vie")
 _NUMBER_CHARS = ("-l", "eng", "-c", "tessedit_char_whitelist=0123456789ABCDEFGHIVXL()")
-_TOL = DPI // 50                # pixels within which two rules are the same
+_TOL = DPI // 50  # pixels within which two rules are the same
 OUTLINE = re.compile(r"\d+(\.\d+)*\.?|[IVXL]+\.?|[A-H]\.?|\(\d+\)")
 _HINT = "rescan at 300 dpi or type the table in"
-_ENV = dict(os.environ, OMP_THREAD_LIMIT="1")   # Tesseract's threads only slow small images down
+_ENV = dict(os.environ, OMP_THREAD_LIMIT="1")  # Tesseract's threads only slow small images down
 
 
 @dataclass
@@ -131,18 +132,31 @@ def read_image(image: Image.Image, number: int, scale: float) -> Scan:
     clean = np.array(image.filter(ImageFilter.MedianFilter(3)) if _noisy(np.asarray(image)) else image)
     clean[_grow(across | down, 2)] = 255
     grids = _grids(_segments(across), _segments(down.T))
-    cells = [(t, r, c, crop) for t, (ys, xs, rows) in enumerate(grids) for r, row in enumerate(rows)
-             for c, (x0, x1) in row if (crop := _content(clean, x0, ys[r], x1, ys[r + 1])) is not None]
+    cells = [
+        (t, r, c, crop)
+        for t, (ys, xs, rows) in enumerate(grids)
+        for r, row in enumerate(rows)
+        for c, (x0, x1) in row
+        if (crop := _content(clean, x0, ys[r], x1, ys[r + 1])) is not None
+    ]
     outside = clean.copy()
     for ys, xs, _ in grids:
-        outside[max(ys[0] - _TOL, 0):ys[-1] + _TOL, max(xs[0] - _TOL, 0):xs[-1] + _TOL] = 255
+        outside[max(ys[0] - _TOL, 0) : ys[-1] + _TOL, max(xs[0] - _TOL, 0) : xs[-1] + _TOL] = 255
     with ThreadPoolExecutor(1) as pool:
         reading = pool.submit(_ocr_words, outside, scale)
         texts, confidences = _ocr_cells([_for_ocr(crop) for *_, crop in cells])
         words = reading.result()
-    tables = [Table(ys[0] * scale, ys[-1] * scale, xs[0] * scale, xs[-1] * scale,
-                    [[""] * (len(xs) - 1) for _ in rows], [[None] * (len(xs) - 1) for _ in rows])
-              for ys, xs, rows in grids]
+    tables = [
+        Table(
+            ys[0] * scale,
+            ys[-1] * scale,
+            xs[0] * scale,
+            xs[-1] * scale,
+            [[""] * (len(xs) - 1) for _ in rows],
+            [[None] * (len(xs) - 1) for _ in rows],
+        )
+        for ys, xs, rows in grids
+    ]
     for (t, r, c, _), text in zip(cells, texts):
         tables[t].rows[r][c] = lexicon().correct(text) if CORRECT_TONES else text
     doubts: dict[int, str] = {}
@@ -158,7 +172,7 @@ def read_image(image: Image.Image, number: int, scale: float) -> Scan:
             doubts[k] = "row number unreadable"
             continue
         tables[t].rows[r][c] = text
-        confidences[k] = []             # Tesseract's doubt about its own reading no longer counts
+        confidences[k] = []  # Tesseract's doubt about its own reading no longer counts
     for k, ((t, r, c, _), confs) in enumerate(zip(cells, confidences)):
         mean = sum(confs) / len(confs) if confs else 100.0
         if not tables[t].rows[r][c]:
@@ -168,8 +182,9 @@ def read_image(image: Image.Image, number: int, scale: float) -> Scan:
             doubts.setdefault(k, f"OCR confidence {mean:.0f}%")
         ys, xs, rows = grids[t]
         x0, x1 = dict(rows[r])[c]
-        tables[t].reads[r][c] = CellRead(round(mean, 1), (x0 * scale, ys[r] * scale, x1 * scale, ys[r + 1] * scale),
-                                         doubts.get(k))
+        tables[t].reads[r][c] = CellRead(
+            round(mean, 1), (x0 * scale, ys[r] * scale, x1 * scale, ys[r + 1] * scale), doubts.get(k)
+        )
     every = [w for confs in confidences for w in confs] + [w["confidence"] for w in words]
     confidence = sum(every) / len(every) if every else 0.0
     if confidence < MIN_CONFIDENCE:
@@ -189,7 +204,8 @@ def repeat_headers(tables: list[list[list[str]]]) -> None:
         if first is None:
             first = rows[0]
         elif len(rows[0]) == len(first) and all(
-                Levenshtein.normalized_distance(a, b) <= HEADER_EDITS for a, b in zip(rows[0], first)):
+            Levenshtein.normalized_distance(a, b) <= HEADER_EDITS for a, b in zip(rows[0], first)
+        ):
             rows[0] = list(first)
 
 
@@ -217,7 +233,7 @@ def check_numbering(tables: list) -> None:
                 continue
             sequence.append(((table, r, column), text.split()[0]))
             if re.fullmatch(r"[IVXL]+\.?|[A-H]\.?", text) and sum(map(bool, table.rows[r])) > 2:
-                read.review = read.review or "a letter numbers a row with targets"     # "3" read as "B"
+                read.review = read.review or "a letter numbers a row with targets"  # "3" read as "B"
     for table, r, c in out_of_sequence(sequence):
         read = table.reads[r][c]
         read.review = read.review or "row number out of sequence"
@@ -294,7 +310,7 @@ def _runs(dark: np.ndarray, length: int) -> np.ndarray:
         return np.zeros_like(dark)
     sums = np.zeros((height, width + 1), dtype=np.int32)
     np.cumsum(dark, axis=1, out=sums[:, 1:])
-    full = (sums[:, length:] - sums[:, :-length]) == length          # run of `length` starting here
+    full = (sums[:, length:] - sums[:, :-length]) == length  # run of `length` starting here
     starts = np.zeros((height, full.shape[1] + 1), dtype=np.int32)
     np.cumsum(full, axis=1, out=starts[:, 1:])
     j = np.arange(width)
@@ -322,7 +338,7 @@ def _segments(mask: np.ndarray) -> list[tuple[int, int, int]]:
         return out
     bands = np.split(ys, np.flatnonzero(np.diff(ys) > _TOL) + 1)
     for band in bands:
-        cols = np.flatnonzero(mask[band[0]:band[-1] + 1].any(axis=0))
+        cols = np.flatnonzero(mask[band[0] : band[-1] + 1].any(axis=0))
         for part in np.split(cols, np.flatnonzero(np.diff(cols) > _TOL) + 1):
             out.append((int(band.mean()), int(part[0]), int(part[-1])))
     return out
@@ -377,12 +393,12 @@ def _grids(across: list[tuple], down: list[tuple]):
 
 def _content(clean: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarray | None:
     """The inked part of a cell inside its rules; None when blank."""
-    box = clean[y0 + _TOL:y1 - _TOL, x0 + _TOL:x1 - _TOL]
+    box = clean[y0 + _TOL : y1 - _TOL, x0 + _TOL : x1 - _TOL]
     ink = box < 128
     if ink.sum() < DPI // 30:
         return None
     ys, xs = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-    return np.ascontiguousarray(box[ys[0]:ys[-1] + 1, xs[0]:xs[-1] + 1])
+    return np.ascontiguousarray(box[ys[0] : ys[-1] + 1, xs[0] : xs[-1] + 1])
 
 
 def _for_ocr(pixels: np.ndarray, dpi: int | None = None) -> Image.Image:
@@ -412,18 +428,26 @@ def check_tesseract() -> None:
         raise NeedsOCR("--ocr needs Tesseract, which is not installed", "install the package tesseract-ocr")
     for language, package in (("vie", "tesseract-ocr-vie"), ("eng", "tesseract-ocr-eng")):
         if language not in languages:
-            raise NeedsOCR(f"--ocr needs Tesseract's '{language}' language data, which is not installed",
-                           f"install the package {package}")
+            raise NeedsOCR(
+                f"--ocr needs Tesseract's '{language}' language data, which is not installed",
+                f"install the package {package}",
+            )
 
 
 def _tesseract(image_bytes: bytes, psm: int, options: tuple) -> list[list[str]]:
     """Tesseract's TSV word rows for an image file's bytes."""
     try:
-        result = subprocess.run(TESSERACT + ["--psm", str(psm), *options, "tsv"], input=image_bytes, env=_ENV,
-                                capture_output=True, timeout=600)
+        result = subprocess.run(
+            TESSERACT + ["--psm", str(psm), *options, "tsv"],
+            input=image_bytes,
+            env=_ENV,
+            capture_output=True,
+            timeout=600,
+        )
     except (OSError, subprocess.SubprocessError) as e:
-        raise NeedsOCR(f"OCR with Tesseract failed: {type(e).__name__}",
-                       "install tesseract-ocr and tesseract-ocr-vie") from None
+        raise NeedsOCR(
+            f"OCR with Tesseract failed: {type(e).__name__}", "install tesseract-ocr and tesseract-ocr-vie"
+        ) from None
     if result.returncode:
         said = result.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"]
         raise NeedsOCR(f"OCR failed: Tesseract stopped (exit {result.returncode}: {said[-1]})", _HINT)
@@ -453,8 +477,7 @@ def _ocr_tiff(crops: list[Image.Image], psm: int, options: tuple) -> tuple[list[
     confs: list[list[float]] = [[] for _ in crops]
     for (k, *_), line in lines.items():
         text = "".join(r[11] for r in line)
-        if sum(ch.isalnum() for ch in text) * 2 < len(text) and \
-                sum(key[0] == k for key in lines) > 1:
+        if sum(ch.isalnum() for ch in text) * 2 < len(text) and sum(key[0] == k for key in lines) > 1:
             continue
         line = [r for r in line if not _speck(r[11], float(r[10]))]
         words[k] += [r[11] for r in line]
@@ -466,8 +489,12 @@ def _speck(word: str, confidence: float) -> bool:
     """A word Tesseract made of noise: unsure (under SPECK_CONFIDENCE), short,
     no digit, and no syllable ("`", "~", "z")."""
     letters = word.strip(".,;:()\"'")
-    return (confidence < SPECK_CONFIDENCE and len(word) <= 3 and not any(ch.isdigit() or ch in "%≥≤<>=+&/-–" for ch in word)
-            and new_tone_placement(letters).lower() not in lexicon().syllables)
+    return (
+        confidence < SPECK_CONFIDENCE
+        and len(word) <= 3
+        and not any(ch.isdigit() or ch in "%≥≤<>=+&/-–" for ch in word)
+        and new_tone_placement(letters).lower() not in lexicon().syllables
+    )
 
 
 def _ocr_words(grey: np.ndarray, scale: float) -> list[dict]:
@@ -481,9 +508,16 @@ def _ocr_words(grey: np.ndarray, scale: float) -> list[dict]:
     lines: dict[tuple, list[dict]] = {}
     for r in _tesseract(buffer.getvalue(), 3, _TEXT):
         left, top, width, height = (int(v) * scale for v in r[6:10])
-        lines.setdefault(tuple(r[1:5]), []).append({
-            "text": unicodedata.normalize("NFC", r[11]), "x0": left, "x1": left + width,
-            "top": top, "bottom": top + height, "confidence": float(r[10])})
+        lines.setdefault(tuple(r[1:5]), []).append(
+            {
+                "text": unicodedata.normalize("NFC", r[11]),
+                "x0": left,
+                "x1": left + width,
+                "top": top,
+                "bottom": top + height,
+                "confidence": float(r[10]),
+            }
+        )
     for line in lines.values():
         top, bottom = min(w["top"] for w in line), max(w["bottom"] for w in line)
         for w in line:
@@ -499,9 +533,12 @@ def _outline_numbers(crops: list[np.ndarray]) -> list[str | None]:
     first spacing of the glyphs whose reading has one letter per glyph and
     makes an OUTLINE number wins; None when none does."""
     split = [_glyphs(crop) for crop in crops]
-    lines = [(k, _abut([g for g in glyphs if not isinstance(g, str)], gap))
-             for k, glyphs in enumerate(split) if glyphs and any(not isinstance(g, str) for g in glyphs)
-             for gap in (0, DPI // 30, DPI // 12)]
+    lines = [
+        (k, _abut([g for g in glyphs if not isinstance(g, str)], gap))
+        for k, glyphs in enumerate(split)
+        if glyphs and any(not isinstance(g, str) for g in glyphs)
+        for gap in (0, DPI // 30, DPI // 12)
+    ]
     texts, _ = _ocr_cells([line for _, line in lines], psm=7, options=_NUMBER_CHARS)
     out: list[str | None] = [None] * len(crops)
     for (k, _), text in zip(lines, texts):
@@ -525,7 +562,7 @@ def out_of_sequence(numbers: list[tuple[object, str]]) -> list:
             continue
         current = tuple(int(n) for n in text.rstrip(".").split("."))
         if last is not None and current <= last:
-            out += [last_row, r]               # either may be the misread one
+            out += [last_row, r]  # either may be the misread one
         last, last_row = current, r
     return out
 
@@ -541,13 +578,13 @@ def _glyphs(pixels: np.ndarray) -> list | None:
     xs = np.flatnonzero(ink.any(axis=0))
     out = []
     for part in np.split(xs, np.flatnonzero(np.diff(xs) > 1) + 1):
-        rows = np.flatnonzero(ink[:, part[0]:part[-1] + 1].any(axis=1))
+        rows = np.flatnonzero(ink[:, part[0] : part[-1] + 1].any(axis=1))
         if rows[-1] - rows[0] + 1 < 0.3 * height:
             if rows[0] < top + 0.5 * height:
-                return None                 # a dash or a mark: no outline number
+                return None  # a dash or a mark: no outline number
             out.append(".")
         else:
-            out.append(pixels[top:ys[-1] + 1, part[0]:part[-1] + 1])
+            out.append(pixels[top : ys[-1] + 1, part[0] : part[-1] + 1])
     return out
 
 
@@ -556,6 +593,6 @@ def _abut(glyphs: list[np.ndarray], gap: int) -> Image.Image:
     line = np.full((height, sum(g.shape[1] for g in glyphs) + gap * (len(glyphs) - 1)), 255, dtype=np.uint8)
     x = 0
     for g in glyphs:
-        line[:g.shape[0], x:x + g.shape[1]] = g
+        line[: g.shape[0], x : x + g.shape[1]] = g
         x += g.shape[1] + gap
     return _for_ocr(line, DPI)

@@ -8,6 +8,7 @@ pointing right or left) is ">" or "<", and with a thin bar under it "≥"
 or "≤". A glyph that is none of these (a digit, a letter) gives None and
 Tesseract's reading stands.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,8 @@ import numpy as np
 SIGNS = "≥≤><="
 # what Tesseract makes of a sign at the start of a cell
 _READ_AS = re.compile(r"^\s*(?:[≥≤><=»«_~≧≦]+|2(?=\s*\d)|[z£]\s*(?=\d))\s*")
-SPACE = 0.3               # a gap after the sign this share of the digit height is a space ("≥ 70", not "≥70")
-_SPECK = 0.02             # bands with fewer pixels than this share of the glyph's are noise
+SPACE = 0.3  # a gap after the sign this share of the digit height is a space ("≥ 70", not "≥70")
+_SPECK = 0.02  # bands with fewer pixels than this share of the glyph's are noise
 
 
 def _bands(ink: np.ndarray) -> list[np.ndarray]:
@@ -27,7 +28,7 @@ def _bands(ink: np.ndarray) -> list[np.ndarray]:
     if not len(rows):
         return []
     parts = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)
-    bands = [ink[p[0]:p[-1] + 1] for p in parts]
+    bands = [ink[p[0] : p[-1] + 1] for p in parts]
     total = sum(int(b.sum()) for b in bands)
     return [b for b in bands if b.sum() >= _SPECK * total]
 
@@ -39,21 +40,21 @@ def _is_bar(band: np.ndarray, width: int) -> bool:
 
 
 def _angle(band: np.ndarray) -> str | None:
-    """">" or "<" when the band is one angle: one stroke per row whose
+    """ ">" or "<" when the band is one angle: one stroke per row whose
     centre moves out to one side at the middle and back; None otherwise."""
     h, w = band.shape
     if h < 4 or w < 3:
         return None
-    centres = []
+    read: list[float] = []
     for row in band:
         xs = np.flatnonzero(row)
         if not len(xs):
             return None
-        if (np.diff(xs) > max(2, w // 6)).sum() > (1 if len(centres) in (0, h - 1) else 2):
+        if (np.diff(xs) > max(2, w // 6)).sum() > (1 if len(read) in (0, h - 1) else 2):
             return None
-        centres.append(xs.mean())
-    centres = np.array(centres)
-    ends, middle = (centres[: h // 5 + 1].mean() + centres[-(h // 5 + 1):].mean()) / 2, centres[h // 3: h - h // 3]
+        read.append(xs.mean())
+    centres = np.array(read)
+    ends, middle = (centres[: h // 5 + 1].mean() + centres[-(h // 5 + 1) :].mean()) / 2, centres[h // 3 : h - h // 3]
     if middle.mean() - ends >= 0.3 * w:
         return ">"
     if ends - middle.mean() >= 0.3 * w:
@@ -68,7 +69,7 @@ def first_glyph(ink: np.ndarray) -> np.ndarray | None:
         return None
     gaps = np.flatnonzero(np.diff(cols) > 1)
     end = cols[gaps[0]] if len(gaps) else cols[-1]
-    return ink[:, cols[0]:end + 1]
+    return ink[:, cols[0] : end + 1]
 
 
 def sign(glyph: np.ndarray, line_height: int) -> str | None:
@@ -98,7 +99,7 @@ def read_sign(pixels: np.ndarray, text: str) -> str:
     ink = pixels < 128
     rows = np.flatnonzero(ink.any(axis=1))
     if not len(rows) or (np.diff(rows) > max(3, (rows[-1] - rows[0]) // 2)).any():
-        return text                         # more than one line: not a bare target
+        return text  # more than one line: not a bare target
     glyph = first_glyph(ink)
     if glyph is None:
         return text
@@ -107,7 +108,7 @@ def read_sign(pixels: np.ndarray, text: str) -> str:
     if found is None:
         return text
     match = _READ_AS.match(text)
-    body = text[match.end():] if match else text
+    body = text[match.end() :] if match else text
     cols = np.flatnonzero(ink.any(axis=0))
     after = cols[cols >= cols[0] + glyph.shape[1]]
     spaced = len(after) and after[0] - (cols[0] + glyph.shape[1]) >= SPACE * height

@@ -30,6 +30,7 @@ What happens here:
   `ingest.ocr` (ruled tables cell by cell; refused when Tesseract is unsure);
   text in a font with no Unicode map raises UnreadableText.
 """
+
 from __future__ import annotations
 
 import math
@@ -53,7 +54,7 @@ from .model import Block, Extraction, SourceRow
 from .settings import ExtractSettings
 
 LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-FURNITURE_BAND = 0.1             # top and bottom share of the page where furniture sits
+FURNITURE_BAND = 0.1  # top and bottom share of the page where furniture sits
 _PAGE_NO = re.compile(r"(?:trang|page)?\s*[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:/|trên|of)\s*\d{1,4})?")
 _MARK_FIRST = re.compile(r"(?<!\w)([\u0300-\u036f]+)(\w)")
 
@@ -64,15 +65,15 @@ class _Text:
 
     top: float
     text: str
-    furniture_key: str | None = None   # set when the line sits in the top/bottom band
-    words: list = field(default_factory=list, repr=False)   # for reading it as a continued table's row
+    furniture_key: str | None = None  # set when the line sits in the top/bottom band
+    words: list = field(default_factory=list, repr=False)  # for reading it as a continued table's row
 
 
 @dataclass
 class _Page:
     number: int
-    items: list = field(default_factory=list)   # _Text and FoundTable
-    refused: str | None = None                  # why OCR could not read this scanned page
+    items: list = field(default_factory=list)  # _Text and FoundTable
+    refused: str | None = None  # why OCR could not read this scanned page
     notes: list[str] = field(default_factory=list)
 
 
@@ -80,8 +81,11 @@ def _upright(page):
     """The page turned so that most of its text reads left to right: a page
     whose /Rotate (or content) leaves the text sideways or upside down is
     re-read with the rotation that undoes it."""
-    angles = Counter(round(math.degrees(math.atan2(c["matrix"][1], c["matrix"][0])) / 90) % 4 * 90
-                     for c in page.chars[:2000] if c["text"].strip())
+    angles = Counter(
+        round(math.degrees(math.atan2(c["matrix"][1], c["matrix"][0])) / 90) % 4 * 90
+        for c in page.chars[:2000]
+        if c["text"].strip()
+    )
     if not angles or angles.most_common(1)[0][0] == 0:
         return page
     turn = (page.rotation + angles.most_common(1)[0][0]) % 360
@@ -97,7 +101,7 @@ def _without_trailing_bytes(data: bytes) -> bytes:
     end = data.rfind(b"%%EOF")
     if end < 0:
         raise DamagedFile("truncated PDF (no end-of-file marker)", "download or export the file again")
-    return data[:end + 5]
+    return data[: end + 5]
 
 
 def read(data: bytes, settings: ExtractSettings) -> Extraction:
@@ -138,8 +142,10 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
         raise NeedsOCR(refused[0])
     if scanned:
         listed = ", ".join(map(str, scanned[:10])) + (" …" if len(scanned) > 10 else "")
-        raise NeedsOCR(f"scanned PDF: page(s) {listed} are images with no text layer; it needs OCR",
-                       "run with --ocr to read it with Tesseract")
+        raise NeedsOCR(
+            f"scanned PDF: page(s) {listed} are images with no text layer; it needs OCR",
+            "run with --ocr to read it with Tesseract",
+        )
     warnings = continue_tables(pages)
     extraction = _extraction(pages)
     extraction.warnings += refused + [n for p in pages for n in p.notes] + warnings
@@ -164,9 +170,13 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
             scan = ocr.read_page(page, number)
         except ocr.PageRefused as e:
             return _Page(number, refused=str(e))
-        found = [FoundTable(t.top, t.bottom, t.x0, t.x1, [[cell_text(c) for c in row] for row in t.rows],
-                            reads=t.reads) for t in scan.tables]
-        notes = [f"page {number}: the scanner's text layer is not Vietnamese text; read again by OCR"] if garbage else []
+        found = [
+            FoundTable(t.top, t.bottom, t.x0, t.x1, [[cell_text(c) for c in row] for row in t.rows], reads=t.reads)
+            for t in scan.tables
+        ]
+        notes = (
+            [f"page {number}: the scanner's text layer is not Vietnamese text; read again by OCR"] if garbage else []
+        )
         return _Page(number, _outside_text(scan.words, found, page.height) + found, notes=notes)
     _check_unicode(page.chars, number)
     table_settings = _lines_settings(page)
@@ -177,7 +187,7 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
         found = [_plumber_table(t) for t in page.find_tables(settings.pdf_table)]
     else:
         found = [_plumber_table(t) for t in page.find_tables(table_settings)]
-        found = [t for t in found if len(t.rows[0]) >= (2 if len(t.rows) >= 2 else 3)]   # one row: a table's last
+        found = [t for t in found if len(t.rows[0]) >= (2 if len(t.rows) >= 2 else 3)]  # one row: a table's last
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
     if not found and not settings.pdf_table:
         found = aligned_tables(words)
@@ -230,6 +240,7 @@ def _image_rules(page) -> dict:
     image: runs of dark pixels across at least 4% of the width, or down over
     twice a text line's height, merged with their neighbours."""
     import numpy as np
+
     grey = np.asarray(page.to_image(resolution=RULE_DPI).original.convert("L"))
     dark = grey < 140
     k = page.width / grey.shape[1]
@@ -250,21 +261,32 @@ def _image_rules(page) -> dict:
         return found
 
     def edge(x0, x1, top, bottom) -> dict:
-        return {"object_type": "line", "x0": x0, "x1": x1, "top": top, "bottom": bottom,
-                "width": x1 - x0, "height": bottom - top}
+        return {
+            "object_type": "line",
+            "x0": x0,
+            "x1": x1,
+            "top": top,
+            "bottom": bottom,
+            "width": x1 - x0,
+            "height": bottom - top,
+        }
 
-    across = [edge(a * k, b * k, (i + j) / 2 * k, (i + j) / 2 * k)
-              for i, j, a, b in lines(dark, int(0.04 * dark.shape[1]))]
-    down = [edge((i + j) / 2 * k, (i + j) / 2 * k, a * k, b * k)
-            for i, j, a, b in lines(dark.T, int(0.3 * RULE_DPI))]
+    across = [
+        edge(a * k, b * k, (i + j) / 2 * k, (i + j) / 2 * k) for i, j, a, b in lines(dark, int(0.04 * dark.shape[1]))
+    ]
+    down = [edge((i + j) / 2 * k, (i + j) / 2 * k, a * k, b * k) for i, j, a, b in lines(dark.T, int(0.3 * RULE_DPI))]
     if len(across) < 2 or len(down) < 2:
-        return LINES                      # no ruled table: read by text alignment
-    for y in {round(e[end]) for e in down for end in ("top", "bottom")}:   # rows a page break left open
+        return LINES  # no ruled table: read by text alignment
+    for y in {round(e[end]) for e in down for end in ("top", "bottom")}:  # rows a page break left open
         ending = [e for e in down if abs(e["top"] - y) <= 3 or abs(e["bottom"] - y) <= 3]
         if len(ending) >= 4 and not any(abs(e["top"] - y) <= 3 for e in across):
             across.append(edge(min(e["x0"] for e in ending), max(e["x1"] for e in ending), y, y))
-    return {"vertical_strategy": "explicit", "horizontal_strategy": "explicit",
-            "explicit_vertical_lines": down, "explicit_horizontal_lines": across}
+    return {
+        "vertical_strategy": "explicit",
+        "horizontal_strategy": "explicit",
+        "explicit_vertical_lines": down,
+        "explicit_horizontal_lines": across,
+    }
 
 
 def _has_doubled_chars(chars: list[dict]) -> bool:
@@ -284,8 +306,10 @@ def _has_doubled_chars(chars: list[dict]) -> bool:
 def _check_unicode(chars: list[dict], number: int) -> None:
     bad = sum(1 for c in chars if c["text"].startswith("(cid:") or any(0xE000 <= ord(x) <= 0xF8FF for x in c["text"]))
     if bad * 10 > len(chars):
-        raise UnreadableText(f"page {number}: the font has no usable Unicode map (text comes out as glyph ids)",
-                             "export the PDF again with embedded Unicode fonts, or give the DOCX")
+        raise UnreadableText(
+            f"page {number}: the font has no usable Unicode map (text comes out as glyph ids)",
+            "export the PDF again with embedded Unicode fonts, or give the DOCX",
+        )
 
 
 _WRAPPED_HYPHEN = re.compile(r"(?<=[\w%)])([-/])[ \t]*\n[ \t]*(?=\w)")
@@ -337,7 +361,7 @@ class FoundTable:
     x1: float
     rows: list[list[str]]
     grid: Grid | None = None
-    reads: list | None = None     # OCR: per row, per cell, an ingest.model.CellRead or None
+    reads: list | None = None  # OCR: per row, per cell, an ingest.model.CellRead or None
 
     def holds(self, word: dict) -> bool:
         cx, cy = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
@@ -393,8 +417,11 @@ def aligned_tables(words: list[dict]) -> list[FoundTable]:
             continue
         start, n = band
         j = start + n
-        while j < len(lines) and lines[j][0]["top"] - lines[j - 1][0]["top"] < 2.2 * size \
-                and not _header_band(lines, j, size_pitch):
+        while (
+            j < len(lines)
+            and lines[j][0]["top"] - lines[j - 1][0]["top"] < 2.2 * size
+            and not _header_band(lines, j, size_pitch)
+        ):
             j += 1
         tables.append(_aligned_table(lines[start:j], n, size))
         i = j
@@ -414,7 +441,7 @@ def _header_band(lines: list[list[dict]], i: int, size_pitch: tuple[float, float
     row under group cells), and no line starts with a row number. Title lines above it are left out: a line
     over several of its columns, or one that changes no column's role."""
     if NUM_TITLE.match(" ".join(w["text"] for w in lines[i])):
-        return None                       # a heading above the header
+        return None  # a heading above the header
     size, cell_pitch = size_pitch
 
     def cells(a: int, b: int) -> list[str]:
@@ -429,8 +456,11 @@ def _header_band(lines: list[list[dict]], i: int, size_pitch: tuple[float, float
             first = lines[i + n - 1][0]["text"]
             chunks = _chunks(lines[i + n - 1], size)
             named = len(chunks) >= 2 and all(header_role(t) and len(t.split()) <= 5 for t in chunks)
-            if (step > min(1.6 * size, cell_pitch) and not (named and step < 2.2 * size)) \
-                    or NUM_ONLY.fullmatch(first) or NUM_TITLE.match(" ".join(w["text"] for w in lines[i + n - 1])):
+            if (
+                (step > min(1.6 * size, cell_pitch) and not (named and step < 2.2 * size))
+                or NUM_ONLY.fullmatch(first)
+                or NUM_TITLE.match(" ".join(w["text"] for w in lines[i + n - 1]))
+            ):
                 break
         if is_header_row(cells(i, i + n)):
             best = n
@@ -439,9 +469,14 @@ def _header_band(lines: list[list[dict]], i: int, size_pitch: tuple[float, float
     if not best:
         return None
     end, start = i + best, i
-    while start + 1 < end and is_header_row(cells(start + 1, end)) and (
-            _over_columns(lines[start], lines[start + 1:end], size)
-            or assign_roles(cells(start, end)) == assign_roles(cells(start + 1, end))):
+    while (
+        start + 1 < end
+        and is_header_row(cells(start + 1, end))
+        and (
+            _over_columns(lines[start], lines[start + 1 : end], size)
+            or assign_roles(cells(start, end)) == assign_roles(cells(start + 1, end))
+        )
+    ):
         start += 1
     return start, end - start
 
@@ -490,8 +525,10 @@ def _band_cells(band: list[list[dict]], size: float) -> list[str]:
 
 def _spans_several(run: tuple, runs: list[tuple]) -> bool:
     """Whether a run of header words lies over two or more runs that do not overlap each other."""
-    under = sorted((r for r in runs if r is not run and r[0] < run[1] and r[1] > run[0]
-                    and r[2][0]["top"] > run[2][0]["top"] + 1), key=lambda r: r[0])
+    under = sorted(
+        (r for r in runs if r is not run and r[0] < run[1] and r[1] > run[0] and r[2][0]["top"] > run[2][0]["top"] + 1),
+        key=lambda r: r[0],
+    )
     return any(b[0] > a[1] for a, b in zip(under, under[1:]))
 
 
@@ -516,9 +553,8 @@ def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTa
     body = [w for line in lines[header:] for w in line]
     starts = [min(w["x0"] for line in lines for w in line)]
     for (_, end), (start, _) in zip(head, head[1:]):
-        inside = sorted((max(w["x0"], end), min(w["x1"], start)) for w in body
-                        if w["x1"] > end and w["x0"] < start)
-        free, x = (end, end), end          # the widest stretch of the gap no body word covers
+        inside = sorted((max(w["x0"], end), min(w["x1"], start)) for w in body if w["x1"] > end and w["x0"] < start)
+        free, x = (end, end), end  # the widest stretch of the gap no body word covers
         for a, b in inside:
             if a - x > free[1] - free[0]:
                 free = (x, a)
@@ -526,8 +562,8 @@ def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTa
         if start - x > free[1] - free[0]:
             free = (x, start)
         starts.append(free[1] if free[1] > free[0] else start)
-    pitches = sorted(b[0]["top"] - a[0]["top"] for a, b in zip(lines[header:], lines[header + 1:]))
-    new_row_pitch = 1.12 * pitches[len(pitches) // 4] if pitches else 1.35 * size   # header alone: text lines
+    pitches = sorted(b[0]["top"] - a[0]["top"] for a, b in zip(lines[header:], lines[header + 1 :]))
+    new_row_pitch = 1.12 * pitches[len(pitches) // 4] if pitches else 1.35 * size  # header alone: text lines
     x1 = max(w["x1"] for line in lines for w in line)
     grid = Grid(starts, x1, size, new_row_pitch)
     cells = [cell_text(c) for c in _band_cells(lines[:header], size)]
@@ -554,8 +590,11 @@ def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
         first = _runs(line, grid.size)[0]
         top = line[0]["top"]
         wide = top - previous_top > grid.row_pitch if rows else True
-        if grid.column(first[0]["x0"]) == 0 and len(grid.starts) > 1 and (
-                max(w["x1"] for w in first) > grid.starts[1] + 0.5 * grid.size):
+        if (
+            grid.column(first[0]["x0"]) == 0
+            and len(grid.starts) > 1
+            and (max(w["x1"] for w in first) > grid.starts[1] + 0.5 * grid.size)
+        ):
             cells[0] = [w["text"] for w in line]
             if wide or not spanning or after_numbers:
                 rows.append([[] for _ in grid.starts])
@@ -567,15 +606,20 @@ def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
             if wide or spanning or numbers or after_numbers or (cells[0] and rows[-1][0]):
                 rows.append([[] for _ in grid.starts])
             spanning = False
-        after_numbers = numbers      # the "(1) (2) (3)" line is a row of its own
+        after_numbers = numbers  # the "(1) (2) (3)" line is a row of its own
         for k, texts in enumerate(cells):
             if texts:
                 rows[-1][k].append(" ".join(texts))
         previous_top = top
     words = [w for line in lines for w in line]
-    return FoundTable(min(w["top"] for w in words), max(w["bottom"] for w in words), grid.starts[0],
-                      max(grid.x1, *(w["x1"] for w in words)),
-                      [[cell_text("\n".join(c)) for c in row] for row in rows], grid)
+    return FoundTable(
+        min(w["top"] for w in words),
+        max(w["bottom"] for w in words),
+        grid.starts[0],
+        max(grid.x1, *(w["x1"] for w in words)),
+        [[cell_text("\n".join(c)) for c in row] for row in rows],
+        grid,
+    )
 
 
 def continue_tables(pages: list[_Page]) -> list[str]:
@@ -589,14 +633,19 @@ def continue_tables(pages: list[_Page]) -> list[str]:
     warnings = []
     grid = None
     for page in pages:
-        content = sorted((it for it in page.items if not (isinstance(it, _Text) and furniture(it))),
-                         key=lambda it: it.top)
+        content = sorted(
+            (it for it in page.items if not (isinstance(it, _Text) and furniture(it))), key=lambda it: it.top
+        )
         tables = [it for it in content if isinstance(it, FoundTable)]
         if grid is not None and all(t.grid for t in tables):
             # a row's last line ("2030", "12/2026") may sit in the edge band and read as furniture
-            above = [it for it in sorted(page.items, key=lambda it: it.top) if isinstance(it, _Text)
-                     and (not tables or it.top < tables[0].top)
-                     and (not furniture(it) or grid.fits(it.words) and not furniture.in_place(page.number, it))]
+            above = [
+                it
+                for it in sorted(page.items, key=lambda it: it.top)
+                if isinstance(it, _Text)
+                and (not tables or it.top < tables[0].top)
+                and (not furniture(it) or grid.fits(it.words) and not furniture.in_place(page.number, it))
+            ]
             taken, lines, found = _continued(above, grid, page.number)
             warnings += found
             if taken:
@@ -636,14 +685,18 @@ def _continued(texts: list[_Text], grid: Grid, number: int) -> tuple[list[_Text]
         if all(grid.column(t.words[0]["x0"]) == 0 for t in off):
             lines.append([dict(w, x0=grid.starts[0]) for t in off for w in t.words])
         else:
-            warnings.append(f'page {number}: "{off[0].text[:60]}" between rows of the table continued from '
-                            f"page {number - 1} does not line up with its columns and is left out; "
-                            "check that page by hand")
+            warnings.append(
+                f'page {number}: "{off[0].text[:60]}" between rows of the table continued from '
+                f"page {number - 1} does not line up with its columns and is left out; "
+                "check that page by hand"
+            )
         n = m
     stray = next((t for t in texts[n:] if _row_like(t.words, grid)), None)
     if stray is not None:
-        warnings.append(f'page {number}: "{stray.text[:60]}" after the end of the table continued from page '
-                        f"{number - 1} reads like a row of it but is not taken as one; check that page by hand")
+        warnings.append(
+            f'page {number}: "{stray.text[:60]}" after the end of the table continued from page '
+            f"{number - 1} reads like a row of it but is not taken as one; check that page by hand"
+        )
     return taken, lines, warnings
 
 
@@ -693,9 +746,16 @@ def _extraction(pages: list[_Page]) -> Extraction:
                 text_since_table = True
                 continue
             joins = bool(blocks) and not text_since_table
-            rows = [SourceRow(cells=cells, page=page.number, line=n, after_break=joins and n == 1,
-                              ocr=item.reads[n - 1] if item.reads else None)
-                    for n, cells in enumerate(item.rows, 1)]
+            rows = [
+                SourceRow(
+                    cells=cells,
+                    page=page.number,
+                    line=n,
+                    after_break=joins and n == 1,
+                    ocr=item.reads[n - 1] if item.reads else None,
+                )
+                for n, cells in enumerate(item.rows, 1)
+            ]
             if joins:
                 _rejoin_split_heading(blocks[-1].rows, rows)
             blocks.append(Block(rows=rows, joins_previous=joins))

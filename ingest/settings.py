@@ -1,4 +1,5 @@
 """Extraction settings: one validated dataclass, passed as an instance or a dict."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
@@ -32,6 +33,7 @@ class ExtractSettings:
             raise ExtractError("pdf_table must be a dict of pdfplumber table settings")
         if self.pdf_table:
             from pdfplumber.table import TableSettings
+
             try:
                 TableSettings.resolve(self.pdf_table)
             except (TypeError, ValueError) as e:

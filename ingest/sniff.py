@@ -1,4 +1,5 @@
 """Which reader a file needs, from its bytes rather than its name."""
+
 from __future__ import annotations
 
 import posixpath
@@ -12,15 +13,21 @@ from .exceptions import EncryptedFile, UnsupportedFormat
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PDF_HEADER = re.compile(rb"%PDF-\d\.\d")
 # Office Open XML main parts by content type: (kind, what the file is).
-_OFFICE = [("wordprocessingml.", "docx"), ("ms-word.", "docx"), ("spreadsheetml.", "xlsx"), ("ms-excel.", "xlsx"),
-           ("presentationml.", "pptx"), ("ms-powerpoint.", "pptx")]
+_OFFICE = [
+    ("wordprocessingml.", "docx"),
+    ("ms-word.", "docx"),
+    ("spreadsheetml.", "xlsx"),
+    ("ms-excel.", "xlsx"),
+    ("presentationml.", "pptx"),
+    ("ms-powerpoint.", "pptx"),
+]
 
 
 def office_main_part(archive: zipfile.ZipFile) -> tuple[str, str] | None:
     """(kind, main part name) of an Office Open XML file, read from its
     [Content_Types].xml (the part may have any name), or None."""
     try:
-        types = ElementTree.fromstring(archive.read("[Content_Types].xml")[:1 << 20])
+        types = ElementTree.fromstring(archive.read("[Content_Types].xml")[: 1 << 20])
     except (KeyError, ValueError, ElementTree.ParseError, zipfile.BadZipFile, OSError, EOFError, RuntimeError):
         return None
     for override in types:
@@ -38,7 +45,7 @@ def sniff(data: bytes, name: str) -> str:
     with a fix when none fits."""
     head = data[:1024]
     pdf = _PDF_HEADER.search(head)
-    if pdf and (pdf.start() == 0 or b"endobj" in data or b"xref" in data):   # not a text that names "%PDF-1.7"
+    if pdf and (pdf.start() == 0 or b"endobj" in data or b"xref" in data):  # not a text that names "%PDF-1.7"
         return "pdf"
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         try:
@@ -50,16 +57,19 @@ def sniff(data: bytes, name: str) -> str:
         if kind == "docx" or (not kind and "word/document.xml" in names):
             return "docx"
         if kind == "pptx":
-            raise UnsupportedFormat("a PowerPoint presentation, not a plan document",
-                                    "ingest the plan itself as PDF, DOCX or TSV")
+            raise UnsupportedFormat(
+                "a PowerPoint presentation, not a plan document", "ingest the plan itself as PDF, DOCX or TSV"
+            )
         if "content.xml" in names and "mimetype" in names:
             mimetype = archive.read("mimetype")[:100]
             if b"opendocument.text" in mimetype:
                 return "odt"
             if b"opendocument.spreadsheet" in mimetype:
                 return "ods"
-            raise UnsupportedFormat("an OpenDocument file that is neither a text nor a spreadsheet",
-                                    "ingest the plan itself as PDF, DOCX, XLSX or TSV")
+            raise UnsupportedFormat(
+                "an OpenDocument file that is neither a text nor a spreadsheet",
+                "ingest the plan itself as PDF, DOCX, XLSX or TSV",
+            )
         if kind == "xlsx" or "xl/workbook.xml" in names:
             return "xlsx"
         raise UnsupportedFormat("a ZIP archive that is not a Word document", "unpack it and ingest the files inside")

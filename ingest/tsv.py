@@ -9,6 +9,7 @@ heading spanning the table). Before the first table, a title line split
 over a few cells is one title line.
 Cells quoted the way Excel writes them may span lines.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -61,8 +62,9 @@ def _mixed(data: bytes, warnings: list[str]) -> str:
             try:
                 lines.append(line.decode("cp1258"))
             except UnicodeDecodeError:
-                raise EncodingError(f"line {n} is neither UTF-8 nor Windows-1258 text",
-                                    "use --encoding, or re-save as UTF-8") from None
+                raise EncodingError(
+                    f"line {n} is neither UTF-8 nor Windows-1258 text", "use --encoding, or re-save as UTF-8"
+                ) from None
             legacy.append(n)
     if utf8:
         shown = ", ".join(map(str, legacy[:5])) + (" …" if len(legacy) > 5 else "")
@@ -71,8 +73,8 @@ def _mixed(data: bytes, warnings: list[str]) -> str:
 
 
 _QUOTED_CELL = re.compile(r'(?:^|\t)"', re.M)
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")   # only these end a row; \v, \f, U+2028, NEL … are inside a cell
-_SWALLOWED = re.compile(r"\n[^\n]*\t[^\n]*\t")   # a quoted "cell" holding whole rows: its quote never closed
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # only these end a row; \v, \f, U+2028, NEL … are inside a cell
+_SWALLOWED = re.compile(r"\n[^\n]*\t[^\n]*\t")  # a quoted "cell" holding whole rows: its quote never closed
 
 
 def _lines(text: str) -> list[str]:
@@ -131,21 +133,25 @@ def from_records(records: list[tuple[int, list[str]]], warnings: list[str]) -> E
     return Extraction(blocks=blocks, title_lines=titles, warnings=warnings)
 
 
-_TITLE_WORDS = re.compile(r"kèm\s+theo|kế\s+hoạch|phụ\s+lục|\bngày\b|\bxã\b|phường|ủy\s+ban|ubnd|cộng\s+hòa|độc\s+lập",
-                          re.I)
+_TITLE_WORDS = re.compile(
+    r"kèm\s+theo|kế\s+hoạch|phụ\s+lục|\bngày\b|\bxã\b|phường|ủy\s+ban|ubnd|cộng\s+hòa|độc\s+lập", re.I
+)
 
 
 def _title_cells(filled: list[str]) -> bool:
     """A title line a spreadsheet split over a few cells ("Kèm theo Kế hoạch số" | "12/KH-UBND" | …)."""
-    return len(filled) <= 4 and not is_header_row([c.strip() for c in filled]) and bool(
-        _TITLE_WORDS.search(" ".join(filled)))
+    return (
+        len(filled) <= 4
+        and not is_header_row([c.strip() for c in filled])
+        and bool(_TITLE_WORDS.search(" ".join(filled)))
+    )
 
 
 def _text_line(records: list[tuple[int, list[str]]], k: int) -> bool:
     """Whether a record with one filled cell inside a table is a text line
     that ends it (a spreadsheet pads text lines with tabs): the next record
     with cells is a header row, or there is none."""
-    for _, cells in records[k + 1:]:
+    for _, cells in records[k + 1 :]:
         filled = [c for c in cells if c.strip()]
         if len(filled) > 1:
             return is_header_row([c.strip() for c in cells])

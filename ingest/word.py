@@ -14,6 +14,7 @@ lie between them and it has as many grid columns or repeats the header.
 The paragraphs and non-appendix tables before the first appendix table, then
 the page headers and footers, are the title lines.
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -67,10 +68,10 @@ def _int(value: str | None, default: int, base: int = 10) -> int:
 class _Grid:
     """A Word table as a grid of cell texts, with what the reader needs to join tables."""
 
-    cells: list[list[tuple[str, bool]]]      # (text, comes from a vertically merged cell above)
+    cells: list[list[tuple[str, bool]]]  # (text, comes from a vertically merged cell above)
     width: int
-    header: tuple[str, ...] | None     # the header row's cleaned cells, when it has one
-    columns: tuple[int | None, int | None]   # numbering and indicator column
+    header: tuple[str, ...] | None  # the header row's cleaned cells, when it has one
+    columns: tuple[int | None, int | None]  # numbering and indicator column
 
 
 class _Package:
@@ -91,9 +92,11 @@ class _Package:
         total = sum(i.file_size for i in infos)
         if total > limit:
             biggest = max(infos, key=lambda i: i.file_size)
-            raise TooLarge(f"DOCX unzips to {total / 1048576:.0f} MB ({biggest.filename}: "
-                           f"{biggest.file_size / 1048576:.0f} MB), over the {max_mb:g} MB limit",
-                           "raise --max-mb if the file is genuine; it may be a zip bomb")
+            raise TooLarge(
+                f"DOCX unzips to {total / 1048576:.0f} MB ({biggest.filename}: "
+                f"{biggest.file_size / 1048576:.0f} MB), over the {max_mb:g} MB limit",
+                "raise --max-mb if the file is genuine; it may be a zip bomb",
+            )
         self.names = names
         self.document = self.xml(main)
         self.w = etree.QName(self.document).namespace
@@ -103,10 +106,19 @@ class _Package:
     def xml(self, name: str):
         try:
             return etree.fromstring(self.zip.read(name), _PARSER)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError,
-                etree.XMLSyntaxError):
-            raise UnsupportedFormat(f"damaged Word document ({name} cannot be read)",
-                                    "open it in Word or LibreOffice and save it again") from None
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            RuntimeError,
+            NotImplementedError,
+            ValueError,
+            etree.XMLSyntaxError,
+        ):
+            raise UnsupportedFormat(
+                f"damaged Word document ({name} cannot be read)", "open it in Word or LibreOffice and save it again"
+            ) from None
 
     def _rels(self, name: str) -> dict[str, tuple[str, str]]:
         """Relationship id -> (type, part name) for the internal targets."""
@@ -132,8 +144,9 @@ class _Package:
         """Header then footer parts of each section, in document order, once each."""
         seen, parts = set(), []
         for sect in self.document.iter(f"{{{self.w}}}sectPr"):
-            refs = [r for r in sect if _local(r) == "headerReference"] + \
-                   [r for r in sect if _local(r) == "footerReference"]
+            refs = [r for r in sect if _local(r) == "headerReference"] + [
+                r for r in sect if _local(r) == "footerReference"
+            ]
             for ref in refs:
                 rel = self.rels.get(_attr(ref, "id"))
                 if rel and rel[1] not in seen and rel[1] in self.names:
@@ -149,7 +162,7 @@ class _Lists:
         self.w = w
         self.levels: dict[str, tuple[str, dict[int, tuple[str, str, int]]]] = {}
         self.counters: dict[str, list[int]] = {}
-        self.labels: dict = {}          # paragraph -> label, so a paragraph read twice counts once
+        self.labels: dict = {}  # paragraph -> label, so a paragraph read twice counts once
         self.style_num: dict[str, tuple[str | None, int]] = {}
         self.based_on: dict[str, str] = {}
         if numbering is not None:
@@ -160,7 +173,8 @@ class _Lists:
                     levels[_int(_attr(lvl, "ilvl"), 0)] = (
                         _attr(lvl.find(f"{{{w}}}numFmt"), "val") or "decimal",
                         _attr(lvl.find(f"{{{w}}}lvlText"), "val") or "",
-                        _int(_attr(lvl.find(f"{{{w}}}start"), "val"), 1))
+                        _int(_attr(lvl.find(f"{{{w}}}start"), "val"), 1),
+                    )
                 abstract[_attr(a, "abstractNumId")] = levels
             for num in numbering.iterchildren(f"{{{w}}}num"):
                 aid = _attr(num.find(f"{{{w}}}abstractNumId"), "val")
@@ -175,8 +189,10 @@ class _Lists:
                     self.style_num[sid] = self._num_pr(num_pr)
 
     def _num_pr(self, num_pr) -> tuple[str | None, int]:
-        return (_attr(num_pr.find(f"{{{self.w}}}numId"), "val"),
-                _int(_attr(num_pr.find(f"{{{self.w}}}ilvl"), "val"), 0))
+        return (
+            _attr(num_pr.find(f"{{{self.w}}}numId"), "val"),
+            _int(_attr(num_pr.find(f"{{{self.w}}}ilvl"), "val"), 0),
+        )
 
     def marker(self, p) -> str:
         """The list label of a paragraph ("1.", "a)", "•"), or ""."""
@@ -208,19 +224,32 @@ class _Lists:
         counts = self.counters.setdefault(aid, [0] * 9)
         ilvl = min(ilvl, 8)
         counts[ilvl] = counts[ilvl] + 1 if counts[ilvl] else levels[ilvl][2]
-        counts[ilvl + 1:] = [0] * (8 - ilvl)
+        counts[ilvl + 1 :] = [0] * (8 - ilvl)
         return re.sub(r"%([1-9])", lambda m: self._format(levels, int(m[1]) - 1, counts), text)
 
     @staticmethod
     def _format(levels, i: int, counts: list[int]) -> str:
         fmt, _, start = levels.get(i, ("decimal", "", 1))
         n = counts[i] or start
-        if n > 3999:   # a hostile w:start must not make us build a huge label
+        if n > 3999:  # a hostile w:start must not make us build a huge label
             return str(n)
         if fmt in ("upperRoman", "lowerRoman"):
             out = ""
-            for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                                   (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+            for value, letters in (
+                (1000, "M"),
+                (900, "CM"),
+                (500, "D"),
+                (400, "CD"),
+                (100, "C"),
+                (90, "XC"),
+                (50, "L"),
+                (40, "XL"),
+                (10, "X"),
+                (9, "IX"),
+                (5, "V"),
+                (4, "IV"),
+                (1, "I"),
+            ):
                 while n >= value:
                     out, n = out + letters, n - value
             return out if fmt == "upperRoman" else out.lower()
@@ -283,20 +312,20 @@ class _Reader:
             if _local(el) == "p":
                 parts.append(self.paragraph(el))
             else:
-                parts.extend(self.cell_text(inner) for row in self.children(el, "tr")
-                             for inner in self.children(row, "tc"))
+                parts.extend(
+                    self.cell_text(inner) for row in self.children(el, "tr") for inner in self.children(row, "tc")
+                )
         return "\n".join(p.strip() for p in parts if p.strip())
 
     def lines(self, el) -> list[str]:
         """Every paragraph under an element, split at line breaks (title lines)."""
-        return [line.strip() for p in el.iter(self.q("p")) for line in self.paragraph(p).split("\n")
-                if line.strip()]
+        return [line.strip() for p in el.iter(self.q("p")) for line in self.paragraph(p).split("\n") if line.strip()]
 
     def grid(self, tbl) -> _Grid:
         """The table on its grid, a vertically merged cell's text in every row it covers
         (marked as merged), and its header row and columns when it has one."""
         width = len(tbl.findall(f"{self.q('tblGrid')}/{self.q('gridCol')}"))
-        raw: list[list[tuple[str, bool]]] = []        # (text, is a vMerge continuation)
+        raw: list[list[tuple[str, bool]]] = []  # (text, is a vMerge continuation)
         for tr in self.children(tbl, "tr"):
             pr = tr.find(self.q("trPr"))
             before = _int(_attr(pr.find(self.q("gridBefore")) if pr is not None else None, "val"), 0)
@@ -343,8 +372,7 @@ def _rows(grid: _Grid) -> list[list[str]]:
         own = [("" if cont else text) for text, cont in row]
         continuation = not any(own[c].strip() for c in grid.columns if c is not None)
         copy = None not in grid.columns and not continuation
-        out.append([text if not cont or (copy and c not in grid.columns) else ""
-                    for c, (text, cont) in enumerate(row)])
+        out.append([text if not cont or (copy and c not in grid.columns) else "" for c, (text, cont) in enumerate(row)])
     return out
 
 
@@ -354,8 +382,9 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
     reader = _Reader(package)
     body = package.document.find(reader.q("body"))
     if body is None or next(body.iter(reader.q("tbl")), None) is None:
-        raise NoTables("the Word document has no table",
-                       "check that the appendix is in this file and not pasted as a picture")
+        raise NoTables(
+            "the Word document has no table", "check that the appendix is in this file and not pasted as a picture"
+        )
     blocks: list[Block] = []
     titles: list[str] = []
     appendix_seen = False
@@ -371,18 +400,26 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
             continue
         grid = reader.grid(el)
         first = next((_trimmed([clean(t) for t, _ in r]) for r in grid.cells if any(t.strip() for t, _ in r)), None)
-        joins = last is not None and not separated and (
-            grid.width == last.width or (last.header is not None and first == last.header))
+        joins = (
+            last is not None
+            and not separated
+            and (grid.width == last.width or (last.header is not None and first == last.header))
+        )
         if grid.header is None:
             if joins:
                 grid.header, grid.columns = last.header, last.columns
             elif not appendix_seen:
                 titles.extend(reader.lines(el))
         appendix_seen = appendix_seen or grid.header is not None
-        blocks.append(Block(
-            rows=[SourceRow(cells=cells, line=n, after_break=joins and n == 1)
-                  for n, cells in enumerate(_rows(grid), 1)],
-            joins_previous=joins))
+        blocks.append(
+            Block(
+                rows=[
+                    SourceRow(cells=cells, line=n, after_break=joins and n == 1)
+                    for n, cells in enumerate(_rows(grid), 1)
+                ],
+                joins_previous=joins,
+            )
+        )
         last, separated = grid, False
     for part in package.header_footer_parts():
         titles.extend(line for line in reader.lines(part) if line not in titles)

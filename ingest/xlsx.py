@@ -9,6 +9,7 @@ dates are dd/mm/yyyy. A cell merged across columns keeps its text in the
 first of them (a section row); one merged down over rows repeats its text on
 each (one agency for several rows).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,17 +22,19 @@ from .model import Extraction
 from .settings import ExtractSettings
 from .tsv import from_records
 
-MAX_CELLS = 2_000_000   # a sheet larger than this is no plan appendix (or a sheet bomb)
+MAX_CELLS = 2_000_000  # a sheet larger than this is no plan appendix (or a sheet bomb)
 _DECIMALS = re.compile(r"\.(0+)")
 
 
 def read(data: bytes, settings: ExtractSettings) -> Extraction:
-    import openpyxl   # only workbooks need it
+    import openpyxl  # only workbooks need it
 
     try:
         book = openpyxl.load_workbook(BytesIO(data), read_only=False, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as e:
-        raise DamagedFile(f"damaged Excel workbook: {type(e).__name__}", "open it in Excel or LibreOffice and save again") from None
+        raise DamagedFile(
+            f"damaged Excel workbook: {type(e).__name__}", "open it in Excel or LibreOffice and save again"
+        ) from None
     blocks: list = []
     titles: list[str] = []
     warnings: list[str] = []
@@ -39,10 +42,12 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
         if sheet.sheet_state != "visible":
             continue
         if (sheet.max_row or 0) * (sheet.max_column or 0) > MAX_CELLS:
-            raise TooLarge(f"sheet {sheet.title!r} has {sheet.max_row} × {sheet.max_column} cells", "remove what is not the plan")
+            raise TooLarge(
+                f"sheet {sheet.title!r} has {sheet.max_row} × {sheet.max_column} cells", "remove what is not the plan"
+            )
         read_sheet = from_records(_records(sheet), warnings)
         if read_sheet.blocks:
-            read_sheet.blocks[0].joins_previous = False    # another sheet is another table
+            read_sheet.blocks[0].joins_previous = False  # another sheet is another table
         blocks += read_sheet.blocks
         titles += read_sheet.title_lines
     return Extraction(blocks=blocks, title_lines=titles, warnings=warnings)
@@ -51,8 +56,8 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
 def _records(sheet) -> list[tuple[int, list[str]]]:
     """(row number, cell texts) of a sheet, merged cells laid out as printed;
     every row as wide as the sheet's used range, as "Save as Text" writes it."""
-    down: dict[tuple[int, int], tuple[int, int]] = {}     # a cell under a merge's top -> the top cell
-    hidden: set[tuple[int, int]] = set()                   # cells right of a merge's first column
+    down: dict[tuple[int, int], tuple[int, int]] = {}  # a cell under a merge's top -> the top cell
+    hidden: set[tuple[int, int]] = set()  # cells right of a merge's first column
     for merged in sheet.merged_cells.ranges:
         for row in range(merged.min_row, merged.max_row + 1):
             for col in range(merged.min_col, merged.max_col + 1):
@@ -100,7 +105,7 @@ def _places(fmt: str) -> int:
 
 def _number(value: float, places: int | None, thousands: bool = False) -> str:
     """Vietnamese style: decimal comma, thousands dots (when the format asks)."""
-    if places is None:     # General: as few digits as the value needs
+    if places is None:  # General: as few digits as the value needs
         text = f"{value:.10g}" if isinstance(value, float) else str(value)
         if "e" in text:
             text = f"{value:f}".rstrip("0").rstrip(".")
@@ -110,5 +115,5 @@ def _number(value: float, places: int | None, thousands: bool = False) -> str:
     if thousands:
         sign = "-" if whole.startswith("-") else ""
         digits = whole.lstrip("-")
-        whole = sign + ".".join(digits[max(0, i - 3):i] for i in range(len(digits), 0, -3)[::-1])
+        whole = sign + ".".join(digits[max(0, i - 3) : i] for i in range(len(digits), 0, -3)[::-1])
     return whole + ("," + frac if frac else "")

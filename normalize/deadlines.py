@@ -16,6 +16,7 @@ Decisions:
 - Text that names no time (e.g. "Theo chỉ đạo của UBND tỉnh") gives None; the
   cell text itself is kept by the caller, so nothing is lost.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,7 @@ _RECURRING_FIRST = re.compile(rf"\W*(?:{_RECURRING_WORDS})(?!\w)", re.IGNORECASE
 _RECURRING = re.compile(rf"(?<!\w)(?:{_RECURRING_WORDS})(?!\w)", re.IGNORECASE)
 
 _YEAR = r"(?:19|20)\d{2}"
-_SEP = r"\s*(?:/|-|\.|,|năm)\s*"          # "9/2026", "9 năm 2026", "IV-2026"
+_SEP = r"\s*(?:/|-|\.|,|năm)\s*"  # "9/2026", "9 năm 2026", "IV-2026"
 # One alternative per kind; at one position the more specific comes first.
 _WHEN = re.compile(
     rf"""
@@ -72,10 +73,10 @@ def _deadline(raw: str, m: re.Match) -> Deadline | None:
             year, month, day = g["dy"], g["dm"], g["d"]
         elif g["d2"]:
             year, month, day = g["dy2"], g["dm2"], g["d2"]
-        else:       # "Trước 31/12": a date without its year
+        else:  # "Trước 31/12": a date without its year
             year, month, day = None, g["dm3"], g["d3"]
         try:
-            date(int(year or 2000), int(month), int(day))    # 2000 is a leap year: "29/2" passes
+            date(int(year or 2000), int(month), int(day))  # 2000 is a leap year: "29/2" passes
         except ValueError:
             return None
         return Deadline(raw=raw, kind="date", year=_int(year), month=int(month), day=int(day))
@@ -83,7 +84,7 @@ def _deadline(raw: str, m: re.Match) -> Deadline | None:
         q = g["q"].lower()
         quarter = _ROMAN[q] if q in _ROMAN else int(q)
         return Deadline(raw=raw, kind="quarter", year=_int(g["qy"]), month=quarter * 3, quarter=quarter)
-    if g["h"]:      # "6 tháng đầu năm" ends in June, "6 tháng cuối năm" in December
+    if g["h"]:  # "6 tháng đầu năm" ends in June, "6 tháng cuối năm" in December
         months = int(g["h"])
         if not 1 <= months <= 12:
             return None

@@ -1,4 +1,5 @@
 """Errors of the normalise stage."""
+
 from chitieu.ingest.exceptions import ChitieuError
 
 

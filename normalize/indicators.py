@@ -23,6 +23,7 @@ plans use for it, the `aliases` column); it is linked only when, for one of them
 
 Anything else is left unlinked (None): a wrong link is worse than none.
 """
+
 from __future__ import annotations
 
 import csv
@@ -38,9 +39,9 @@ from .registry import DATA
 from .targets import LEAD_WORDS
 from .text import fold, new_tone_placement, strip_accents
 
-NAME_COVERAGE = 0.8    # least share of the indicator's words found in the text
-TEXT_COVERAGE = 0.45   # least share of the text's words found in the indicator
-MARGIN = 6.0           # least lead (score points) over the next indicator
+NAME_COVERAGE = 0.8  # least share of the indicator's words found in the text
+TEXT_COVERAGE = 0.45  # least share of the text's words found in the indicator
+MARGIN = 6.0  # least lead (score points) over the next indicator
 
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _TARGET = re.compile(
@@ -49,37 +50,57 @@ _TARGET = re.compile(
     # a count before the words: "Có ≥ 30 nhiệm vụ", "Có từ 08 người"
     rf"|^\s*(?:có\s+)?(?:(?:từ|tối thiểu|ít nhất|trên)\s+|[≥≤><=]=?\s*)?{_NUMBER}\s+(?=[^\W\d_])"
     rf"|^\s*(?:có\s+)?(?:[≥≤><=]=?\s*)(?={_NUMBER})",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _DANGLING = re.compile(rf"[\s:,;]*(?:(?<!\w)(?:{LEAD_WORDS})(?!\w)[\s:,;]*)*$|^[\s:,;]+", re.IGNORECASE)
 
 _ABBREVIATIONS = [
-    (r"tthc", "thủ tục hành chính"), (r"dvctt", "dịch vụ công trực tuyến"), (r"dvc", "dịch vụ công"),
-    (r"csdl", "cơ sở dữ liệu"), (r"attt", "an toàn thông tin"), (r"nsnn", "ngân sách nhà nước"),
-    (r"cđs|cds", "chuyển đổi số"), (r"kh\s*&\s*cn|khcn", "khoa học và công nghệ"),
-    (r"cntt", "công nghệ thông tin"), (r"tỉ lệ", "tỷ lệ"),
-    (r"hàng năm", "hằng năm"), (r"ngày chuyển đổi số quốc gia 10\s*/\s*10(?:\s*/\s*\d{4})?", "ngày chuyển đổi số quốc gia"),
+    (r"tthc", "thủ tục hành chính"),
+    (r"dvctt", "dịch vụ công trực tuyến"),
+    (r"dvc", "dịch vụ công"),
+    (r"csdl", "cơ sở dữ liệu"),
+    (r"attt", "an toàn thông tin"),
+    (r"nsnn", "ngân sách nhà nước"),
+    (r"cđs|cds", "chuyển đổi số"),
+    (r"kh\s*&\s*cn|khcn", "khoa học và công nghệ"),
+    (r"cntt", "công nghệ thông tin"),
+    (r"tỉ lệ", "tỷ lệ"),
+    (r"hàng năm", "hằng năm"),
+    (r"ngày chuyển đổi số quốc gia 10\s*/\s*10(?:\s*/\s*\d{4})?", "ngày chuyển đổi số quốc gia"),
 ]
 # One wording for phrases plans use interchangeably, so that a catalog name or
 # alias written one way matches a row written the other.
 _SYNONYMS = [
-    (r"băng thông rộng", "băng rộng"), (r"căn bản", "cơ bản"), (r"tỷ trọng", "tỷ lệ"),
-    (r"(?:từ |trên |tối thiểu )?(\d+) gb", r"\1 gb"), (r"trở lên", ""), (r"một vạn", "1 vạn"),
-    (r"trực liên thông", "trục liên thông"),                                # a common misspelling
-    (r"(?:trục liên thông(?: dữ liệu)?|nền tảng tích hợp,? chia sẻ dữ liệu)(?: cấp (?:tỉnh|xã))?(?:\s*\(lgsp\))?"
-     r"|lgsp", "trục liên thông dữ liệu"),
-    (r"không phụ thuộc (?:vào )?địa giới", "phi địa giới"), (r"thuộc diện", ""),
-    (r"môi trường (?:điện tử|mạng)", "môi trường số"), (r"giải quyết trực tuyến", "xử lý trực tuyến"),
+    (r"băng thông rộng", "băng rộng"),
+    (r"căn bản", "cơ bản"),
+    (r"tỷ trọng", "tỷ lệ"),
+    (r"(?:từ |trên |tối thiểu )?(\d+) gb", r"\1 gb"),
+    (r"trở lên", ""),
+    (r"một vạn", "1 vạn"),
+    (r"trực liên thông", "trục liên thông"),  # a common misspelling
+    (
+        r"(?:trục liên thông(?: dữ liệu)?|nền tảng tích hợp,? chia sẻ dữ liệu)(?: cấp (?:tỉnh|xã))?(?:\s*\(lgsp\))?"
+        r"|lgsp",
+        "trục liên thông dữ liệu",
+    ),
+    (r"không phụ thuộc (?:vào )?địa giới", "phi địa giới"),
+    (r"thuộc diện", ""),
+    (r"môi trường (?:điện tử|mạng)", "môi trường số"),
+    (r"giải quyết trực tuyến", "xử lý trực tuyến"),
     (r"(?:người dân|người|dân số) (?:ở )?(?:độ tuổi )?trưởng thành", "dân số trưởng thành"),
     (r"(dịch vụ công trực tuyến) mức độ 4(?: hoặc toàn trình)?", r"\1 toàn trình"),
-    (r"số sức khỏe", "sổ sức khỏe"), (r"hướng ứng", "hưởng ứng"),            # misspellings
-    (r"nhỏ và vừa", "vừa và nhỏ"), (r"trên địa bàn(?: (?:xã|huyện|tỉnh))?", ""),
-    (r"^số(?= (?!hóa|lượng))", ""),                                             # "Số người …": the number of
-    (r"năm \d{4}", "hằng năm"),                                            # a plan for one year is the annual one
+    (r"số sức khỏe", "sổ sức khỏe"),
+    (r"hướng ứng", "hưởng ứng"),  # misspellings
+    (r"nhỏ và vừa", "vừa và nhỏ"),
+    (r"trên địa bàn(?: (?:xã|huyện|tỉnh))?", ""),
+    (r"^số(?= (?!hóa|lượng))", ""),  # "Số người …": the number of
+    (r"năm \d{4}", "hằng năm"),  # a plan for one year is the annual one
     (r"chữ ký (?:số|điện tử)(?: hoặc chữ ký (?:số|điện tử))?(?: cá nhân)?", "chữ ký số"),
-    (r"máy trạm", "máy tính"), (r"chuyên mục riêng", "chuyên mục"),
+    (r"máy trạm", "máy tính"),
+    (r"chuyên mục riêng", "chuyên mục"),
     (r"(?:người dân|người)(?= từ \d+ tuổi)", "dân số"),
     (r"phủ sóng(?: mạng)?(?: (?:thông tin )?di động)?", "phủ sóng"),
-    (r"(?:di động )?4g\s*/\s*5g|5g\s*/\s*4g", "5g"),                      # "phủ sóng 4G/5G": the newer network
+    (r"(?:di động )?4g\s*/\s*5g|5g\s*/\s*4g", "5g"),  # "phủ sóng 4G/5G": the newer network
     (r"băng rộng di động|di động băng rộng", "băng rộng di động"),
     (r"(?:đào tạo|tập huấn|bồi dưỡng)(?:,? (?:và )?(?:đào tạo|tập huấn|bồi dưỡng|hướng dẫn|phổ cập))*", "bồi dưỡng"),
     (r"(?:làm|tham gia) công tác", "thực hiện công tác"),
@@ -88,8 +109,10 @@ _SYNONYMS = [
     (r"phương án bảo (?:vệ|đảm an toàn)(?: hệ thống)?(?: thông tin)?", "phương án bảo đảm an toàn thông tin"),
 ]
 # Patterns see folded text, so their tones are placed as `fold` places them.
-_ABBREVIATION_RES = [(re.compile(rf"(?<!\w)(?:{new_tone_placement(p)})(?!\w)"), r) for p, r in _ABBREVIATIONS + _SYNONYMS]
-_SPEED = re.compile(r"(?<=\d)\s*(?:gb\s*/\s*s|gbps(?:\s*/\s*s)?)(?!\w)")   # "1Gb/s", "01 Gbps/s" -> "1 gb"
+_ABBREVIATION_RES = [
+    (re.compile(rf"(?<!\w)(?:{new_tone_placement(p)})(?!\w)"), r) for p, r in _ABBREVIATIONS + _SYNONYMS
+]
+_SPEED = re.compile(r"(?<=\d)\s*(?:gb\s*/\s*s|gbps(?:\s*/\s*s)?)(?!\w)")  # "1Gb/s", "01 Gbps/s" -> "1 gb"
 _LEADING_ZERO = re.compile(r"(?<![\d.,])0+(?=\d)")
 _DENOMINATOR = re.compile(r"\s*/\s*tổng\b.*$|\s+trên (?:tổng )?dân số\b.*$")
 _PUNCT = re.compile(r"[^\w\s]|_")
@@ -98,7 +121,7 @@ _SEVERAL = re.compile(r"\s*(?:;|,?\s+và)\s+(?=(?:tỷ|tỉ)\s+lệ\s|số\s+(?!
 # Words (syllables) that say nothing about which indicator a row is.
 _COMMON = frozenset("tỷ lệ các những được của và là về có số_lượng tổng đạt ở".split())
 _LEVEL_WORDS = frozenset(("xã", "huyện", "tỉnh", "cấp"))
-_TECH = re.compile(r"^(?=.*\d)(?=.*[a-z])[a-z0-9]+$")       # 5g, 4g, 1gb
+_TECH = re.compile(r"^(?=.*\d)(?=.*[a-z])[a-z0-9]+$")  # 5g, 4g, 1gb
 
 
 @dataclass
@@ -106,7 +129,7 @@ class Indicator:
     code: str
     name_vi: str
     name_en: str
-    aliases: list[str] = field(default_factory=list)   # other wordings plans use for it
+    aliases: list[str] = field(default_factory=list)  # other wordings plans use for it
 
 
 def load_catalog(path: str | Path | None = None) -> list[Indicator]:
@@ -118,7 +141,9 @@ def load_catalog(path: str | Path | None = None) -> list[Indicator]:
         if not (rec.get("code") or "").strip() or not (rec.get("name_vi") or "").strip():
             raise ValueError(f"indicators.csv line {n}: empty code or name_vi (fill it or drop the line)")
         aliases = [a.strip() for a in (rec.get("aliases") or "").split("|") if a.strip()]
-        catalog.append(Indicator(rec["code"].strip(), rec["name_vi"].strip(), (rec.get("name_en") or "").strip(), aliases))
+        catalog.append(
+            Indicator(rec["code"].strip(), rec["name_vi"].strip(), (rec.get("name_en") or "").strip(), aliases)
+        )
     return catalog
 
 
@@ -148,11 +173,15 @@ class IndicatorMatcher:
 
     def __init__(self, catalog: list[Indicator]):
         self.catalog = catalog
-        self._forms = [(i, form) for i, ind in enumerate(catalog)
-                       for form in dict.fromkeys(words(t) for t in _wordings(ind)) if form]
+        self._forms = [
+            (i, form)
+            for i, ind in enumerate(catalog)
+            for form in dict.fromkeys(words(t) for t in _wordings(ind))
+            if form
+        ]
         self._indexes = [_index(form) for _, form in self._forms]
-        self._words = [set() for _ in catalog]                      # every word of each indicator's forms
-        self._by_word: dict[str, set[int]] = {}                     # accent-blind word -> forms using it
+        self._words = [set() for _ in catalog]  # every word of each indicator's forms
+        self._by_word: dict[str, set[int]] = {}  # accent-blind word -> forms using it
         for k, (i, form) in enumerate(self._forms):
             self._words[i].update(form)
             for w in form:
@@ -162,7 +191,7 @@ class IndicatorMatcher:
         for i, ind in enumerate(catalog):
             for w in words(ind.name_vi):
                 owners.setdefault(w, set()).add(i)
-        self._own = {w: next(iter(o)) for w, o in owners.items() if len(o) == 1}   # words of one indicator only
+        self._own = {w: next(iter(o)) for w, o in owners.items() if len(o) == 1}  # words of one indicator only
         self._cache: dict[str, tuple[str | None, float]] = {}
 
     def match(self, text: str) -> tuple[str | None, float]:
@@ -193,19 +222,31 @@ class IndicatorMatcher:
         scored = sorted(((self._score(mine, index, k), k) for k in candidates), reverse=True)
         best, i = scored[0][0], self._forms[scored[0][1]][0]
         # The runner-up is no rival when the text has words only another indicator uses.
-        second = next((score for score, k in scored if self._forms[k][0] != i
-                       and not self._names_another(self._forms[k][0], mine)), 0.0)
-        if best - second >= MARGIN and not self._names_another(i, mine) \
-                and any(self._states(k, mine, index) for _, k in scored if self._forms[k][0] == i):
+        second = next(
+            (
+                score
+                for score, k in scored
+                if self._forms[k][0] != i and not self._names_another(self._forms[k][0], mine)
+            ),
+            0.0,
+        )
+        if (
+            best - second >= MARGIN
+            and not self._names_another(i, mine)
+            and any(self._states(k, mine, index) for _, k in scored if self._forms[k][0] == i)
+        ):
             return self.catalog[i].code, round(best, 1)
         return None, round(best, 1)
 
     def _states(self, k: int, mine: tuple[str, ...], index: dict[str, tuple[str, ...]]) -> bool:
         """The text says what form k says, and not much more or otherwise."""
         form, vocab = self._forms[k][1], self._vocab
-        return _coverage(form, index, vocab) >= NAME_COVERAGE \
-            and _coverage(mine, self._indexes[k], vocab) >= TEXT_COVERAGE \
-            and _tech(mine) == _tech(form) and not _substituted(form, self._indexes[k], mine, index, vocab)
+        return (
+            _coverage(form, index, vocab) >= NAME_COVERAGE
+            and _coverage(mine, self._indexes[k], vocab) >= TEXT_COVERAGE
+            and _tech(mine) == _tech(form)
+            and not _substituted(form, self._indexes[k], mine, index, vocab)
+        )
 
     def _names_another(self, i: int, mine: tuple[str, ...]) -> bool:
         """The text, beyond indicator i's words, has two or more words only one
@@ -222,7 +263,9 @@ class IndicatorMatcher:
         # or partial ratios: they rate a name inside a longer one at 100, the
         # very confusion (Internet vs fibre Internet) to avoid.
         name = self._forms[k][1]
-        return 70 * _coverage(name, index, self._vocab) + 30 * fuzz.token_sort_ratio(" ".join(mine), " ".join(name)) / 100
+        return (
+            70 * _coverage(name, index, self._vocab) + 30 * fuzz.token_sort_ratio(" ".join(mine), " ".join(name)) / 100
+        )
 
 
 def _wordings(ind: Indicator) -> list[str]:
@@ -262,8 +305,13 @@ def _found(word: str, within: dict[str, tuple[str, ...]], vocab: frozenset[str])
     return word in alike or any(not (word in vocab and w in vocab) for w in alike)
 
 
-def _substituted(name: tuple[str, ...], name_index: dict[str, tuple[str, ...]],
-                 mine: tuple[str, ...], index: dict[str, tuple[str, ...]], vocab: frozenset[str]) -> bool:
+def _substituted(
+    name: tuple[str, ...],
+    name_index: dict[str, tuple[str, ...]],
+    mine: tuple[str, ...],
+    index: dict[str, tuple[str, ...]],
+    vocab: frozenset[str],
+) -> bool:
     """The text has another word where the name has one it lacks, next to the
     same neighbour ("trực tiếp" for "trực tuyến", "5 năm" for "hằng năm", "địa
     chỉ thường trú" for "địa chỉ số"): it states another indicator. Level words
@@ -274,11 +322,14 @@ def _substituted(name: tuple[str, ...], name_index: dict[str, tuple[str, ...]],
     for i, word in enumerate(name):
         if _found(word, index, vocab):
             continue
-        for step in (-1, 1):                         # the neighbour before, then after
+        for step in (-1, 1):  # the neighbour before, then after
             if not 0 <= i + step < len(name):
                 continue
-            slots = [mine[j - step] for j, other in enumerate(mine)   # the missing word's places in the text
-                     if other == name[i + step] and 0 <= j - step < len(mine)]
+            slots = [
+                mine[j - step]
+                for j, other in enumerate(mine)  # the missing word's places in the text
+                if other == name[i + step] and 0 <= j - step < len(mine)
+            ]
             if slots and all(w not in _LEVEL_WORDS and not _found(w, name_index, vocab) for w in slots):
                 return True
     return False

@@ -44,6 +44,7 @@ anything else stays unresolved with its top three candidates, each saying
 which tokens aligned to which syllables. Clerks' decisions
 (`Registry.decisions`, keyed by `names.key`) win over everything.
 """
+
 from __future__ import annotations
 
 import re
@@ -58,8 +59,8 @@ from .names import key, levels, strip_surroundings
 from .registry import Registry
 from .text import fold, strip_accents
 
-THRESHOLD = 80.0   # least score of an accepted alignment
-MARGIN = 8.0       # least lead over the best other aligned unit
+THRESHOLD = 80.0  # least score of an accepted alignment
+MARGIN = 8.0  # least lead over the best other aligned unit
 CANDIDATE_POOL = 15  # names read in full for the candidate list
 TYPO, INVERSION, PREFIX, PSEUDO, INITIALS, LONE, BLIND = 6, 3, 2, 1, 1, 2, 1
 
@@ -67,18 +68,33 @@ _VOWEL = re.compile("[aeiouy]")
 _TOKEN = re.compile(r"[^\W\d_]+\.?|\d+|\(")
 _LEVEL_TOKENS = {"xã", "phường", "huyện", "quận", "tỉnh"}
 _LEVEL_PAIRS = {("thị", "trấn"), ("thị", "xã"), ("thành", "phố")}
-_FILLER = [("trên", "địa", "bàn"), ("có", "liên", "quan"), ("liên", "quan"), ("địa", "phương"),
-           ("việt", "nam"), ("các",), ("những",), ("cấp",), ("của",), ("tại",), ("trong",), ("toàn",), ("mọi",)]
+_FILLER = [
+    ("trên", "địa", "bàn"),
+    ("có", "liên", "quan"),
+    ("liên", "quan"),
+    ("địa", "phương"),
+    ("việt", "nam"),
+    ("các",),
+    ("những",),
+    ("cấp",),
+    ("của",),
+    ("tại",),
+    ("trong",),
+    ("toàn",),
+    ("mọi",),
+]
 
 # Words of the trade that are never a typo of another word ("sở" is not "số").
-_KNOWN_WORDS = set("""
+_KNOWN_WORDS = set(
+    """
 sở bộ cục chi viện đội hội đoàn ban phòng trạm trường tổ ngành thôn ấp khu phố
 thanh niên phụ nữ nông dân cựu chiến binh tuyên giáo vận kiểm tra tư pháp hộ tịch
 địa chính xây dựng môi lao động thương y dược khuyến lâm thú điện lực nước thuế kho bạc
 bảo hiểm hiệp liên quân biên thị ngân sách nội vụ tế kê thống tin thông số công
 hạ tầng đô trung tâm
-""".split())
-_COMMUNE_PLANS = (None, "commune")      # plans that read commune units first
+""".split()
+)
+_COMMUNE_PLANS = (None, "commune")  # plans that read commune units first
 
 
 def _initial(word: str) -> str:
@@ -99,17 +115,17 @@ def _slip(right: str, typed: str) -> bool:
     if len(typed) < len(right) or sorted(right) == sorted(typed):
         return True
     k = next((i for i, (a, b) in enumerate(zip(right, typed)) if a != b), len(right))
-    return typed[k] in typed[max(k - 1, 0):k] + typed[k + 1:k + 2]       # a key hit twice
+    return typed[k] in typed[max(k - 1, 0) : k] + typed[k + 1 : k + 2]  # a key hit twice
 
 
 @dataclass(frozen=True)
 class _Syl:
-    text: str            # folded syllable, or one letter of an abbreviation in the name
+    text: str  # folded syllable, or one letter of an abbreviation in the name
     init: str
-    pseudo: bool         # a letter of a registered abbreviation ("HĐND")
-    optional: bool       # filler or level word
+    pseudo: bool  # a letter of a registered abbreviation ("HĐND")
+    optional: bool  # filler or level word
     spelled: bool = False  # a full syllable may take this letter (an abbreviation of a canonical name)
-    bare: str = ""       # text without diacritics
+    bare: str = ""  # text without diacritics
     bare_init: str = ""
 
     def __post_init__(self):
@@ -121,7 +137,7 @@ def _run_of(syls: tuple["_Syl", ...], letters: str) -> list["_Syl"]:
     """The syllables of `syls` (none abbreviated) whose initials spell `letters`."""
     n = len(letters)
     for j in range(len(syls) - n + 1):
-        run = syls[j:j + n]
+        run = syls[j : j + n]
         if all(not s.pseudo for s in run) and "".join(s.init for s in run) == letters:
             return list(run)
     return []
@@ -130,11 +146,11 @@ def _run_of(syls: tuple["_Syl", ...], letters: str) -> list["_Syl"]:
 @dataclass(frozen=True)
 class _Tok:
     text: str
-    shown: str           # as written, for explanations
+    shown: str  # as written, for explanations
     dotted: bool
-    initials: bool       # may be the initials of a run of syllables
+    initials: bool  # may be the initials of a run of syllables
     optional: bool
-    bare: str = ""       # text without diacritics
+    bare: str = ""  # text without diacritics
     init: str = ""
 
     def __post_init__(self):
@@ -148,23 +164,23 @@ class _Entry:
     level: str
     key: str
     syls: tuple[_Syl, ...]
-    head: int | None     # index of the first non-optional syllable
+    head: int | None  # index of the first non-optional syllable
 
 
 def _optional_flags(words: list[str]) -> list[bool]:
     flags = [False] * len(words)
     i = 0
     while i < len(words):
-        if tuple(words[i:i + 2]) in _LEVEL_PAIRS:
+        if tuple(words[i : i + 2]) in _LEVEL_PAIRS:
             flags[i] = flags[i + 1] = True
             i += 2
             continue
-        if words[i] in _LEVEL_TOKENS and not (words[i] == "xã" and words[i + 1:i + 2] == ["hội"]):
+        if words[i] in _LEVEL_TOKENS and not (words[i] == "xã" and words[i + 1 : i + 2] == ["hội"]):
             flags[i] = True
             i += 1
             continue
         for phrase in _FILLER:
-            if tuple(words[i:i + len(phrase)]) == phrase:
+            if tuple(words[i : i + len(phrase)]) == phrase:
                 for k in range(len(phrase)):
                     flags[i + k] = True
                 i += len(phrase) - 1
@@ -200,16 +216,18 @@ class Matcher:
             k = key(name)
             other = self._exact.setdefault(k, unit.name)
             if other != unit.name:
-                raise NormalizeError(f"units.csv: {name!r} reads the same as a name of {other!r} "
-                                     "(make the alias more specific or drop it)")
+                raise NormalizeError(
+                    f"units.csv: {name!r} reads the same as a name of {other!r} "
+                    "(make the alias more specific or drop it)"
+                )
             own = None if name == unit.name else self._syllables(strip_surroundings(unit.name))
             syls = self._syllables(strip_surroundings(name), own)
             head = next((i for i, s in enumerate(syls) if not s.optional), None)
             self._entries.append(_Entry(unit.name, unit.level, k, syls, head))
         self._plain_keys = [strip_accents(e.key) for e in self._entries]
         self._longest = max((len(e.syls) for e in self._entries), default=1)
-        self._raw: dict[tuple, str] = {}                 # (mention, commune) -> key
-        self._cache: dict[tuple, Resolution] = {}        # (key, level) -> resolution
+        self._raw: dict[tuple, str] = {}  # (mention, commune) -> key
+        self._cache: dict[tuple, Resolution] = {}  # (key, level) -> resolution
 
     # -- tokens -----------------------------------------------------------
 
@@ -237,13 +255,15 @@ class Matcher:
             cut = None
             if low not in self._vocab and len(low) >= 3 and not word.isupper():
                 cut = next((i for i in range(1, len(low)) if low[:i] in self._vocab and low[i:] in self._vocab), None)
-            if cut:                                     # run-together words: "Ytế" -> "Y tế"
+            if cut:  # run-together words: "Ytế" -> "Y tế"
                 words += [(low[:cut], word[:cut], False), (low[cut:], word[cut:], dotted)]
             else:
                 words.append((low, word, dotted))
         flags = _optional_flags([w for w, _, _ in words])
-        return [_Tok(low, word, dotted, _plain(low) and len(low) <= 10 and low != "(", optional)
-                for (low, word, dotted), optional in zip(words, flags)]
+        return [
+            _Tok(low, word, dotted, _plain(low) and len(low) <= 10 and low != "(", optional)
+            for (low, word, dotted), optional in zip(words, flags)
+        ]
 
     # -- lookups ----------------------------------------------------------
 
@@ -274,7 +294,7 @@ class Matcher:
 
     def match(self, mention: str, commune: str | None = None, level: str | None = None) -> Resolution:
         decided, unit = self._decided(mention, commune)
-        if decided:                                 # a clerk's word is final, never cached over
+        if decided:  # a clerk's word is final, never cached over
             return Resolution(unit, 100.0 if unit else 0.0, "confirmed", [])
         k = self.key(mention, commune)
         hit = self._cache.get((k, level))
@@ -301,14 +321,16 @@ class Matcher:
         stripped = strip_surroundings(mention, commune)
         toks = self._tokens(stripped)
         mention_levels = levels(fold(stripped))
-        blind = all(_plain(t.text) for t in toks)      # typed without diacritics
+        blind = all(_plain(t.text) for t in toks)  # typed without diacritics
         if blind and not mention_levels:
-            mention_levels = levels(" ".join({"xa": "xã", "huyen": "huyện", "tinh": "tỉnh"}.get(t.text, t.text)
-                                             for t in toks))
+            mention_levels = levels(
+                " ".join({"xa": "xã", "huyen": "huyện", "tinh": "tỉnh"}.get(t.text, t.text) for t in toks)
+            )
         aligned: dict[int, dict[str, float]] = {0: {}, 1: {}}
         essential = [t for t in toks if not t.optional]
-        too_short = len(toks) == 1 and toks[0].initials and len(toks[0].text) <= 2 \
-            and k not in self._exact                  # "TT" alone: Trung tâm? Trưởng thôn? ("Các DN" is read)
+        too_short = (
+            len(toks) == 1 and toks[0].initials and len(toks[0].text) <= 2 and k not in self._exact
+        )  # "TT" alone: Trung tâm? Trưởng thôn? ("Các DN" is read)
         if not essential or too_short or len(toks) > 3 * self._longest:
             return Resolution(None, 0.0, "unresolved", self._candidates(k, toks, {}))
         first = essential[0]
@@ -318,9 +340,10 @@ class Matcher:
                 continue
             if e.key == k:
                 score = 100.0
-            else:                                       # the head noun first: most names fail there
-                if e.head is None or not any(j <= e.head < j + n for j, n, _, _ in
-                                             self._options(first, e.syls, blind, e.head)):
+            else:  # the head noun first: most names fail there
+                if e.head is None or not any(
+                    j <= e.head < j + n for j, n, _, _ in self._options(first, e.syls, blind, e.head)
+                ):
                     continue
                 score = self._align(toks, e, blind)
                 if score is None:
@@ -336,8 +359,9 @@ class Matcher:
         candidates = self._candidates(k, toks, dict(ranked))
         return Resolution(None, candidates[0].score if candidates else 0.0, "unresolved", candidates)
 
-    def _options(self, tok: _Tok, syls: tuple[_Syl, ...], blind: bool,
-                 at: int | None = None) -> list[tuple[int, int, float, bool]]:
+    def _options(
+        self, tok: _Tok, syls: tuple[_Syl, ...], blind: bool, at: int | None = None
+    ) -> list[tuple[int, int, float, bool]]:
         """Ways one token reads: (first syllable, how many, penalty, is a typo);
         with `at`, only the readings that take syllable `at`."""
         out = []
@@ -345,7 +369,7 @@ class Matcher:
         syllable = len(t) >= 2 and bool(_VOWEL.search(tok.bare))
         known = t in self._vocab or t == "("
         for j, s in enumerate(syls) if at is None else ((at, syls[at]),):
-            if s.pseudo:                                # "Hội" for the H of a canonical "HĐND"
+            if s.pseudo:  # "Hội" for the H of a canonical "HĐND"
                 if s.spelled and syllable and strip_accents(tok.init) == s.bare_init and (tok.init == s.init or blind):
                     out.append((j, 1, PSEUDO, False))
                 continue
@@ -365,12 +389,12 @@ class Matcher:
                 t = tok.bare
             starts = range(len(syls) - n + 1) if at is None else range(max(at - n + 1, 0), min(at, len(syls) - n) + 1)
             for j in starts:
-                if inits[j:j + n] == list(t) and (n > 1 or not syls[j].optional):
+                if inits[j : j + n] == list(t) and (n > 1 or not syls[j].optional):
                     out.append((j, n, INITIALS if n > 1 or tok.dotted or tok.shown.isupper() else LONE, False))
-            if n >= 4 and tok.shown.isupper():              # a long abbreviation mistyped: "VHXX", "VHXXH"
+            if n >= 4 and tok.shown.isupper():  # a long abbreviation mistyped: "VHXX", "VHXXH"
                 for size in (n - 1, n, n + 1):
                     for j in range(len(syls) - size + 1):
-                        run = "".join(inits[j:j + size])
+                        run = "".join(inits[j : j + size])
                         if run[0] == t[0] and _slip(run, t):
                             out.append((j, size, TYPO + INITIALS, True))
         return out
@@ -424,9 +448,9 @@ class Matcher:
                 if used & bits:
                     continue
                 used |= bits
-                covered_toks += 0 if t.optional else 1.0 if p <= INITIALS else 0.5   # weak readings count half
+                covered_toks += 0 if t.optional else 1.0 if p <= INITIALS else 0.5  # weak readings count half
                 got_head = got_head or (i == first and e.head is not None and j <= e.head < j + n)
-                pairs.append(f"{t.shown} → {' '.join(s.text for s in e.syls[j:j + n])}")
+                pairs.append(f"{t.shown} → {' '.join(s.text for s in e.syls[j : j + n])}")
                 break
         m = sum(1 for t in toks if not t.optional) or 1
         n = sum(1 for s in e.syls if not s.optional) or 1
@@ -439,8 +463,9 @@ class Matcher:
         readings among the names closest by rapidfuzz (token_set_ratio on the
         keys without diacritics: cheap, and blind to extra words, so "Phòng
         Văn" finds every "Phòng Văn …")."""
-        near = process.extract(strip_accents(k), self._plain_keys, scorer=fuzz.token_set_ratio,
-                               limit=CANDIDATE_POOL, score_cutoff=30)
+        near = process.extract(
+            strip_accents(k), self._plain_keys, scorer=fuzz.token_set_ratio, limit=CANDIDATE_POOL, score_cutoff=30
+        )
         pool = {i for _, _, i in near} | {i for i, e in enumerate(self._entries) if e.unit in aligned}
         best: dict[str, tuple[float, str]] = {}
         for i in sorted(pool):

@@ -1,4 +1,5 @@
 """What the normalise stage hands to the store: plain dataclasses."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,21 +13,21 @@ class Target:
     """A parsed target, fields as in the export contract."""
 
     raw: str
-    kind: str                        # numeric | boolean | text
-    op: str | None = None            # >= | > | = | <= | < | between
+    kind: str  # numeric | boolean | text
+    op: str | None = None  # >= | > | = | <= | < | between
     value: float | None = None
     value_max: float | None = None
-    unit: str | None = None          # "%", or the counted noun ("người", "nhiệm vụ"), or None
-    per: str | None = None           # "năm", "01 vạn dân", …
-    qualifier: str | None = None     # bracketed remainder, e.g. "trừ văn bản mật"
+    unit: str | None = None  # "%", or the counted noun ("người", "nhiệm vụ"), or None
+    per: str | None = None  # "năm", "01 vạn dân", …
+    qualifier: str | None = None  # bracketed remainder, e.g. "trừ văn bản mật"
     boolean: bool | None = None
-    rank: bool = False               # a rank ("Thứ bậc", "Hạng"): a smaller value is better
+    rank: bool = False  # a rank ("Thứ bậc", "Hạng"): a smaller value is better
 
 
 @dataclass
 class Deadline:
     raw: str
-    kind: str                        # month | year | date | quarter | recurring
+    kind: str  # month | year | date | quarter | recurring
     year: int | None = None
     month: int | None = None
     day: int | None = None
@@ -37,16 +38,16 @@ class Deadline:
 class Candidate:
     unit: str
     score: float
-    why: str = ""                    # which tokens aligned to which syllables
+    why: str = ""  # which tokens aligned to which syllables
 
 
 @dataclass
 class Resolution:
     """What a mention resolved to."""
 
-    unit: str | None                 # canonical name, None when unresolved
+    unit: str | None  # canonical name, None when unresolved
     score: float
-    status: str                      # matched | unresolved | confirmed
+    status: str  # matched | unresolved | confirmed
     candidates: list[Candidate] = field(default_factory=list)
 
 
@@ -54,7 +55,7 @@ class Resolution:
 class Mention(Resolution):
     """One agency named in a cell, and what it resolved to."""
 
-    role: str                        # lead | monitor | coordinate | guide
+    role: str  # lead | monitor | coordinate | guide
     raw: str
 
 
@@ -72,11 +73,11 @@ class TargetRow:
     deadline: Deadline | None
     assignments: list[Mention]
     notes: str | None
-    unit_cell: str | None = None     # the "Đơn vị tính" cell as printed
-    target_cell: str | None = None   # the target cell as printed
+    unit_cell: str | None = None  # the "Đơn vị tính" cell as printed
+    target_cell: str | None = None  # the target cell as printed
     deadline_cell: str | None = None  # the deadline cell as printed (kept when it does not parse)
-    more_indicators: list[str] = field(default_factory=list)   # further indicators the row states
-    ocr: OcrRead | None = None       # rows read by OCR: confidence and cells to review
+    more_indicators: list[str] = field(default_factory=list)  # further indicators the row states
+    ocr: OcrRead | None = None  # rows read by OCR: confidence and cells to review
 
 
 @dataclass

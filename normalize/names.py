@@ -11,6 +11,7 @@ anywhere), and locative or scope tails ("… trên địa bàn xã", "… các t
 equal keys are the same name. Clerks' decisions are stored on it, so one
 decision on "Trạm Y tế xã Hòa Phú" also settles "Trạm Y tế xã An Bình".
 """
+
 from __future__ import annotations
 
 import re
@@ -22,41 +23,58 @@ from .text import clean, fold, new_tone_placement, strip_accents, unify
 
 # Level words, longest first; "xã" before "hội" is "xã hội" (society), not a level.
 LEVEL_WORDS = ("thị trấn", "thị xã", "thành phố", "xã", "phường", "huyện", "quận", "tỉnh")
-LEVEL_OF = {"xã": "commune", "phường": "commune", "thị trấn": "commune",
-            "huyện": "district", "quận": "district", "thị xã": "district",
-            "tỉnh": "province", "thành phố": "province"}
+LEVEL_OF = {
+    "xã": "commune",
+    "phường": "commune",
+    "thị trấn": "commune",
+    "huyện": "district",
+    "quận": "district",
+    "thị xã": "district",
+    "tỉnh": "province",
+    "thành phố": "province",
+}
 LEVEL_RE = re.compile(r"(?<!\w)(thị xã|thị trấn|thành phố|xã(?!\s+h[^\W\d_]i(?!\w))|phường|huyện|quận|tỉnh)(?!\w)")
 
 _I = re.IGNORECASE
-_ROLE = re.compile(r"\(\s*(?:chủ\s+trì|phối\s+hợp|thực\s+hiện|theo\s+dõi|hướng\s+dẫn|giám\s+sát|tham\s+mưu)"
-                   r"[^()]*\)?|^\s*(?:đơn\s+vị\s+)?(?:chủ\s+trì|phối\s+hợp|thực\s+hiện|theo\s+dõi|hướng\s+dẫn|"
-                   r"giám\s+sát)\s*(?::|-)\s*", _I)
+_ROLE = re.compile(
+    r"\(\s*(?:chủ\s+trì|phối\s+hợp|thực\s+hiện|theo\s+dõi|hướng\s+dẫn|giám\s+sát|tham\s+mưu)"
+    r"[^()]*\)?|^\s*(?:đơn\s+vị\s+)?(?:chủ\s+trì|phối\s+hợp|thực\s+hiện|theo\s+dõi|hướng\s+dẫn|"
+    r"giám\s+sát)\s*(?::|-)\s*",
+    _I,
+)
 _VILLAGE = r"(?:thôn|ấp|bản|buôn|làng|tổ\s+dân\s+phố|khu\s+phố|khu\s+dân\s+cư|xóm)"
 _TAIL = re.compile(
     r"(?:[\s,]+(?:trên\s+địa\s+bàn(?:\s+(?:toàn\s+)?(?:xã|phường|thị\s+trấn|huyện|tỉnh))?|"
     r"thuộc\s+(?:(?:UBND|Ủy\s+ban\s+nhân\s+dân|HĐND|Đảng\s+ủy|Đảng\s+uỷ)\s+)?(?:xã|phường|thị\s+trấn|huyện|tỉnh)|"
     r"có\s+liên\s+quan|liên\s+quan|(?:ở|tại)\s+địa\s+phương|"
-    r"(?:của|trong|tại)\s+(?:(?:UBND|Ủy\s+ban\s+nhân\s+dân)\s+)?(?:xã|phường|thị\s+trấn)|và|&|-))+\s*$", _I)
-_VILLAGE_TAIL = re.compile(r"[\s,]+(?:của\s+|ở\s+|tại\s+)?(?:các|mỗi|từng)\s+" + _VILLAGE + r"(?:\s+(?:và|&|-))?\s*$", _I)
-_VILLAGE_WORD = re.compile(r"(?<!\w)(?<!văn )(?:ấp|bản|buôn|làng|tổ\s+dân\s+phố|khu\s+phố|khu\s+dân\s+cư|xóm)(?!\w)", _I)
-_VILLAGE_LIST = re.compile(r"(?<!\w)thôn(?:\s*(?:,|/|-|và|&)\s*thôn)+(?!\w)", _I)   # "các thôn, bản" = "các thôn"
+    r"(?:của|trong|tại)\s+(?:(?:UBND|Ủy\s+ban\s+nhân\s+dân)\s+)?(?:xã|phường|thị\s+trấn)|và|&|-))+\s*$",
+    _I,
+)
+_VILLAGE_TAIL = re.compile(
+    r"[\s,]+(?:của\s+|ở\s+|tại\s+)?(?:các|mỗi|từng)\s+" + _VILLAGE + r"(?:\s+(?:và|&|-))?\s*$", _I
+)
+_VILLAGE_WORD = re.compile(
+    r"(?<!\w)(?<!văn )(?:ấp|bản|buôn|làng|tổ\s+dân\s+phố|khu\s+phố|khu\s+dân\s+cư|xóm)(?!\w)", _I
+)
+_VILLAGE_LIST = re.compile(r"(?<!\w)thôn(?:\s*(?:,|/|-|và|&)\s*thôn)+(?!\w)", _I)  # "các thôn, bản" = "các thôn"
 _CONNECTOR_WORDS = {"và", "&", "các", "trên", "thuộc", "của", "tại", "trong", "cùng", "liên", "có", "ở", "với"}
 _WORDS = re.compile(r"\S+")
-_PUNCT = re.compile(r"[^\w\s(]|_")      # "(" stays a word: "UBND xã (Công chức VHXH)" is not "UBND xã và …"
+_PUNCT = re.compile(r"[^\w\s(]|_")  # "(" stays a word: "UBND xã (Công chức VHXH)" is not "UBND xã và …"
 
 
-_LONG_LEVELS = ("huyen",)             # "phuong" would take "phòng"
+_LONG_LEVELS = ("huyen",)  # "phuong" would take "phòng"
 
 
 def _level_at(words: list[str], i: int) -> int:
     """Length (1 or 2 words) of the level word starting at words[i], else 0."""
-    two = " ".join(words[i:i + 2]).lower()
+    two = " ".join(words[i : i + 2]).lower()
     if two in ("thị trấn", "thị xã", "thành phố"):
         return 2
     one = words[i].lower().strip(",;.:")
-    if len(one) >= 4 and any(strip_accents(one)[:1] == w[:1] and OSA.distance(strip_accents(one), w) == 1
-                             for w in _LONG_LEVELS):
-        return 1                                  # "huện", "hyuện": a typo of a long level word
+    if len(one) >= 4 and any(
+        strip_accents(one)[:1] == w[:1] and OSA.distance(strip_accents(one), w) == 1 for w in _LONG_LEVELS
+    ):
+        return 1  # "huện", "hyuện": a typo of a long level word
     if one in ("xã", "phường", "huyện", "quận", "tỉnh"):
         nxt = words[i + 1].lower() if i + 1 < len(words) else ""
         return 0 if one == "xã" and nxt.startswith("h") and nxt.rstrip(",;.:") in ("hội", "hôi", "hoi") else 1
@@ -64,15 +82,43 @@ def _level_at(words: list[str], i: int) -> int:
 
 
 # Words that begin an agency's name: a place name never starts with one ("xã, Phòng Kinh tế").
-_AGENCY_HEADS = {"phòng", "trạm", "trung", "ban", "công", "đảng", "ủy", "uỷ", "văn", "hội", "đoàn", "sở",
-                 "trường", "bưu", "ngân", "đài", "chi", "tổ", "cán", "bộ", "trưởng", "thôn"}
+_AGENCY_HEADS = {
+    "phòng",
+    "trạm",
+    "trung",
+    "ban",
+    "công",
+    "đảng",
+    "ủy",
+    "uỷ",
+    "văn",
+    "hội",
+    "đoàn",
+    "sở",
+    "trường",
+    "bưu",
+    "ngân",
+    "đài",
+    "chi",
+    "tổ",
+    "cán",
+    "bộ",
+    "trưởng",
+    "thôn",
+}
 
 
 def _is_name_word(word: str, shouting: bool) -> bool:
     """A capitalised word (an all-capitals one only in a text all in capitals)."""
     bare = word.rstrip(",;.:)")
-    return bool(bare) and bare[0].isupper() and bare.isalpha() and (shouting or len(bare) == 1 or not bare.isupper()) \
-        and bare.lower() not in _CONNECTOR_WORDS and bare.lower() not in _AGENCY_HEADS
+    return (
+        bool(bare)
+        and bare[0].isupper()
+        and bare.isalpha()
+        and (shouting or len(bare) == 1 or not bare.isupper())
+        and bare.lower() not in _CONNECTOR_WORDS
+        and bare.lower() not in _AGENCY_HEADS
+    )
 
 
 def _drop_place_names(text: str, trailing: bool = False) -> str:
@@ -89,20 +135,28 @@ def _drop_place_names(text: str, trailing: bool = False) -> str:
             out.append(words[i])
             i += 1
             continue
-        out += words[i:i + n]
+        out += words[i : i + n]
         i += n
         j = i
-        if words[i - 1][-1:] in ",;:":           # "xã, Phòng VHXH": no name follows
+        if words[i - 1][-1:] in ",;:":  # "xã, Phòng VHXH": no name follows
             continue
         while j < len(words) and j - i < 4 and _is_name_word(words[j], shouting) and not _level_at(words, j):
             j += 1
         rest = words[i:]
-        if trailing and j == i and 0 < len(rest) <= 3 and all(
-                not (len(w) > 1 and w.isupper()) and not _level_at(rest, k) and _is_name_word(w[:1].upper() + w[1:], True)
-                for k, w in enumerate(rest)):
+        if (
+            trailing
+            and j == i
+            and 0 < len(rest) <= 3
+            and all(
+                not (len(w) > 1 and w.isupper())
+                and not _level_at(rest, k)
+                and _is_name_word(w[:1].upper() + w[1:], True)
+                for k, w in enumerate(rest)
+            )
+        ):
             j = len(words)
         if j > i and words[j - 1][-1:] in ",;:)" and words[j - 1][-1:] != ")":
-            out[-1] += words[j - 1][-1]           # keep the comma that ended the name
+            out[-1] += words[j - 1][-1]  # keep the comma that ended the name
         i = j
     return " ".join(out)
 

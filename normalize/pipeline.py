@@ -5,6 +5,7 @@ mention resolved against the registry, and each row linked to a canonical
 indicator. Build one `Normalizer` per process: its matchers cache what they
 have already resolved.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,8 +31,9 @@ class Normalizer:
     def build(cls, registry: Registry | None = None) -> "Normalizer":
         return cls(Matcher(registry or load_registry()), IndicatorMatcher(load_catalog()))
 
-    def mentions(self, row: Row, commune: str | None = None, level: str | None = None,
-                 warnings: list[str] | None = None) -> list[Mention]:
+    def mentions(
+        self, row: Row, commune: str | None = None, level: str | None = None, warnings: list[str] | None = None
+    ) -> list[Mention]:
         """The agencies of a row, resolved for a document of `commune` issued at `level`."""
         out = []
         for role, cell in row.agencies.items():
@@ -40,16 +42,33 @@ class Normalizer:
                 out.append(Mention(role=role, raw=raw, **vars(res)))
         return out
 
-    def row(self, table: int, row: Row, commune: str | None = None, level: str | None = None,
-            warnings: list[str] | None = None) -> TargetRow:
+    def row(
+        self,
+        table: int,
+        row: Row,
+        commune: str | None = None,
+        level: str | None = None,
+        warnings: list[str] | None = None,
+    ) -> TargetRow:
         target, more = parse_target(row.target, row.unit, row.indicator)
         codes = self.indicators.match_all(strip_target_words(row.indicator))
         code, more_codes = (codes[0], codes[1:]) if codes else (None, [])
         return TargetRow(
-            table=table, page=row.page, line=row.line, row_no=row.row_no, section=row.section,
-            indicator_text=row.indicator, indicator_code=code, target=target, more_targets=more,
-            deadline=parse_deadline(row.deadline), assignments=self.mentions(row, commune, level, warnings),
-            notes=row.notes or None, unit_cell=row.unit or None, target_cell=row.target or None, deadline_cell=row.deadline or None,
+            table=table,
+            page=row.page,
+            line=row.line,
+            row_no=row.row_no,
+            section=row.section,
+            indicator_text=row.indicator,
+            indicator_code=code,
+            target=target,
+            more_targets=more,
+            deadline=parse_deadline(row.deadline),
+            assignments=self.mentions(row, commune, level, warnings),
+            notes=row.notes or None,
+            unit_cell=row.unit or None,
+            target_cell=row.target or None,
+            deadline_cell=row.deadline or None,
             more_indicators=more_codes,
             ocr=row.ocr,
         )
@@ -60,7 +79,14 @@ class Normalizer:
         warnings = list(doc.warnings)
         rows = [self.row(t.index, r, commune, doc.meta.level, warnings) for t in doc.tables for r in t.rows]
         return NormalizedDocument(
-            source=doc.source, path=doc.path, sha256=doc.sha256, format=doc.format,
-            commune=commune, plan_number=doc.meta.plan_number,
-            issued_on=doc.meta.issued_on, year=doc.meta.year, rows=rows, warnings=warnings,
+            source=doc.source,
+            path=doc.path,
+            sha256=doc.sha256,
+            format=doc.format,
+            commune=commune,
+            plan_number=doc.meta.plan_number,
+            issued_on=doc.meta.issued_on,
+            year=doc.meta.year,
+            rows=rows,
+            warnings=warnings,
         )

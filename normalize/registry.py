@@ -5,6 +5,7 @@ worker processes. `decisions` maps a raw mention, keyed with
 `normalize.names.key` (surroundings such as the commune's name stripped), to the canonical name a clerk chose for it (None: the
 clerk said it is no agency we track); decisions win over automatic matching.
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,7 +17,7 @@ from .exceptions import NormalizeError
 from .names import key
 from .text import clean
 
-LEVELS = ("commune", "district", "province", "any")   # any: a level-free group
+LEVELS = ("commune", "district", "province", "any")  # any: a level-free group
 # The bundled data beside this module (not importlib.resources: under an editable
 # install the package can show up as a namespace package, which it cannot read).
 DATA = Path(__file__).with_name("data")
@@ -24,9 +25,9 @@ DATA = Path(__file__).with_name("data")
 
 @dataclass
 class Unit:
-    name: str                        # canonical name
-    kind: str                        # government | office | party | police | position | …
-    level: str                       # commune | district | province
+    name: str  # canonical name
+    kind: str  # government | office | party | police | position | …
+    level: str  # commune | district | province
     aliases: list[str] = field(default_factory=list)
 
 

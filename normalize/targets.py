@@ -43,6 +43,7 @@ Decisions where the documents are ambiguous:
   the table says there is none. Any other cell without a readable figure is
   kept whole as kind "text".
 """
+
 from __future__ import annotations
 
 import re
@@ -73,10 +74,10 @@ _LEADS = (
     (r"top|nằm\s+trong\s+top|trong\s+nhóm", "<=", "rank"),
     (r"có", "=", "count"),
 )
-LEAD_WORDS = "|".join(p for p, _, _ in _LEADS)   # also stripped from indicator text (normalize.indicators)
+LEAD_WORDS = "|".join(p for p, _, _ in _LEADS)  # also stripped from indicator text (normalize.indicators)
 _LEAD = re.compile(
     r"(?<!\w)(?:" + "|".join(f"(?P<l{i}>{p})" for i, (p, _, _) in enumerate(_LEADS)) + r")"
-    r"(?:\s+(?:tỷ\s+lệ|tỉ\s+lệ|mức|là|khoảng))?\s*$",   # "đạt tỷ lệ 60%", "đạt mức 95%"
+    r"(?:\s+(?:tỷ\s+lệ|tỉ\s+lệ|mức|là|khoảng))?\s*$",  # "đạt tỷ lệ 60%", "đạt mức 95%"
     re.IGNORECASE,
 )
 
@@ -91,34 +92,130 @@ _NAMING = re.compile(
 
 # Counted nouns of more than one syllable; any other noun is its first syllable
 # ("08 người thực hiện" -> "người", "1 trường phổ thông" -> "trường").
-_NOUNS = sorted((
-    "nhiệm vụ", "nghiệp vụ", "doanh nghiệp", "hệ thống", "sản phẩm", "mô hình", "hội nghị",
-    "tài khoản", "thủ tục", "dịch vụ", "hồ sơ", "văn bản", "cơ quan", "đơn vị", "cơ sở",
-    "lớp học", "học sinh", "giáo viên", "cán bộ", "người dân", "hộ gia đình", "hộ dân",
-    "câu lạc bộ", "tin bài", "bài viết", "chuyên mục", "ứng dụng", "nền tảng", "phần mềm",
-    "thiết bị", "máy tính", "máy trạm", "điểm truy cập", "sáng kiến", "đề tài", "dự án",
-    "công trình", "bộ phận", "cơ sở dữ liệu", "triệu đồng", "tỷ đồng", "nghìn đồng",
-    "lượt truy cập", "tổ công nghệ số",
-), key=len, reverse=True)
+_NOUNS = sorted(
+    (
+        "nhiệm vụ",
+        "nghiệp vụ",
+        "doanh nghiệp",
+        "hệ thống",
+        "sản phẩm",
+        "mô hình",
+        "hội nghị",
+        "tài khoản",
+        "thủ tục",
+        "dịch vụ",
+        "hồ sơ",
+        "văn bản",
+        "cơ quan",
+        "đơn vị",
+        "cơ sở",
+        "lớp học",
+        "học sinh",
+        "giáo viên",
+        "cán bộ",
+        "người dân",
+        "hộ gia đình",
+        "hộ dân",
+        "câu lạc bộ",
+        "tin bài",
+        "bài viết",
+        "chuyên mục",
+        "ứng dụng",
+        "nền tảng",
+        "phần mềm",
+        "thiết bị",
+        "máy tính",
+        "máy trạm",
+        "điểm truy cập",
+        "sáng kiến",
+        "đề tài",
+        "dự án",
+        "công trình",
+        "bộ phận",
+        "cơ sở dữ liệu",
+        "triệu đồng",
+        "tỷ đồng",
+        "nghìn đồng",
+        "lượt truy cập",
+        "tổ công nghệ số",
+    ),
+    key=len,
+    reverse=True,
+)
 _NOUN = r"(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in _NOUNS) + r")(?!\w)|[^\W\d_]+"
 
 # A number followed by one of these is not a target at all: ages qualify a
 # population, speeds and "5G" name a technology, a bare multiplier hides the value.
-_REFUSED_UNITS = frozenset((
-    "tuổi", "g", "gb", "gbps", "mb", "mbps", "kb", "kbps", "tb", "ghz", "mhz",
-    "vạn", "nghìn", "ngàn", "trăm", "triệu", "tỷ",
-))
+_REFUSED_UNITS = frozenset(
+    (
+        "tuổi",
+        "g",
+        "gb",
+        "gbps",
+        "mb",
+        "mbps",
+        "kb",
+        "kbps",
+        "tb",
+        "ghz",
+        "mhz",
+        "vạn",
+        "nghìn",
+        "ngàn",
+        "trăm",
+        "triệu",
+        "tỷ",
+    )
+)
 # In the indicator text a number of inhabitants describes the commune ("xã có 12.345 dân").
 _POPULATION = frozenset(("dân", "nhân khẩu", "dân số", "khẩu"))
 # A span of time is a target only after a real operator ("không quá 3 ngày");
 # otherwise it is a period ("sau 12 tháng", "Kế hoạch 5 năm", "1 tuần/1 lần").
 _TIME_UNITS = frozenset(("năm", "tháng", "quý", "tuần", "ngày", "giờ", "phút", "giây"))
 # Words that follow a number without being what it counts.
-_STOP_WORDS = frozenset((
-    "và", "hoặc", "đến", "tới", "trở", "trên", "dưới", "của", "cho", "với", "là", "được", "trong",
-    "tại", "theo", "so", "khi", "để", "từ", "các", "những", "mỗi", "hằng", "hàng", "sau", "trước",
-    "về", "đã", "sẽ", "đạt", "có", "thì", "nhưng", "nếu", "vào", "ra", "lên", "xuống", "như",
-))
+_STOP_WORDS = frozenset(
+    (
+        "và",
+        "hoặc",
+        "đến",
+        "tới",
+        "trở",
+        "trên",
+        "dưới",
+        "của",
+        "cho",
+        "với",
+        "là",
+        "được",
+        "trong",
+        "tại",
+        "theo",
+        "so",
+        "khi",
+        "để",
+        "từ",
+        "các",
+        "những",
+        "mỗi",
+        "hằng",
+        "hàng",
+        "sau",
+        "trước",
+        "về",
+        "đã",
+        "sẽ",
+        "đạt",
+        "có",
+        "thì",
+        "nhưng",
+        "nếu",
+        "vào",
+        "ra",
+        "lên",
+        "xuống",
+        "như",
+    )
+)
 
 _NUMBER = re.compile(_NUM)
 # "60 - 80%", "từ 60% đến 80%", "40 - 50", "từ 3 đến 5 lớp": an interval.
@@ -177,12 +274,12 @@ def _from_cell(cell: str, unit_cell: str) -> tuple[Target | None, list[Target]]:
     unit, per = _unit_column(unit_cell)
     rank = unit is not None and unit in _RANK_UNITS
     for t in targets:
-        if unit and t.unit != "%":       # the unit column beats a word after the number
+        if unit and t.unit != "%":  # the unit column beats a word after the number
             t.unit, t.per, t.rank = unit, t.per or per, rank
         elif unit == "%":
             t.per = t.per or per
         if unit == "%" and "%" not in cell and t.value is not None and t.value < 1 and _decimals(t.raw) >= 2:
-            t.value = round(t.value * 100, 6)      # a spreadsheet's percentage cell: 0,95 -> 95
+            t.value = round(t.value * 100, 6)  # a spreadsheet's percentage cell: 0,95 -> 95
             t.value_max = t.value_max and round(t.value_max * 100, 6)
     if len(targets) > 1:
         _scopes(cell, targets)
@@ -206,7 +303,7 @@ def _scopes(cell: str, targets: list[Target]) -> None:
         scope = _SCOPE.match(cell, at)
         if scope and not t.qualifier and fold(scope["scope"].split()[0]) not in _STOP_WORDS:
             t.qualifier = _spaced(scope["scope"])
-            t.raw = cell[start:scope.end()].strip()
+            t.raw = cell[start : scope.end()].strip()
             at = scope.end()
 
 
@@ -220,14 +317,14 @@ def _unit_column(unit_cell: str) -> tuple[str | None, str | None]:
     if "%" in unit_cell:
         rest = _spaced(unit_cell.replace("%", " ", 1)) if not per else ""
         return "%", (per and _spaced(per.group("per"))) or rest or None
-    head = unit_cell[:per.start()] if per else unit_cell
+    head = unit_cell[: per.start()] if per else unit_cell
     head = re.sub(r"^(?:số|số\s+lượng)\s+", "", head.strip(), flags=re.IGNORECASE) or head
     return _noun(head), per and _spaced(per.group("per"))
 
 
 def _scan(text: str, cell: bool, counts: bool) -> list[Target]:
     """Every target written in `text`, in reading order."""
-    found: list[tuple[int, int, Target]] = []       # (start, end, target)
+    found: list[tuple[int, int, Target]] = []  # (start, end, target)
     taken: list[tuple[int, int]] = []
     pers = list(_PER_POPULATION.finditer(text))
     taken += [m.span() for m in pers]
@@ -244,11 +341,11 @@ def _scan(text: str, cell: bool, counts: bool) -> list[Target]:
         if hit:
             found.append(hit)
     found.sort(key=lambda f: f[0])
-    for p in pers:     # a population denominator belongs to the count before it
+    for p in pers:  # a population denominator belongs to the count before it
         before = [f for f in found if f[1] <= p.start() and f[2].per is None and f[2].unit != "%"]
         if before:
             start, _, t = before[-1]
-            t.per, t.raw = _spaced(p.group("per")), text[start:p.end()].strip()
+            t.per, t.raw = _spaced(p.group("per")), text[start : p.end()].strip()
     return [t for _, _, t in found]
 
 
@@ -256,7 +353,7 @@ def _range(text: str, m: re.Match, cell: bool) -> tuple[int, int, Target] | None
     """The interval `m` as a `between` target, or None when it is not one."""
     lo, hi = _value(m["lo"]), _value(m["hi"])
     if lo >= hi or (_is_year(m["lo"]) and _is_year(m["hi"])):
-        return None     # "2026 - 2030" is a period, "5 - 3" no interval
+        return None  # "2026 - 2030" is a period, "5 - 3" no interval
     end, unit = (m.end() if m["p2"] else m.end("hi")), None
     if m["p1"] or m["p2"]:
         unit = "%"
@@ -265,10 +362,10 @@ def _range(text: str, m: re.Match, cell: bool) -> tuple[int, int, Target] | None
         word = u and u["noun"] and _noun(u["noun"])
         if word and word not in _STOP_WORDS and word not in _REFUSED_UNITS and word not in _TIME_UNITS:
             unit, end = word, u.end()
-        opens_cell = cell and not text[:m.start()].strip(" :")
+        opens_cell = cell and not text[: m.start()].strip(" :")
         if not (opens_cell or (m["from"] and unit)):
             return None
-    target = Target(raw=text[m.start():end].strip(), kind="numeric", op="between", value=lo, value_max=hi, unit=unit)
+    target = Target(raw=text[m.start() : end].strip(), kind="numeric", op="between", value=lo, value_max=hi, unit=unit)
     return m.start(), end, target
 
 
@@ -276,9 +373,9 @@ def _read(text: str, m: re.Match, cell: bool, counts: bool) -> tuple[int, int, T
     """The target around the number `m`, or None when it is not one."""
     start, end = m.span()
     if start and _GLUE_BEFORE.match(text, start - 1):
-        return None     # "Covid-19", "NQ/57", the "1" of "tuần/1 lần"
+        return None  # "Covid-19", "NQ/57", the "1" of "tuần/1 lần"
     if end < len(text) and _GLUE_AFTER.match(text, end):
-        return None     # "5G", "1Gb/s", "06/CP", "10/10/2026", "57-NQ"
+        return None  # "5G", "1Gb/s", "06/CP", "10/10/2026", "57-NQ"
     lead = _LEAD.search(text, max(0, start - 30), start)
     _, op, kind = _LEADS[int(lead.lastgroup[1:])] if lead else (None, None, None)
     first = (lead.start() if lead else start) == 0
@@ -294,16 +391,21 @@ def _read(text: str, m: re.Match, cell: bool, counts: bool) -> tuple[int, int, T
         if _NAMING.search(text, max(0, start - 20), start):
             return None
         word = u and not _CAPITALISED_NAME.match(text, pos) and _noun(u["noun"])
-        if word and (word.lower() in _REFUSED_UNITS or word.lower() in _TIME_UNITS and kind != "op"
-                     or word.lower() in _POPULATION and not cell):
+        if word and (
+            word.lower() in _REFUSED_UNITS
+            or word.lower() in _TIME_UNITS
+            and kind != "op"
+            or word.lower() in _POPULATION
+            and not cell
+        ):
             return None
         if not counts:
-            return None     # a count in a rate indicator's text defines it
+            return None  # a count in a rate indicator's text defines it
         if word and word.lower() not in _STOP_WORDS:
             if not (lead or (cell and first)):
                 return None
             unit, pos = word, u.end()
-        else:   # a bare number: only after a real operator or opening a target cell
+        else:  # a bare number: only after a real operator or opening a target cell
             if not (kind == "op" or (cell and first)) or _is_year(m.group()):
                 return None
     p = _PER.match(text, pos)
@@ -318,8 +420,15 @@ def _read(text: str, m: re.Match, cell: bool, counts: bool) -> tuple[int, int, T
     if q and q["q"].strip():
         qualifier, pos = _spaced(q["q"]), q.end()
     begin = lead.start() if lead and kind != "count" else start
-    target = Target(raw=text[begin:pos].strip(), kind="numeric", op=op or "=", value=_value(m.group()),
-                    unit=unit, per=per, qualifier=qualifier)
+    target = Target(
+        raw=text[begin:pos].strip(),
+        kind="numeric",
+        op=op or "=",
+        value=_value(m.group()),
+        unit=unit,
+        per=per,
+        qualifier=qualifier,
+    )
     return begin, pos, target
 
 
@@ -333,7 +442,7 @@ def _value(number: str) -> float:
     if "." in number:
         head, *rest = number.split(".")
         if all(len(r) == 3 for r in rest) and (len(rest) > 1 or head != "0"):
-            return float(number.replace(".", ""))     # Vietnamese thousands: "1.000"
+            return float(number.replace(".", ""))  # Vietnamese thousands: "1.000"
     return float(number)
 
 

@@ -4,6 +4,7 @@
 LaTeX removed, whitespace collapsed); `fold` gives a comparison key that is
 blind to case, old/new tone placement, dash style and spacing.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,18 +14,37 @@ from functools import lru_cache
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
 _LOOKALIKES = {ord("\u00d0"): "Đ", ord("\u00f0"): "đ", ord("\u0189"): "Đ"}
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_CONTROLS = ({c: None if c not in (9, 10, 11, 12, 13, 28, 29, 30, 31) else " " for c in range(32)} | {0x7F: None}   # PostgreSQL refuses NUL
-             | {c: " " for c in (0x85, 0x2028, 0x2029)} | dict.fromkeys(range(0xD800, 0xE000)))  # lone surrogates
+_CONTROLS = (
+    {c: None if c not in (9, 10, 11, 12, 13, 28, 29, 30, 31) else " " for c in range(32)}
+    | {0x7F: None}  # PostgreSQL refuses NUL
+    | {c: " " for c in (0x85, 0x2028, 0x2029)}
+    | dict.fromkeys(range(0xD800, 0xE000))
+)  # lone surrogates
 
 _LATEX = {
-    r"\geqslant": "≥", r"\leqslant": "≤", r"\geq": "≥", r"\leq": "≤", r"\ge": "≥", r"\le": "≤",
-    r"\times": "×", r"\pm": "±", r"\approx": "≈", r"\neq": "≠", r"\%": "%", r"\&": "&",
-    r"\,": " ", r"\;": " ", r"\:": " ", r"\!": "", r"\ ": " ", r"\quad": " ",
+    r"\geqslant": "≥",
+    r"\leqslant": "≤",
+    r"\geq": "≥",
+    r"\leq": "≤",
+    r"\ge": "≥",
+    r"\le": "≤",
+    r"\times": "×",
+    r"\pm": "±",
+    r"\approx": "≈",
+    r"\neq": "≠",
+    r"\%": "%",
+    r"\&": "&",
+    r"\,": " ",
+    r"\;": " ",
+    r"\:": " ",
+    r"\!": "",
+    r"\ ": " ",
+    r"\quad": " ",
 }
 _LATEX_CMD = re.compile("|".join(re.escape(k) for k in sorted(_LATEX, key=len, reverse=True)))
 _LATEX_WRAP = re.compile(r"\\(?:text|mathrm|mathbf|textbf|mbox)\{([^{}]*)\}")
 _MATH = re.compile(r"\$([^$]*)\$")
-_WRAPPED_CMD = re.compile(r"\\\s+(?=[A-Za-z])")   # "\ geq": a line wrapped inside a command
+_WRAPPED_CMD = re.compile(r"\\\s+(?=[A-Za-z])")  # "\ geq": a line wrapped inside a command
 _STRAY_DOLLAR = re.compile(r"\$(?=\s*[≥≤<>=±×\d])|(?<=[%\d])\$")  # half of a formula split across a page
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _EMPHASIS = re.compile(r"\*{1,3}|(?<!\w)_{2}|_{2}(?!\w)")

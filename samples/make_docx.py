@@ -20,6 +20,7 @@ only, when missing (their tools stamp times): the LibreOffice round trip of the
 nghia-son sample, and the bad inputs an old binary .doc and a
 password-protected .docx (tests/data/bad/).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -47,6 +48,7 @@ FIXED = datetime(2026, 4, 1, 8, 0, 0)
 
 
 # --- seed text --------------------------------------------------------------
+
 
 def read_seed(name: str) -> list:
     """The seed as ("text", line) and ("table", header, pages) items; a blank line
@@ -87,6 +89,7 @@ def rejoin(pages: list[list[list[str]]]) -> list[list[str]]:
 
 
 # --- python-docx helpers ----------------------------------------------------
+
 
 def new_document() -> Document:
     doc = Document()
@@ -147,7 +150,7 @@ def paragraphs(cell, texts: list[str], style: str | None = None, italic_from: in
 
 
 def symbol_geq(cell, rest: str) -> None:
-    """"≥" as Word inserts it from the Symbol font (w:sym), then the rest."""
+    """ "≥" as Word inserts it from the Symbol font (w:sym), then the rest."""
     run = cell.paragraphs[0].add_run()
     sym = OxmlElement("w:sym")
     sym.set(qn("w:font"), "Symbol")
@@ -174,8 +177,13 @@ def merge_runs(t, rows: list[list[str]], first: int, cols: range) -> None:
         r = 0
         while r < len(rows):
             end = r
-            while (end + 1 < len(rows) and rows[r][col] and not is_heading(rows[end + 1])
-                   and not is_heading(rows[r]) and rows[end + 1][col] == rows[r][col]):
+            while (
+                end + 1 < len(rows)
+                and rows[r][col]
+                and not is_heading(rows[end + 1])
+                and not is_heading(rows[r])
+                and rows[end + 1][col] == rows[r][col]
+            ):
                 end += 1
             if end > r:
                 vmerge(t, col, first + r, first + end, rows[r][col])
@@ -189,8 +197,11 @@ def save(doc, path: Path) -> None:
     out = BytesIO()
     with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            dst.writestr(zipfile.ZipInfo(info.filename, date_time=(2026, 4, 1, 8, 0, 0)), src.read(info.filename),
-                         compress_type=zipfile.ZIP_DEFLATED)
+            dst.writestr(
+                zipfile.ZipInfo(info.filename, date_time=(2026, 4, 1, 8, 0, 0)),
+                src.read(info.filename),
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     path.write_bytes(out.getvalue())
 
 
@@ -212,6 +223,7 @@ def appendix_tables(doc, items):
 
 
 # --- samples ----------------------------------------------------------------
+
 
 def xuan_hung(path: Path) -> None:
     items = read_seed("xuan-hung-phan-cong-chi-tieu-2026.tsv")
@@ -246,7 +258,7 @@ def nghia_son(path: Path) -> None:
     lines = [i[1] for i in items if i[0] == "text"]
     hdr.paragraphs[0].text = lines[0]
     hdr.add_paragraph(lines[1])
-    (_, header, pages), = [i for i in items if i[0] == "table"]
+    ((_, header, pages),) = [i for i in items if i[0] == "table"]
     top = header[:5] + ["Đơn vị thực hiện", "", header[7]]
     sub = ["", "", "", "", "", "Chủ trì", "Phối hợp", ""]
     for n, page in enumerate(pages):
@@ -316,11 +328,17 @@ def xuan_son(path: Path) -> None:
 
 # --- files made once with other tools ----------------------------------------
 
+
 def soffice(*args: str, cwd: Path) -> None:
     profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
     try:
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", *args],
-                       cwd=cwd, check=True, capture_output=True, timeout=180)
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", *args],
+            cwd=cwd,
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
     finally:
         shutil.rmtree(profile, ignore_errors=True)
 
@@ -330,8 +348,14 @@ def libreoffice_round_trip(src: Path, dst: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         soffice("--convert-to", "odt", "--outdir", str(tmp), str(src), cwd=tmp)
-        soffice("--convert-to", 'docx:MS Word 2007 XML', "--outdir", str(tmp / "out"),
-                str(tmp / (src.stem + ".odt")), cwd=tmp)
+        soffice(
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(tmp / "out"),
+            str(tmp / (src.stem + ".odt")),
+            cwd=tmp,
+        )
         shutil.copy(tmp / "out" / (src.stem + ".docx"), dst)
 
 
@@ -343,6 +367,7 @@ def word97(src: Path, dst: Path) -> None:
 
 def encrypted(src: Path, dst: Path) -> None:
     from msoffcrypto.format.ooxml import OOXMLFile
+
     out = BytesIO()
     with src.open("rb") as f:
         OOXMLFile(f).encrypt("chitieu", out)
@@ -356,11 +381,19 @@ def main() -> None:
     nghia_son(OUT / "nghia-son-muc-tieu-2026.docx")
     xuan_son(OUT / "xuan-son-dti-2023.docx")
     once = [
-        (OUT / "nghia-son-muc-tieu-2026.libreoffice.docx", libreoffice_round_trip, "soffice",
-         OUT / "nghia-son-muc-tieu-2026.docx"),
+        (
+            OUT / "nghia-son-muc-tieu-2026.libreoffice.docx",
+            libreoffice_round_trip,
+            "soffice",
+            OUT / "nghia-son-muc-tieu-2026.docx",
+        ),
         (BAD.parent / "xuan-hung-word97.doc", word97, "soffice", OUT / "xuan-hung-phan-cong-chi-tieu-2026.docx"),
-        (BAD / "xuan-hung-password-chitieu.docx", encrypted, "msoffcrypto",
-         OUT / "xuan-hung-phan-cong-chi-tieu-2026.docx"),
+        (
+            BAD / "xuan-hung-password-chitieu.docx",
+            encrypted,
+            "msoffcrypto",
+            OUT / "xuan-hung-phan-cong-chi-tieu-2026.docx",
+        ),
     ]
     for dst, make, tool, src in once:
         if dst.exists():

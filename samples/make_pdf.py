@@ -35,6 +35,7 @@ Bad inputs (tests/data/bad/):
 - xuan-hung-locked.pdf: xuan-hung-2026.pdf with the open password "chitieu";
 - no-unicode-map.pdf: text in a font with no Unicode map (comes out as cids).
 """
+
 from __future__ import annotations
 
 import re
@@ -156,8 +157,15 @@ def add_title(doc, text: str, bold=False, italic=False) -> None:
     run.bold, run.italic = bold, italic
 
 
-def add_table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float],
-              ruled: bool = True, merge_sections: bool = True, cell_space: float = 0) -> None:
+def add_table(
+    doc,
+    header: list[str],
+    rows: list[list[str]],
+    widths_cm: list[float],
+    ruled: bool = True,
+    merge_sections: bool = True,
+    cell_space: float = 0,
+) -> None:
     table = doc.add_table(rows=0, cols=len(header))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     if ruled:
@@ -188,32 +196,64 @@ def add_table(doc, header: list[str], rows: list[list[str]], widths_cm: list[flo
             merged = row.cells[0].merge(row.cells[-1])
             merged.paragraphs[0].add_run(texts[0]).bold = True
             continue
-        fill(row.cells, texts, bold=not texts[-1] and not any(texts[2:]) and bool(texts[0]) and not texts[0][-1:].isdigit())
+        fill(
+            row.cells,
+            texts,
+            bold=not texts[-1] and not any(texts[2:]) and bool(texts[0]) and not texts[0][-1:].isdigit(),
+        )
 
 
 def convert(docx: Path, outdir: Path, filter_options: str | None = None) -> Path:
     target = "pdf" if filter_options is None else f"pdf:writer_pdf_Export:{filter_options}"
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(["libreoffice", f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--convert-to", target, "--outdir", str(outdir), str(docx)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [
+                "libreoffice",
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(outdir),
+                str(docx),
+            ],
+            check=True,
+            capture_output=True,
+        )
     return outdir / (docx.stem + ".pdf")
 
 
 EXTRA_XUAN_HUNG = [
     # long rows put where the page ends, so Word/LibreOffice breaks them across pages
-    ("2.5.", ["2.6.", "100% thôn, tổ dân phố có hạ tầng mạng Internet cáp quang băng thông rộng cố định đến hộ gia đình, "
-         "kết nối tới nhà văn hóa thôn và điểm sinh hoạt cộng đồng, bảo đảm phục vụ họp trực tuyến, học tập, "
-         "khám chữa bệnh từ xa và các dịch vụ số thiết yếu của người dân trên địa bàn xã",
-         "Phòng Văn hóa - Xã hội",
-         "Văn phòng HĐND - UBND, Phòng Kinh tế, TT phục vụ HCC, Các doanh nghiệp viễn thông, Trưởng các thôn, "
-         "tổ dân phố", "Tháng 12/2026", ""]),
-    ("3.7.", ["3.8.", "100% cán bộ, công chức, viên chức và người hoạt động không chuyên trách cấp xã được bồi dưỡng, "
-          "tập huấn kỹ năng số cơ bản, kỹ năng khai thác, sử dụng các nền tảng số dùng chung, kỹ năng bảo đảm an "
-          "toàn thông tin cá nhân khi làm việc trên môi trường điện tử, sử dụng trợ lý ảo và trí tuệ nhân tạo "
-          "trong xử lý công việc hằng ngày",
-          "Phòng Văn hóa - Xã hội", "Văn phòng HĐND - UBND, Phòng Kinh tế, TT phục vụ HCC, Văn phòng Đảng ủy, "
-          "MTTQ và các đoàn thể chính trị - xã hội", "Tháng 11/2026", ""]),
+    (
+        "2.5.",
+        [
+            "2.6.",
+            "100% thôn, tổ dân phố có hạ tầng mạng Internet cáp quang băng thông rộng cố định đến hộ gia đình, "
+            "kết nối tới nhà văn hóa thôn và điểm sinh hoạt cộng đồng, bảo đảm phục vụ họp trực tuyến, học tập, "
+            "khám chữa bệnh từ xa và các dịch vụ số thiết yếu của người dân trên địa bàn xã",
+            "Phòng Văn hóa - Xã hội",
+            "Văn phòng HĐND - UBND, Phòng Kinh tế, TT phục vụ HCC, Các doanh nghiệp viễn thông, Trưởng các thôn, "
+            "tổ dân phố",
+            "Tháng 12/2026",
+            "",
+        ],
+    ),
+    (
+        "3.7.",
+        [
+            "3.8.",
+            "100% cán bộ, công chức, viên chức và người hoạt động không chuyên trách cấp xã được bồi dưỡng, "
+            "tập huấn kỹ năng số cơ bản, kỹ năng khai thác, sử dụng các nền tảng số dùng chung, kỹ năng bảo đảm an "
+            "toàn thông tin cá nhân khi làm việc trên môi trường điện tử, sử dụng trợ lý ảo và trí tuệ nhân tạo "
+            "trong xử lý công việc hằng ngày",
+            "Phòng Văn hóa - Xã hội",
+            "Văn phòng HĐND - UBND, Phòng Kinh tế, TT phục vụ HCC, Văn phòng Đảng ủy, "
+            "MTTQ và các đoàn thể chính trị - xã hội",
+            "Tháng 11/2026",
+            "",
+        ],
+    ),
 ]
 
 
@@ -281,7 +321,7 @@ def xuan_hung_borderless(work: Path, out: Path, centred: bool = False) -> Path:
     add_table(doc, header, split, [1.3, 5.4, 3.2, 3.7, 2.0, 1.4], ruled=False, cell_space=2)
     table = doc.tables[-1]
     head = table.rows[0]._tr.trPr
-    head.remove(head.find(qn("w:tblHeader")))            # the header is printed on page 1 only
+    head.remove(head.find(qn("w:tblHeader")))  # the header is printed on page 1 only
     if centred:
         part_two = next(r for r in table.rows if r.cells[0].text.startswith("II."))
         part_two.cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -329,8 +369,7 @@ def rotate_pages(pdf: Path) -> None:
         size += 2
         for obj_id, stream in ((pre, f"q 0 1 -1 0 {h:.4f} 0 cm\n".encode()), (post, b"\nQ\n")):
             offsets[obj_id] = len(data) + len(body)
-            body += (f"{obj_id} 0 obj\n<</Length {len(stream)}>>\nstream\n".encode() + stream
-                     + b"\nendstream\nendobj\n")
+            body += f"{obj_id} 0 obj\n<</Length {len(stream)}>>\nstream\n".encode() + stream + b"\nendstream\nendobj\n"
         turned = b"/Contents[" + f"{pre} 0 R ".encode() + old + f" {post} 0 R]".encode()
         new_page = re.sub(rb"/Contents\s*(\[[^\]]*\]|\d+ 0 R)", lambda _: turned, page)
         new_page = re.sub(rb"/MediaBox\s*\[[^\]]*\]", f"/MediaBox[0 0 {h:.4f} {w:.4f}]/Rotate 90".encode(), new_page)
@@ -349,13 +388,13 @@ def rotate_pages(pdf: Path) -> None:
 
 def _dictionary(data: bytes, at: int) -> bytes:
     """The balanced << … >> starting at `at` (b"" when the object is no dictionary)."""
-    if data[at:at + 2] != b"<<":
+    if data[at : at + 2] != b"<<":
         return b""
     depth, i = 0, at
     while i < len(data):
-        if data[i:i + 2] == b"<<":
+        if data[i : i + 2] == b"<<":
             depth, i = depth + 1, i + 2
-        elif data[i:i + 2] == b">>":
+        elif data[i : i + 2] == b">>":
             depth, i = depth - 1, i + 2
             if depth == 0:
                 return data[at:i]
@@ -377,8 +416,10 @@ def scanned(source: Path, out: Path, name: str, first: int, last: int, dpi: int,
     from PIL import Image
 
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", str(first), "-l", str(last), str(source),
-                        f"{tmp}/page"], check=True)
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-png", "-f", str(first), "-l", str(last), str(source), f"{tmp}/page"],
+            check=True,
+        )
         images = [Image.open(p).convert("L") for p in sorted(Path(tmp).glob("page*.png"))]
         if angle:
             images = [i.rotate(angle, resample=Image.BICUBIC, fillcolor=255) for i in images]
@@ -388,8 +429,10 @@ def scanned(source: Path, out: Path, name: str, first: int, last: int, dpi: int,
 
 
 def locked(docx: Path, out: Path) -> Path:
-    options = ('{"EncryptFile":{"type":"boolean","value":"true"},'
-               f'"DocumentOpenPassword":{{"type":"string","value":"{PASSWORD}"}}}}')
+    options = (
+        '{"EncryptFile":{"type":"boolean","value":"true"},'
+        f'"DocumentOpenPassword":{{"type":"string","value":"{PASSWORD}"}}}}'
+    )
     with tempfile.TemporaryDirectory() as tmp:
         staged = Path(tmp) / "xuan-hung-locked.docx"
         shutil.copy(docx, staged)
@@ -425,8 +468,10 @@ def no_unicode_map(out: Path) -> Path:
 
 def main() -> None:
     if sys.argv[1:]:
-        only = {"xuan-hung-borderless-2026.pdf": lambda work: xuan_hung_borderless(work, OUT),
-                "xuan-hung-borderless-centred-2026.pdf": lambda work: xuan_hung_borderless(work, DATA, centred=True)}
+        only = {
+            "xuan-hung-borderless-2026.pdf": lambda work: xuan_hung_borderless(work, OUT),
+            "xuan-hung-borderless-centred-2026.pdf": lambda work: xuan_hung_borderless(work, DATA, centred=True),
+        }
         with tempfile.TemporaryDirectory() as work:
             for name in sys.argv[1:]:
                 print(only[name](Path(work)).relative_to(HERE.parent))

@@ -15,6 +15,7 @@ a spreadsheet-style TSV
 every cell is that they are equal. tests/test_producers.py runs a fast slice,
 bench/producers.py the whole matrix.
 """
+
 from __future__ import annotations
 
 import html
@@ -41,30 +42,34 @@ class Layout:
 
     name: str
     ruled: bool = True
-    two_row_header: bool = False     # group cells ("Cơ quan thực hiện") over sub-columns
-    narrow: bool = False             # narrow columns: header words wrap over several lines
-    column_numbers: bool = False     # a "(1) (2) (3)" row under the header
-    repeat_header: bool = True       # header repeated on every page
-    spanning_sections: bool = True   # "I. Title" merged across the row, else "I" | "Title"
-    watermark: bool = False          # diagonal "BẢN SAO" over the table
-    signature: bool = False          # "Nơi nhận:" list and signature block after the table
-    landscape: bool = True           # else portrait; reportlab then turns every other page landscape
+    two_row_header: bool = False  # group cells ("Cơ quan thực hiện") over sub-columns
+    narrow: bool = False  # narrow columns: header words wrap over several lines
+    column_numbers: bool = False  # a "(1) (2) (3)" row under the header
+    repeat_header: bool = True  # header repeated on every page
+    spanning_sections: bool = True  # "I. Title" merged across the row, else "I" | "Title"
+    watermark: bool = False  # diagonal "BẢN SAO" over the table
+    signature: bool = False  # "Nơi nhận:" list and signature block after the table
+    landscape: bool = True  # else portrait; reportlab then turns every other page landscape
 
 
-LAYOUTS = {l.name: l for l in (
-    Layout("plain"),
-    Layout("borderless", ruled=False),
-    Layout("two-row", two_row_header=True),
-    Layout("narrow", narrow=True, landscape=False),
-    Layout("numbers", column_numbers=True, spanning_sections=False),
-    Layout("first-page-header", repeat_header=False),
-    Layout("watermark", watermark=True, signature=True),
-    Layout("borderless-two-row", ruled=False, two_row_header=True, column_numbers=True),
-    Layout("borderless-turning", ruled=False, repeat_header=False, landscape=False),
-)}
+LAYOUTS = {
+    l.name: l
+    for l in (
+        Layout("plain"),
+        Layout("borderless", ruled=False),
+        Layout("two-row", two_row_header=True),
+        Layout("narrow", narrow=True, landscape=False),
+        Layout("numbers", column_numbers=True, spanning_sections=False),
+        Layout("first-page-header", repeat_header=False),
+        Layout("watermark", watermark=True, signature=True),
+        Layout("borderless-two-row", ruled=False, two_row_header=True, column_numbers=True),
+        Layout("borderless-turning", ruled=False, repeat_header=False, landscape=False),
+    )
+}
 
 
 # ---------------------------------------------------------------- the tables
+
 
 @dataclass
 class Spec:
@@ -152,8 +157,7 @@ def reading(path: Path, **settings) -> dict:
 def _group(header: str, role: str | None) -> tuple[str, str] | None:
     """(group, sub) header words for the two-row layout."""
     if role in AGENCY_ROLES:
-        sub = {"lead": "Chủ trì", "coordinate": "Phối hợp", "monitor": "Theo dõi, đánh giá",
-               "guide": "Hướng dẫn"}[role]
+        sub = {"lead": "Chủ trì", "coordinate": "Phối hợp", "monitor": "Theo dõi, đánh giá", "guide": "Hướng dẫn"}[role]
         return "Cơ quan thực hiện", sub
     if role == UNIT:
         return "Chỉ tiêu", "Đơn vị tính"
@@ -187,9 +191,11 @@ def html_doc(s: Spec, layout: Layout) -> str:
     size = 9 if layout.narrow else 10.5
     border = "border: 0.8pt solid black;" if layout.ruled else "border: none;"
     thead = "table-header-group" if layout.repeat_header else "table-row-group"
-    out = [f"<!doctype html><html><head><meta charset='utf-8'><style>"
-           f"{_CSS.format(orient='landscape' if layout.landscape else 'portrait', size=size, border=border, thead=thead)}"
-           "</style></head><body>"]
+    out = [
+        f"<!doctype html><html><head><meta charset='utf-8'><style>"
+        f"{_CSS.format(orient='landscape' if layout.landscape else 'portrait', size=size, border=border, thead=thead)}"
+        "</style></head><body>"
+    ]
     if layout.watermark:
         out.append("<div class='wm'>BẢN SAO</div>")
     for line in s.titles:
@@ -199,10 +205,12 @@ def html_doc(s: Spec, layout: Layout) -> str:
             out.append(f"<p><b>Bảng {n + 1}</b></p>")
         out.append(_html_table(headers, roles, rows, layout))
     if layout.signature:
-        out.append("<table class='sig'><tr><td style='width:50%'><i>Nơi nhận:</i><br>- UBND huyện;<br>"
-                   "- Lưu: VT.</td><td style='text-align:center'><b>TM. ỦY BAN NHÂN DÂN<br>CHỦ TỊCH</b>"
-                   "<br><br><br>Nguyễn Văn An</td></tr></table>"
-                   "<p style='font-size:8pt'><sup>1</sup> Số liệu theo báo cáo năm 2025.</p>")
+        out.append(
+            "<table class='sig'><tr><td style='width:50%'><i>Nơi nhận:</i><br>- UBND huyện;<br>"
+            "- Lưu: VT.</td><td style='text-align:center'><b>TM. ỦY BAN NHÂN DÂN<br>CHỦ TỊCH</b>"
+            "<br><br><br>Nguyễn Văn An</td></tr></table>"
+            "<p style='font-size:8pt'><sup>1</sup> Số liệu theo báo cáo năm 2025.</p>"
+        )
     out.append("</body></html>")
     return "\n".join(out)
 
@@ -247,8 +255,7 @@ def _html_table(headers, roles, rows, layout: Layout) -> str:
                 out.append(f"<tr><td colspan={len(headers)}><b>{_e(text)}</b></td></tr>")
             else:
                 rest = len(headers) - 2
-                out.append(f"<tr><td><b>{_e(num)}</b></td><td><b>{_e(title)}</b></td>"
-                           + "<td></td>" * rest + "</tr>")
+                out.append(f"<tr><td><b>{_e(num)}</b></td><td><b>{_e(title)}</b></td>" + "<td></td>" * rest + "</tr>")
         else:
             out.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>")
     out.append("</tbody></table>")
@@ -256,6 +263,7 @@ def _html_table(headers, roles, rows, layout: Layout) -> str:
 
 
 # ---------------------------------------------------------------- producers
+
 
 def _run(cmd: list[str], timeout: int = 180, **kw) -> None:
     subprocess.run(cmd, check=True, timeout=timeout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
@@ -265,22 +273,45 @@ def chromium(s: Spec, layout: Layout, out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "t.html"
         src.write_text(html_doc(s, layout), encoding="utf-8")
-        _run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-              f"--user-data-dir={tmp}/profile", f"--print-to-pdf={out}", src.as_uri()])
+        _run(
+            [
+                "chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-pdf-header-footer",
+                f"--user-data-dir={tmp}/profile",
+                f"--print-to-pdf={out}",
+                src.as_uri(),
+            ]
+        )
 
 
 def weasyprint(s: Spec, layout: Layout, out: Path) -> None:
     import logging
 
     from weasyprint import HTML
+
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     HTML(string=html_doc(s, layout)).write_pdf(out)
 
 
 def _soffice(src: Path, fmt: str, out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        _run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
-              "--infilter=HTML (StarWriter)", "--convert-to", fmt, "--outdir", tmp, str(src)], timeout=240)
+        _run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{tmp}/profile",
+                "--headless",
+                "--infilter=HTML (StarWriter)",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                tmp,
+                str(src),
+            ],
+            timeout=240,
+        )
         produced = next(p for p in Path(tmp).iterdir() if p.is_file() and p.suffix == out.suffix)
         shutil.move(produced, out)
 
@@ -356,6 +387,7 @@ def reportlab_pdf(s: Spec, layout: Layout, out: Path) -> None:
         Table,
         TableStyle,
     )
+
     font = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
     pdfmetrics.registerFont(TTFont("DejaVuSerif", font))
     style = ParagraphStyle("c", fontName="DejaVuSerif", fontSize=9, leading=11)
@@ -374,11 +406,22 @@ def reportlab_pdf(s: Spec, layout: Layout, out: Path) -> None:
         canvas.setFont("DejaVuSerif", 9)
         canvas.drawCentredString(canvas._pagesize[0] / 2, 20, f"Trang {doc.page}")
 
-    templates = [PageTemplate(id="land", frames=[Frame(40, 40, land[0] - 80, land[1] - 80)],
-                              pagesize=land, onPage=on_page, autoNextPageTemplate="port"),
-                 PageTemplate(id="port", frames=[Frame(40, 40, port[0] - 80, port[1] - 80)],
-                              pagesize=port, onPage=on_page,
-                              autoNextPageTemplate="port" if layout.landscape else "land")]
+    templates = [
+        PageTemplate(
+            id="land",
+            frames=[Frame(40, 40, land[0] - 80, land[1] - 80)],
+            pagesize=land,
+            onPage=on_page,
+            autoNextPageTemplate="port",
+        ),
+        PageTemplate(
+            id="port",
+            frames=[Frame(40, 40, port[0] - 80, port[1] - 80)],
+            pagesize=port,
+            onPage=on_page,
+            autoNextPageTemplate="port" if layout.landscape else "land",
+        ),
+    ]
     if layout.landscape:
         templates[0].autoNextPageTemplate = "land"
     doc = BaseDocTemplate(str(out), pageTemplates=templates)
@@ -404,12 +447,27 @@ def reportlab_pdf(s: Spec, layout: Layout, out: Path) -> None:
         fixed = {NUMBER: 34, UNIT: 48, DEADLINE: 64}
         share = (width - sum(fixed.get(r, 0) for r in roles)) / (sum(r not in fixed for r in roles) + 1)
         widths = [fixed.get(r, 2 * share if r == INDICATOR else share) for r in roles]
-        story.append(Table(data, colWidths=widths, repeatRows=1 if layout.repeat_header else 0,
-                           style=TableStyle(commands), splitByRow=1))
+        story.append(
+            Table(
+                data,
+                colWidths=widths,
+                repeatRows=1 if layout.repeat_header else 0,
+                style=TableStyle(commands),
+                splitByRow=1,
+            )
+        )
     if layout.signature:
         story.append(Spacer(1, 12))
-        story.append(Table([[Paragraph("<i>Nơi nhận:</i><br/>- UBND huyện;<br/>- Lưu: VT.", style),
-                             Paragraph("<b>TM. ỦY BAN NHÂN DÂN<br/>CHỦ TỊCH</b><br/><br/>Nguyễn Văn An", style)]]))
+        story.append(
+            Table(
+                [
+                    [
+                        Paragraph("<i>Nơi nhận:</i><br/>- UBND huyện;<br/>- Lưu: VT.", style),
+                        Paragraph("<b>TM. ỦY BAN NHÂN DÂN<br/>CHỦ TỊCH</b><br/><br/>Nguyễn Văn An", style),
+                    ]
+                ]
+            )
+        )
     doc.build(story)
 
 
@@ -423,10 +481,10 @@ def ocr_scan(s: Spec, layout: Layout, out: Path) -> None:
         pages = sorted(Path(tmp).glob("pg*.png"))
         images = Path(tmp) / "img.pdf"
         from PIL import Image
+
         first, *rest = [Image.open(p).convert("L") for p in pages]
         first.save(images, save_all=True, append_images=rest, resolution=200)
-        _run(["ocrmypdf", "-l", "vie", "--output-type", "pdf", "--optimize", "0", str(images), str(out)],
-             timeout=900)
+        _run(["ocrmypdf", "-l", "vie", "--output-type", "pdf", "--optimize", "0", str(images), str(out)], timeout=900)
 
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -441,6 +499,7 @@ def word_xml(s: Spec, layout: Layout, out: Path) -> None:
     from docx import Document
     from docx.oxml import parse_xml
     from docx.oxml.ns import qn
+
     doc = Document()
     for line in s.titles:
         doc.add_paragraph(line)
@@ -464,18 +523,26 @@ def word_xml(s: Spec, layout: Layout, out: Path) -> None:
             for c, text, role in zip(cells, row, roles):
                 if role == INDICATOR and text:
                     p = c.paragraphs[0]._p
-                    p.append(parse_xml(
-                        f'<w:del xmlns:w="{_W}" w:id="1" w:author="A"><w:r><w:delText>ĐÃ XÓA </w:delText></w:r></w:del>'))
-                    p.append(parse_xml(f'<w:ins xmlns:w="{_W}" w:id="2" w:author="A"><w:r><w:t xml:space="preserve">'
-                                       f'{html.escape(text)}</w:t></w:r></w:ins>'))
+                    p.append(
+                        parse_xml(
+                            f'<w:del xmlns:w="{_W}" w:id="1" w:author="A"><w:r><w:delText>ĐÃ XÓA </w:delText></w:r></w:del>'
+                        )
+                    )
+                    p.append(
+                        parse_xml(
+                            f'<w:ins xmlns:w="{_W}" w:id="2" w:author="A"><w:r><w:t xml:space="preserve">'
+                            f"{html.escape(text)}</w:t></w:r></w:ins>"
+                        )
+                    )
                 elif role in AGENCY_ROLES and text:
                     parts = re.split(r"(?<=[,;])\s+", text)
                     c.text = parts[0]
                     for part in parts[1:]:
                         c.add_paragraph(part)
                     if role == "lead":
-                        c.paragraphs[0]._p.append(parse_xml(
-                            f'<w:r xmlns:w="{_W}"><w:commentReference w:id="0"/></w:r>'))
+                        c.paragraphs[0]._p.append(
+                            parse_xml(f'<w:r xmlns:w="{_W}"><w:commentReference w:id="0"/></w:r>')
+                        )
                 elif role == DEADLINE and text:
                     inner = c.add_table(rows=1, cols=1)
                     inner.cell(0, 0).text = text

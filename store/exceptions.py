@@ -1,4 +1,5 @@
 """Errors of the store stage."""
+
 from chitieu.ingest.exceptions import ChitieuError
 
 

@@ -5,6 +5,7 @@ text (numbering as printed), targets are floats, booleans are pandas'
 nullable booleans, dates are dates; one row per assignment in the long
 format of `assignments`, and per document in `documents`.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -18,8 +19,19 @@ _FLOATS = ["target_value", "target_value_max"]
 _INTS = ["table", "page", "year", "deadline_year", "deadline_month", "deadline_day", "deadline_quarter"]
 _BOOLS = ["target_boolean", "target_rank"]
 _TEXT = [c for c in CSV_COLUMNS if c not in _FLOATS + _INTS + _BOOLS + ["issued_on"]]
-ASSIGNMENT_COLUMNS = ["source", "commune", "table", "row_no", "indicator_code", "indicator_text",
-                      "role", "raw", "unit", "status", "score"]
+ASSIGNMENT_COLUMNS = [
+    "source",
+    "commune",
+    "table",
+    "row_no",
+    "indicator_code",
+    "indicator_text",
+    "role",
+    "raw",
+    "unit",
+    "status",
+    "score",
+]
 
 
 def targets(engine: Engine, indicator: str | None = None) -> pd.DataFrame:
@@ -33,10 +45,19 @@ def targets(engine: Engine, indicator: str | None = None) -> pd.DataFrame:
 
 def assignments(engine: Engine, indicator: str | None = None) -> pd.DataFrame:
     """One row per agency named on a target row: its role, mention, unit and status."""
-    rows = [{"source": r["document"]["source"], "commune": r["document"]["commune"], "table": r["table"],
-             "row_no": r["row_no"], "indicator_code": r["indicator_code"], "indicator_text": r["indicator_text"],
-             **{k: a[k] for k in ("role", "raw", "unit", "status", "score")}}
-            for r in iter_records(engine, indicator=indicator) for a in r["assignments"]]
+    rows = [
+        {
+            "source": r["document"]["source"],
+            "commune": r["document"]["commune"],
+            "table": r["table"],
+            "row_no": r["row_no"],
+            "indicator_code": r["indicator_code"],
+            "indicator_text": r["indicator_text"],
+            **{k: a[k] for k in ("role", "raw", "unit", "status", "score")},
+        }
+        for r in iter_records(engine, indicator=indicator)
+        for a in r["assignments"]
+    ]
     frame = pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
     frame["table"] = frame["table"].astype("Int64")
     frame["score"] = frame["score"].astype("float64")
@@ -46,11 +67,23 @@ def assignments(engine: Engine, indicator: str | None = None) -> pd.DataFrame:
 def documents(engine: Engine) -> pd.DataFrame:
     """One row per stored plan."""
     with Session(engine) as s:
-        rows = [{"source": d.source, "format": d.format, "commune": d.commune, "plan_number": d.plan_number,
-                 "issued_on": d.issued_on, "year": d.year, "rows": d.row_count, "sha256": d.sha256, "path": d.path}
-                for d in s.scalars(select(DocumentT).order_by(DocumentT.source, DocumentT.id))]
-    frame = pd.DataFrame(rows, columns=["source", "format", "commune", "plan_number", "issued_on", "year", "rows",
-                                        "sha256", "path"])
+        rows = [
+            {
+                "source": d.source,
+                "format": d.format,
+                "commune": d.commune,
+                "plan_number": d.plan_number,
+                "issued_on": d.issued_on,
+                "year": d.year,
+                "rows": d.row_count,
+                "sha256": d.sha256,
+                "path": d.path,
+            }
+            for d in s.scalars(select(DocumentT).order_by(DocumentT.source, DocumentT.id))
+        ]
+    frame = pd.DataFrame(
+        rows, columns=["source", "format", "commune", "plan_number", "issued_on", "year", "rows", "sha256", "path"]
+    )
     frame["issued_on"] = pd.to_datetime(frame["issued_on"]).dt.date
     return frame.astype({"year": "Int64", "rows": "Int64"})
 
@@ -71,7 +104,8 @@ def write_xlsx(engine: Engine, path) -> int:
     frames = {"targets": targets(engine), "assignments": assignments(engine), "documents": documents(engine)}
     frames["targets"] = frames["targets"].assign(
         more_targets=frames["targets"]["more_targets"].map(lambda m: "; ".join(t["raw"] for t in m)),
-        more_indicators=frames["targets"]["more_indicators"].map("; ".join))
+        more_indicators=frames["targets"]["more_indicators"].map("; ".join),
+    )
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, frame in frames.items():
             frame.to_excel(writer, sheet_name=name, index=False)

@@ -1,4 +1,5 @@
 """Writing one normalised document in one transaction: all of it or none."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from .models import AssignmentT, DecisionT, DocumentT, TargetRowT, UnitT
 
 @dataclass
 class LoadResult:
-    status: str          # loaded | skipped (same sha256 already stored)
+    status: str  # loaded | skipped (same sha256 already stored)
     rows: int
 
 
@@ -29,9 +30,18 @@ def loaded_hashes(engine: Engine) -> set[str]:
 def _insert_document(conn, doc: NormalizedDocument):
     """INSERT … ON CONFLICT (sha256) DO NOTHING RETURNING id: None when another
     loader (or an earlier run) stored the same file."""
-    values = dict(sha256=doc.sha256, source=doc.source, path=doc.path, format=doc.format,
-                  commune=doc.commune, plan_number=doc.plan_number, issued_on=doc.issued_on,
-                  year=doc.year, row_count=len(doc.rows), warnings=doc.warnings)
+    values = dict(
+        sha256=doc.sha256,
+        source=doc.source,
+        path=doc.path,
+        format=doc.format,
+        commune=doc.commune,
+        plan_number=doc.plan_number,
+        issued_on=doc.issued_on,
+        year=doc.year,
+        row_count=len(doc.rows),
+        warnings=doc.warnings,
+    )
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(DocumentT).values(**values).on_conflict_do_nothing(index_elements=["sha256"])
     return conn.scalar(stmt.returning(DocumentT.id))
@@ -39,25 +49,50 @@ def _insert_document(conn, doc: NormalizedDocument):
 
 def target_columns(t: Target | None, more: list[Target]) -> dict:
     """The target_* columns of a parsed target."""
-    return dict(target_raw=t and t.raw, target_kind=t and t.kind, target_op=t and t.op, target_value=t and t.value,
-                target_value_max=t and t.value_max, target_unit=t and t.unit, target_per=t and t.per,
-                target_qualifier=t and t.qualifier, target_boolean=t and t.boolean, target_rank=t and t.rank,
-                more_targets=[vars(m) for m in more])
+    return dict(
+        target_raw=t and t.raw,
+        target_kind=t and t.kind,
+        target_op=t and t.op,
+        target_value=t and t.value,
+        target_value_max=t and t.value_max,
+        target_unit=t and t.unit,
+        target_per=t and t.per,
+        target_qualifier=t and t.qualifier,
+        target_boolean=t and t.boolean,
+        target_rank=t and t.rank,
+        more_targets=[vars(m) for m in more],
+    )
 
 
 def deadline_columns(d: Deadline | None) -> dict:
     """The deadline_* columns of a parsed deadline (deadline_raw is the cell)."""
-    return dict(deadline_kind=d and d.kind, deadline_year=d and d.year, deadline_month=d and d.month,
-                deadline_day=d and d.day, deadline_quarter=d and d.quarter)
+    return dict(
+        deadline_kind=d and d.kind,
+        deadline_year=d and d.year,
+        deadline_month=d and d.month,
+        deadline_day=d and d.day,
+        deadline_quarter=d and d.quarter,
+    )
 
 
 def _row_values(document_id: int, position: int, r: TargetRow) -> dict:
     return dict(
-        document_id=document_id, position=position, table_index=r.table, page=r.page, line=r.line,
-        row_no=r.row_no, section=r.section, indicator_text=r.indicator_text, indicator_code=r.indicator_code,
-        unit_cell=r.unit_cell, target_cell=r.target_cell, **target_columns(r.target, r.more_targets),
+        document_id=document_id,
+        position=position,
+        table_index=r.table,
+        page=r.page,
+        line=r.line,
+        row_no=r.row_no,
+        section=r.section,
+        indicator_text=r.indicator_text,
+        indicator_code=r.indicator_code,
+        unit_cell=r.unit_cell,
+        target_cell=r.target_cell,
+        **target_columns(r.target, r.more_targets),
         more_indicators=r.more_indicators,
-        deadline_raw=r.deadline_cell, **deadline_columns(r.deadline), notes=r.notes,
+        deadline_raw=r.deadline_cell,
+        **deadline_columns(r.deadline),
+        notes=r.notes,
         ocr_confidence=r.ocr and r.ocr.confidence,
         ocr_review=r.ocr and [dict(vars(i), box=list(i.box), status="pending") for i in r.ocr.needs_review],
         ocr_pending=len(r.ocr.needs_review) if r.ocr else 0,
@@ -76,8 +111,13 @@ def _apply_decisions(conn, assignments: list[dict]) -> None:
     read in the storing transaction: a decision made while a loader runs (after
     its workers read the registry) still reaches every document stored after it."""
     keys = {a["mention_key"] for a in assignments}
-    decided = dict(conn.execute(select(DecisionT.mention_key, DecisionT.unit_id)
-                                .where(DecisionT.mention_key.in_(keys)).order_by(DecisionT.id)).all())
+    decided = dict(
+        conn.execute(
+            select(DecisionT.mention_key, DecisionT.unit_id)
+            .where(DecisionT.mention_key.in_(keys))
+            .order_by(DecisionT.id)
+        ).all()
+    )
     for a in assignments:
         unit_id = decided.get(a["mention_key"])
         if unit_id is not None:
@@ -99,11 +139,19 @@ def save_document(engine: Engine, doc: NormalizedDocument, units: dict[str, int]
                 [_row_values(document_id, i, r) for i, r in enumerate(doc.rows)],
             ).all()
             assignments = [
-                dict(row_id=row_id, position=j, role=m.role, raw=m.raw, mention_key=mention_key(m.raw),
-                     unit_id=units.get(m.unit) if m.unit else None,
-                     score=m.score, status=m.status if (not m.unit or m.unit in units) else "unresolved",
-                     candidates=[vars(c) for c in m.candidates])
-                for row_id, r in zip(ids, doc.rows) for j, m in enumerate(r.assignments)
+                dict(
+                    row_id=row_id,
+                    position=j,
+                    role=m.role,
+                    raw=m.raw,
+                    mention_key=mention_key(m.raw),
+                    unit_id=units.get(m.unit) if m.unit else None,
+                    score=m.score,
+                    status=m.status if (not m.unit or m.unit in units) else "unresolved",
+                    candidates=[vars(c) for c in m.candidates],
+                )
+                for row_id, r in zip(ids, doc.rows)
+                for j, m in enumerate(r.assignments)
             ]
             if assignments:
                 lock_decisions(conn)

@@ -4,6 +4,7 @@ agency registry (units, aliases, clerk decisions) and indicators.
 Targets and deadlines are stored flat so analysts can query them in SQL
 ("target_value < 70 AND indicator_code = 'infra.5g_coverage'").
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -59,9 +60,9 @@ class TargetRowT(Base):
     target_per: Mapped[str | None] = mapped_column(String)
     target_qualifier: Mapped[str | None] = mapped_column(Text)
     target_boolean: Mapped[bool | None] = mapped_column(Boolean)
-    target_rank: Mapped[bool | None] = mapped_column(Boolean)    # a rank: a smaller value is better
+    target_rank: Mapped[bool | None] = mapped_column(Boolean)  # a rank: a smaller value is better
     more_targets: Mapped[list] = mapped_column(JSON, default=list)
-    more_indicators: Mapped[list | None] = mapped_column(JSON)     # further indicator codes the row states
+    more_indicators: Mapped[list | None] = mapped_column(JSON)  # further indicator codes the row states
     deadline_raw: Mapped[str | None] = mapped_column(String)
     deadline_kind: Mapped[str | None] = mapped_column(String)
     deadline_year: Mapped[int | None] = mapped_column(Integer)
@@ -69,10 +70,12 @@ class TargetRowT(Base):
     deadline_day: Mapped[int | None] = mapped_column(Integer)
     deadline_quarter: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
-    ocr_confidence: Mapped[float | None] = mapped_column(Float)      # rows read by OCR: weakest cell, 0-100
+    ocr_confidence: Mapped[float | None] = mapped_column(Float)  # rows read by OCR: weakest cell, 0-100
     # cells a clerk should look at: {field, text, page, box, confidence, reason, status, by, at}
     ocr_review: Mapped[list | None] = mapped_column(JSON)
-    ocr_pending: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)   # review items not yet settled
+    ocr_pending: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0", index=True
+    )  # review items not yet settled
 
 
 class UnitT(Base):
@@ -81,7 +84,7 @@ class UnitT(Base):
     name: Mapped[str] = mapped_column(String, unique=True)
     kind: Mapped[str | None] = mapped_column(String)
     level: Mapped[str | None] = mapped_column(String)
-    origin: Mapped[str] = mapped_column(String, default="registry")   # registry | clerk
+    origin: Mapped[str] = mapped_column(String, default="registry")  # registry | clerk
 
 
 class AliasT(Base):
@@ -117,7 +120,7 @@ class DecisionT(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     decided_by: Mapped[str] = mapped_column(String)
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    action: Mapped[str] = mapped_column(String)   # alias | new
+    action: Mapped[str] = mapped_column(String)  # alias | new
 
 
 class IndicatorT(Base):

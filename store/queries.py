@@ -1,6 +1,7 @@
 """Read-only views of the store for the web pages: the clerk's context
 (typical use, registry search, history) and the analyst's tables (documents,
 an indicator across communes, agencies' load, coverage)."""
+
 from __future__ import annotations
 
 import re
@@ -43,7 +44,7 @@ class UnitHit:
     name: str
     kind: str
     level: str
-    via: str | None          # the alias that matched, when not the name
+    via: str | None  # the alias that matched, when not the name
 
 
 @dataclass
@@ -54,7 +55,7 @@ class DecisionView:
     decided_by: str
     decided_at: datetime
     action: str
-    current: bool            # the newest decision for its mention (the one that applies)
+    current: bool  # the newest decision for its mention (the one that applies)
 
 
 @dataclass
@@ -67,9 +68,9 @@ class DocumentSummary:
     plan_number: str | None
     issued_on: date | None
     rows: int
-    unresolved: int          # distinct unresolved agency names
+    unresolved: int  # distinct unresolved agency names
     warnings: list[str]
-    duplicates: list[int]    # other documents of the same commune and plan number
+    duplicates: list[int]  # other documents of the same commune and plan number
 
 
 @dataclass
@@ -127,15 +128,15 @@ class IndicatorRow:
 @dataclass
 class AgencyLoad:
     unit: str
-    counts: dict[str, int]                    # role -> targets in total
-    by_commune: dict[str, dict[str, int]]     # commune -> role -> targets
+    counts: dict[str, int]  # role -> targets in total
+    by_commune: dict[str, dict[str, int]]  # commune -> role -> targets
 
 
 @dataclass
 class Coverage:
     communes: list[str]
     indicators: list[IndicatorSummary]
-    present: set[tuple[str, str]]             # (commune, indicator code) set by a loaded plan
+    present: set[tuple[str, str]]  # (commune, indicator code) set by a loaded plan
 
     def lacking(self, commune: str) -> list[str]:
         """Codes of the catalogued indicators no plan of `commune` sets."""
@@ -145,7 +146,9 @@ class Coverage:
 def queue_size(engine: Engine) -> tuple[int, int]:
     """(distinct unresolved mentions, rows they leave unsettled)."""
     with Session(engine) as s:
-        names = s.scalar(select(func.count(distinct(AssignmentT.mention_key))).where(AssignmentT.status == "unresolved"))
+        names = s.scalar(
+            select(func.count(distinct(AssignmentT.mention_key))).where(AssignmentT.status == "unresolved")
+        )
         rows = s.scalar(select(func.count(distinct(AssignmentT.row_id))).where(AssignmentT.status == "unresolved"))
     return names or 0, rows or 0
 
@@ -154,11 +157,21 @@ def uses(engine: Engine, mention: str, limit: int = 3) -> list[Use]:
     """Rows where `mention` is still unresolved, the most typical first."""
     with Session(engine) as s:
         found = s.execute(
-            select(DocumentT.commune, DocumentT.source, DocumentT.id, TargetRowT.id, TargetRowT.row_no,
-                   TargetRowT.indicator_text, AssignmentT.role)
-            .join(TargetRowT, TargetRowT.id == AssignmentT.row_id).join(DocumentT, DocumentT.id == TargetRowT.document_id)
+            select(
+                DocumentT.commune,
+                DocumentT.source,
+                DocumentT.id,
+                TargetRowT.id,
+                TargetRowT.row_no,
+                TargetRowT.indicator_text,
+                AssignmentT.role,
+            )
+            .join(TargetRowT, TargetRowT.id == AssignmentT.row_id)
+            .join(DocumentT, DocumentT.id == TargetRowT.document_id)
             .where(AssignmentT.raw == mention, AssignmentT.status == "unresolved")
-            .order_by(DocumentT.id, TargetRowT.position).limit(limit)).all()
+            .order_by(DocumentT.id, TargetRowT.position)
+            .limit(limit)
+        ).all()
     return [Use(*f) for f in found]
 
 
@@ -213,21 +226,39 @@ def decision(engine: Engine, decision_id: int) -> DecisionView | None:
 
 def _summaries(s: Session, where=None) -> list[DocumentSummary]:
     query = select(DocumentT)
-    docs = sorted(s.scalars(query if where is None else query.where(where)),
-                  key=lambda d: (d.commune is None, fold(d.commune), d.source, d.id))
-    open_names = dict(s.execute(
-        select(TargetRowT.document_id, func.count(distinct(AssignmentT.mention_key)))
-        .join(AssignmentT, AssignmentT.row_id == TargetRowT.id).where(AssignmentT.status == "unresolved")
-        .group_by(TargetRowT.document_id)).all())
+    docs = sorted(
+        s.scalars(query if where is None else query.where(where)),
+        key=lambda d: (d.commune is None, fold(d.commune), d.source, d.id),
+    )
+    open_names = dict(
+        s.execute(
+            select(TargetRowT.document_id, func.count(distinct(AssignmentT.mention_key)))
+            .join(AssignmentT, AssignmentT.row_id == TargetRowT.id)
+            .where(AssignmentT.status == "unresolved")
+            .group_by(TargetRowT.document_id)
+        ).all()
+    )
     plans = defaultdict(list)
-    for id_, commune, number in s.execute(select(DocumentT.id, DocumentT.commune, DocumentT.plan_number)
-                                          .where(DocumentT.plan_number.is_not(None))):
+    for id_, commune, number in s.execute(
+        select(DocumentT.id, DocumentT.commune, DocumentT.plan_number).where(DocumentT.plan_number.is_not(None))
+    ):
         plans[(fold(commune), fold(number))].append(id_)
-    return [DocumentSummary(d.id, d.source, d.path, d.format, d.commune, d.plan_number, d.issued_on, d.row_count,
-                            open_names.get(d.id, 0), list(d.warnings or []),
-                            [i for i in plans.get((fold(d.commune), fold(d.plan_number)), []) if i != d.id]
-                            if d.plan_number else [])
-            for d in docs]
+    return [
+        DocumentSummary(
+            d.id,
+            d.source,
+            d.path,
+            d.format,
+            d.commune,
+            d.plan_number,
+            d.issued_on,
+            d.row_count,
+            open_names.get(d.id, 0),
+            list(d.warnings or []),
+            [i for i in plans.get((fold(d.commune), fold(d.plan_number)), []) if i != d.id] if d.plan_number else [],
+        )
+        for d in docs
+    ]
 
 
 def documents(engine: Engine) -> list[DocumentSummary]:
@@ -242,8 +273,9 @@ def document(engine: Engine, document_id: int) -> tuple[DocumentSummary, list[Ro
         found = _summaries(s, DocumentT.id == document_id)
         if not found:
             return None
-        rows = s.scalars(select(TargetRowT).where(TargetRowT.document_id == document_id)
-                         .order_by(TargetRowT.position)).all()
+        rows = s.scalars(
+            select(TargetRowT).where(TargetRowT.document_id == document_id).order_by(TargetRowT.position)
+        ).all()
         return found[0], _row_views(s, rows)
 
 
@@ -258,34 +290,71 @@ def row(engine: Engine, row_id: int) -> tuple[DocumentSummary, RowView] | None:
 def _row_views(s: Session, rows: list[TargetRowT]) -> list[RowView]:
     names = dict(s.execute(select(UnitT.id, UnitT.name)).all())
     agencies = defaultdict(list)
-    for a in s.scalars(select(AssignmentT).where(AssignmentT.row_id.in_([r.id for r in rows]))
-                       .order_by(AssignmentT.row_id, AssignmentT.position)):
+    for a in s.scalars(
+        select(AssignmentT)
+        .where(AssignmentT.row_id.in_([r.id for r in rows]))
+        .order_by(AssignmentT.row_id, AssignmentT.position)
+    ):
         agencies[a.row_id].append(AgencyCell(a.role, a.raw, names.get(a.unit_id), a.status))
-    return [RowView(r.id, r.document_id, r.table_index, r.page, r.line, r.row_no, list(r.section or []),
-                    r.indicator_text, r.indicator_code, r.unit_cell, r.target_cell, _target(r), r.deadline_raw,
-                    r.notes, agencies[r.id]) for r in rows]
+    return [
+        RowView(
+            r.id,
+            r.document_id,
+            r.table_index,
+            r.page,
+            r.line,
+            r.row_no,
+            list(r.section or []),
+            r.indicator_text,
+            r.indicator_code,
+            r.unit_cell,
+            r.target_cell,
+            _target(r),
+            r.deadline_raw,
+            r.notes,
+            agencies[r.id],
+        )
+        for r in rows
+    ]
 
 
 def _target(r: TargetRowT) -> str:
     if r.target_kind is None:
         return ""
-    return target_text({"raw": r.target_raw, "kind": r.target_kind, "op": r.target_op, "value": r.target_value,
-                        "value_max": r.target_value_max, "unit": r.target_unit, "per": r.target_per,
-                        "boolean": r.target_boolean})
+    return target_text(
+        {
+            "raw": r.target_raw,
+            "kind": r.target_kind,
+            "op": r.target_op,
+            "value": r.target_value,
+            "value_max": r.target_value_max,
+            "unit": r.target_unit,
+            "per": r.target_per,
+            "boolean": r.target_boolean,
+        }
+    )
 
 
 def indicators(engine: Engine, text: str = "") -> list[IndicatorSummary]:
     """Catalogued indicators with how many communes and rows set them, most
     communes first; `text` filters on code or name (accent-blind)."""
     with Session(engine) as s:
-        counts = {code: (communes, rows) for code, communes, rows in s.execute(
-            select(TargetRowT.indicator_code, func.count(distinct(DocumentT.commune)), func.count(TargetRowT.id))
-            .join(DocumentT, DocumentT.id == TargetRowT.document_id)
-            .where(TargetRowT.indicator_code.is_not(None)).group_by(TargetRowT.indicator_code))}
+        counts = {
+            code: (communes, rows)
+            for code, communes, rows in s.execute(
+                select(TargetRowT.indicator_code, func.count(distinct(DocumentT.commune)), func.count(TargetRowT.id))
+                .join(DocumentT, DocumentT.id == TargetRowT.document_id)
+                .where(TargetRowT.indicator_code.is_not(None))
+                .group_by(TargetRowT.indicator_code)
+            )
+        }
         catalog = s.scalars(select(IndicatorT).order_by(IndicatorT.code)).all()
     wanted = _blind(text)
-    found = [IndicatorSummary(i.code, i.name_vi, i.name_en, *counts.get(i.code, (0, 0))) for i in catalog
-             if not wanted or wanted in _blind(f"{i.code} {i.name_vi} {i.name_en or ''}")]
+    found = [
+        IndicatorSummary(i.code, i.name_vi, i.name_en, *counts.get(i.code, (0, 0)))
+        for i in catalog
+        if not wanted or wanted in _blind(f"{i.code} {i.name_vi} {i.name_en or ''}")
+    ]
     return sorted(found, key=lambda i: (-i.communes, -i.rows, i.code))
 
 
@@ -297,19 +366,35 @@ def indicator_rows(engine: Engine, code: str) -> list[IndicatorRow]:
     """Every stored target of one indicator, by commune."""
     with Session(engine) as s:
         names = dict(s.execute(select(UnitT.id, UnitT.name)).all())
-        rows = s.execute(select(TargetRowT, DocumentT.commune, DocumentT.source)
-                         .join(DocumentT, DocumentT.id == TargetRowT.document_id)
-                         .where(TargetRowT.indicator_code == code)).all()
+        rows = s.execute(
+            select(TargetRowT, DocumentT.commune, DocumentT.source)
+            .join(DocumentT, DocumentT.id == TargetRowT.document_id)
+            .where(TargetRowT.indicator_code == code)
+        ).all()
         leads = defaultdict(list)
         for row_id, raw, unit_id in s.execute(
-                select(AssignmentT.row_id, AssignmentT.raw, AssignmentT.unit_id)
-                .join(TargetRowT, TargetRowT.id == AssignmentT.row_id)
-                .where(TargetRowT.indicator_code == code, AssignmentT.role == "lead")
-                .order_by(AssignmentT.row_id, AssignmentT.position)):
+            select(AssignmentT.row_id, AssignmentT.raw, AssignmentT.unit_id)
+            .join(TargetRowT, TargetRowT.id == AssignmentT.row_id)
+            .where(TargetRowT.indicator_code == code, AssignmentT.role == "lead")
+            .order_by(AssignmentT.row_id, AssignmentT.position)
+        ):
             leads[row_id].append(names.get(unit_id) or raw)
     rows = sorted(rows, key=lambda x: (x[1] is None, fold(x[1]), x[2], x[0].document_id, x[0].position))
-    return [IndicatorRow(commune, _target(r), r.target_value, r.target_unit, "; ".join(leads[r.id]), r.deadline_raw,
-                         source, r.document_id, r.id, r.row_no) for r, commune, source in rows]
+    return [
+        IndicatorRow(
+            commune,
+            _target(r),
+            r.target_value,
+            r.target_unit,
+            "; ".join(leads[r.id]),
+            r.deadline_raw,
+            source,
+            r.document_id,
+            r.id,
+            r.row_no,
+        )
+        for r, commune, source in rows
+    ]
 
 
 def agency_load(engine: Engine) -> list[AgencyLoad]:
@@ -319,14 +404,17 @@ def agency_load(engine: Engine) -> list[AgencyLoad]:
         found = s.execute(
             select(UnitT.name, AssignmentT.role, DocumentT.commune, func.count(distinct(AssignmentT.row_id)))
             .join(AssignmentT, AssignmentT.unit_id == UnitT.id)
-            .join(TargetRowT, TargetRowT.id == AssignmentT.row_id).join(DocumentT, DocumentT.id == TargetRowT.document_id)
-            .group_by(UnitT.name, AssignmentT.role, DocumentT.commune)).all()
+            .join(TargetRowT, TargetRowT.id == AssignmentT.row_id)
+            .join(DocumentT, DocumentT.id == TargetRowT.document_id)
+            .group_by(UnitT.name, AssignmentT.role, DocumentT.commune)
+        ).all()
     totals, communes = defaultdict(Counter), defaultdict(lambda: defaultdict(Counter))
     for unit, role, commune, n in found:
         totals[unit][role] += n
         communes[unit][commune or "?"][role] += n
-    loads = [AgencyLoad(u, dict(totals[u]), {c: dict(communes[u][c]) for c in sorted(communes[u], key=fold)})
-             for u in totals]
+    loads = [
+        AgencyLoad(u, dict(totals[u]), {c: dict(communes[u][c]) for c in sorted(communes[u], key=fold)}) for u in totals
+    ]
     return sorted(loads, key=lambda a: (-a.counts.get("lead", 0), -sum(a.counts.values()), a.unit))
 
 
@@ -334,7 +422,13 @@ def coverage(engine: Engine) -> Coverage:
     """Communes with a plan loaded × catalogued indicators their plans set."""
     with Session(engine) as s:
         communes = sorted((c or "?" for c in s.scalars(select(DocumentT.commune).distinct())), key=fold)
-        present = {(c or "?", code) for c, code in s.execute(
-            select(DocumentT.commune, TargetRowT.indicator_code).distinct()
-            .join(TargetRowT, TargetRowT.document_id == DocumentT.id).where(TargetRowT.indicator_code.is_not(None)))}
+        present = {
+            (c or "?", code)
+            for c, code in s.execute(
+                select(DocumentT.commune, TargetRowT.indicator_code)
+                .distinct()
+                .join(TargetRowT, TargetRowT.document_id == DocumentT.id)
+                .where(TargetRowT.indicator_code.is_not(None))
+            )
+        }
     return Coverage(communes, sorted(indicators(engine), key=lambda i: i.code), present)

@@ -1,4 +1,5 @@
 """Taking back a clerk's decision (the web queue's "undo")."""
+
 from __future__ import annotations
 
 from sqlalchemy import Engine, delete, func, select, update
@@ -17,28 +18,44 @@ def undo_last(engine: Engine, by: str) -> str | None:
     resolved again — by the earlier decision on it if one remains, else by the
     matcher. Returns the mention, None when `by` has decided nothing."""
     with Session(writer(engine)) as s, s.begin():
-        d = s.scalars(select(DecisionT).where(DecisionT.decided_by == by).order_by(DecisionT.id.desc()).limit(1)).first()
+        d = s.scalars(
+            select(DecisionT).where(DecisionT.decided_by == by).order_by(DecisionT.id.desc()).limit(1)
+        ).first()
         if d is None:
             return None
         mention, key, unit_id, action = d.raw, d.mention_key, d.unit_id, d.action
         s.delete(d)
         s.flush()
-        earlier = s.scalars(select(DecisionT).where(DecisionT.mention_key == key)
-                            .order_by(DecisionT.id.desc()).limit(1)).first()
+        earlier = s.scalars(
+            select(DecisionT).where(DecisionT.mention_key == key).order_by(DecisionT.id.desc()).limit(1)
+        ).first()
         if earlier is None or earlier.unit_id != unit_id:
-            s.execute(delete(AliasT).where(AliasT.unit_id == unit_id, AliasT.alias == mention, AliasT.origin == "clerk"))
+            s.execute(
+                delete(AliasT).where(AliasT.unit_id == unit_id, AliasT.alias == mention, AliasT.origin == "clerk")
+            )
         if earlier is not None:
-            if s.scalar(select(AliasT.id).where(AliasT.unit_id == earlier.unit_id, AliasT.alias == earlier.raw)) is None:
+            if (
+                s.scalar(select(AliasT.id).where(AliasT.unit_id == earlier.unit_id, AliasT.alias == earlier.raw))
+                is None
+            ):
                 s.add(AliasT(unit_id=earlier.unit_id, alias=earlier.raw, origin="clerk"))
-            s.execute(update(AssignmentT).where(AssignmentT.mention_key == key)
-                      .values(unit_id=earlier.unit_id, status="confirmed", score=100.0))
+            s.execute(
+                update(AssignmentT)
+                .where(AssignmentT.mention_key == key)
+                .values(unit_id=earlier.unit_id, status="confirmed", score=100.0)
+            )
             return mention
-        s.execute(update(AssignmentT).where(AssignmentT.mention_key == key)
-                  .values(unit_id=None, status="unresolved", score=0.0))
-        if action == "new" and not any(s.scalar(select(func.count()).select_from(t).where(t.unit_id == unit_id))
-                                       for t in (AssignmentT, AliasT, DecisionT)):
+        s.execute(
+            update(AssignmentT)
+            .where(AssignmentT.mention_key == key)
+            .values(unit_id=None, status="unresolved", score=0.0)
+        )
+        if action == "new" and not any(
+            s.scalar(select(func.count()).select_from(t).where(t.unit_id == unit_id))
+            for t in (AssignmentT, AliasT, DecisionT)
+        ):
             s.execute(delete(UnitT).where(UnitT.id == unit_id, UnitT.origin == "clerk"))
-    matcher = Matcher(load_registry(engine))          # the registry without the decision
+    matcher = Matcher(load_registry(engine))  # the registry without the decision
     with Session(writer(engine)) as s, s.begin():
         ids = dict(s.execute(select(UnitT.name, UnitT.id)).all())
         for a in s.scalars(select(AssignmentT).where(AssignmentT.mention_key == key, AssignmentT.unit_id.is_(None))):

@@ -8,6 +8,7 @@ adds the mention as an alias of the chosen unit, and re-resolves every stored
 assignment with that key. Later ingests read decisions through
 `store.registry.load`.
 """
+
 from __future__ import annotations
 
 import csv
@@ -51,12 +52,14 @@ def unresolved(engine: Engine, limit: int | None = None) -> list[dict]:
         keys = [g[0] for g in groups]
         spellings, uses = defaultdict(Counter), defaultdict(dict)
         for key, raw, source, commune, text in s.execute(
-                select(AssignmentT.mention_key, AssignmentT.raw, DocumentT.source, DocumentT.commune,
-                       TargetRowT.indicator_text)
-                .join(TargetRowT, TargetRowT.id == AssignmentT.row_id)
-                .join(DocumentT, DocumentT.id == TargetRowT.document_id)
-                .where(AssignmentT.mention_key.in_(keys), AssignmentT.status == "unresolved")
-                .order_by(AssignmentT.id)):
+            select(
+                AssignmentT.mention_key, AssignmentT.raw, DocumentT.source, DocumentT.commune, TargetRowT.indicator_text
+            )
+            .join(TargetRowT, TargetRowT.id == AssignmentT.row_id)
+            .join(DocumentT, DocumentT.id == TargetRowT.document_id)
+            .where(AssignmentT.mention_key.in_(keys), AssignmentT.status == "unresolved")
+            .order_by(AssignmentT.id)
+        ):
             spellings[key][raw] += 1
             uses[key].setdefault(raw, {"document": source, "commune": commune, "row": text})
     matcher = Matcher(load_registry(engine)) if keys else None
@@ -64,8 +67,16 @@ def unresolved(engine: Engine, limit: int | None = None) -> list[dict]:
     for k, n_rows, docs in groups:
         mention = spellings[k].most_common(1)[0][0]
         example = uses[k][mention]
-        out.append({"mention": mention, "key": k, "rows": n_rows, "documents": docs, "example": example,
-                    "candidates": _candidates(matcher, mention, example["commune"])})
+        out.append(
+            {
+                "mention": mention,
+                "key": k,
+                "rows": n_rows,
+                "documents": docs,
+                "example": example,
+                "candidates": _candidates(matcher, mention, example["commune"]),
+            }
+        )
     return out
 
 
@@ -84,13 +95,23 @@ def _unit_id(s: Session, name: str) -> int:
     for id_, unit in s.execute(select(UnitT.id, UnitT.name)):
         if fold(unit) == wanted:
             return id_
-    raise UnknownUnit(f"no unit named {name!r} in the registry",
-                      "check the spelling with 'chitieu units list', or add it with --new")
+    raise UnknownUnit(
+        f"no unit named {name!r} in the registry", "check the spelling with 'chitieu units list', or add it with --new"
+    )
 
 
 @guarded
-def resolve(engine: Engine, mention: str, to: str | None, *, new: bool = False, kind: str = "",
-            level: str = "commune", by: str = "clerk", at: datetime | None = None) -> int:
+def resolve(
+    engine: Engine,
+    mention: str,
+    to: str | None,
+    *,
+    new: bool = False,
+    kind: str = "",
+    level: str = "commune",
+    by: str = "clerk",
+    at: datetime | None = None,
+) -> int:
     """Settle `mention` — every mention with its key — as unit `to` (a new
     unit when `new`); returns how many stored assignments changed."""
     mention, to = clean(mention), clean(to) or None
@@ -98,7 +119,7 @@ def resolve(engine: Engine, mention: str, to: str | None, *, new: bool = False, 
     if not key:
         raise StoreError("empty mention")
     name = to or mention
-    if new and (same := Matcher(load_registry(engine)).match(name).unit):   # read as an existing unit
+    if new and (same := Matcher(load_registry(engine)).match(name).unit):  # read as an existing unit
         raise StoreError(f"unit {name!r} reads the same as {same!r}", "drop --new to map the mention onto it")
     with Session(writer(engine)) as s, s.begin():
         lock_decisions(s.connection())
@@ -112,23 +133,41 @@ def resolve(engine: Engine, mention: str, to: str | None, *, new: bool = False, 
                 raise StoreError("say which unit the mention is", "use --to NAME, or --new")
             unit_id = _unit_id(s, to)
         for alias in s.scalars(select(AliasT).where(AliasT.origin == "clerk", AliasT.unit_id != unit_id)):
-            if mention_key(alias.alias) == key:   # a later decision moves the spelling to its new unit
+            if mention_key(alias.alias) == key:  # a later decision moves the spelling to its new unit
                 s.delete(alias)
         if s.scalar(select(AliasT.id).where(AliasT.unit_id == unit_id, AliasT.alias == mention)) is None:
             s.add(AliasT(unit_id=unit_id, alias=mention, origin="clerk"))
-        s.add(DecisionT(mention_key=key, raw=mention, unit_id=unit_id, decided_by=by,
-                        decided_at=at or utcnow(), action="new" if new else "alias"))
-        changed = s.execute(update(AssignmentT).where(AssignmentT.mention_key == key)
-                            .values(unit_id=unit_id, status="confirmed", score=100.0)).rowcount
+        s.add(
+            DecisionT(
+                mention_key=key,
+                raw=mention,
+                unit_id=unit_id,
+                decided_by=by,
+                decided_at=at or utcnow(),
+                action="new" if new else "alias",
+            )
+        )
+        changed = s.execute(
+            update(AssignmentT)
+            .where(AssignmentT.mention_key == key)
+            .values(unit_id=unit_id, status="confirmed", score=100.0)
+        ).rowcount
     return changed
 
 
 def history(engine: Engine) -> list[dict]:
     with Session(engine) as s:
         names = dict(s.execute(select(UnitT.id, UnitT.name)).all())
-        return [{"mention": d.raw, "unit": names.get(d.unit_id), "decided_by": d.decided_by,
-                 "decided_at": d.decided_at.isoformat(timespec="seconds"), "action": d.action}
-                for d in s.scalars(select(DecisionT).order_by(DecisionT.id))]
+        return [
+            {
+                "mention": d.raw,
+                "unit": names.get(d.unit_id),
+                "decided_by": d.decided_by,
+                "decided_at": d.decided_at.isoformat(timespec="seconds"),
+                "action": d.action,
+            }
+            for d in s.scalars(select(DecisionT).order_by(DecisionT.id))
+        ]
 
 
 def unit_names(engine: Engine) -> list[str]:
@@ -144,8 +183,10 @@ def export_csv(engine: Engine, folder: Path, raw_formulas: bool = False) -> tupl
         aliases = defaultdict(list)
         for unit_id, alias in s.execute(select(AliasT.unit_id, AliasT.alias).order_by(AliasT.id)):
             aliases[unit_id].append(alias)
-        units = [{"canonical_name": u.name, "kind": u.kind, "level": u.level, "aliases_seen": "|".join(aliases[u.id])}
-                 for u in s.scalars(select(UnitT).order_by(UnitT.id))]
+        units = [
+            {"canonical_name": u.name, "kind": u.kind, "level": u.level, "aliases_seen": "|".join(aliases[u.id])}
+            for u in s.scalars(select(UnitT).order_by(UnitT.id))
+        ]
     paths = folder / "units.csv", folder / "decisions.csv"
     for path, columns, rows in zip(paths, (UNIT_COLUMNS, DECISION_COLUMNS), (units, history(engine))):
         with open(path, "w", encoding="utf-8-sig", newline="") as f:
@@ -174,8 +215,14 @@ def import_csv(engine: Engine, folder: Path, by: str) -> tuple[int, int]:
     with Session(writer(engine)) as s, s.begin():
         for u in units:
             if u["canonical_name"] not in known:
-                s.add(UnitT(name=u["canonical_name"], kind=u.get("kind", ""), level=u.get("level") or "commune",
-                            origin="clerk"))
+                s.add(
+                    UnitT(
+                        name=u["canonical_name"],
+                        kind=u.get("kind", ""),
+                        level=u.get("level") or "commune",
+                        origin="clerk",
+                    )
+                )
                 added += 1
         s.flush()
         ids = dict(s.execute(select(UnitT.name, UnitT.id)).all())
@@ -190,8 +237,13 @@ def import_csv(engine: Engine, folder: Path, by: str) -> tuple[int, int]:
         seen = {(h["mention"], h["unit"], _instant(h["decided_at"])) for h in history(engine)}
         with open(decisions, encoding="utf-8-sig", newline="") as f:
             for d in ({k: spreadsheet_text(v or "") for k, v in row.items()} for row in csv.DictReader(f)):
-                if d["unit"] and (d["mention"], d["unit"], _instant(d["decided_at"])) not in seen:   # twice adds nothing
-                    resolve(engine, d["mention"], d["unit"], by=d.get("decided_by") or by,
-                            at=datetime.fromisoformat(d["decided_at"]) if d.get("decided_at") else None)
+                if d["unit"] and (d["mention"], d["unit"], _instant(d["decided_at"])) not in seen:  # twice adds nothing
+                    resolve(
+                        engine,
+                        d["mention"],
+                        d["unit"],
+                        by=d.get("decided_by") or by,
+                        at=datetime.fromisoformat(d["decided_at"]) if d.get("decided_at") else None,
+                    )
                     replayed += 1
     return added, replayed

@@ -5,6 +5,7 @@ postgres, database test); each test gets a fresh database of its own. Where
 no server answers, those tests skip with the reason — unless
 CHITIEU_REQUIRE_PG=1 (set by .ci/run), which turns the skip into a failure.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,10 +28,19 @@ def _pg_admin():
 
     url = make_url(PG_URL)
     try:
-        return psycopg.connect(host=url.host, port=url.port or 5432, user=url.username, password=url.password,
-                               dbname=url.database, autocommit=True, connect_timeout=3), url
+        return psycopg.connect(
+            host=url.host,
+            port=url.port or 5432,
+            user=url.username,
+            password=url.password,
+            dbname=url.database,
+            autocommit=True,
+            connect_timeout=3,
+        ), url
     except psycopg.OperationalError as e:
-        reason = f"PostgreSQL not reachable at {url.render_as_string(hide_password=True)}: {str(e).strip().splitlines()[0]}"
+        reason = (
+            f"PostgreSQL not reachable at {url.render_as_string(hide_password=True)}: {str(e).strip().splitlines()[0]}"
+        )
         if os.environ.get("CHITIEU_REQUIRE_PG") == "1":
             pytest.fail(reason + " (CHITIEU_REQUIRE_PG=1)")
         pytest.skip(reason)

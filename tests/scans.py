@@ -2,6 +2,7 @@
 pages rendered at a dpi (pdftoppm), turned a little, grey noise added,
 JPEG-compressed, and put back into an image-only PDF. Used by tests/test_ocr.py
 and bench/ocr.py."""
+
 from __future__ import annotations
 
 import subprocess
@@ -19,9 +20,9 @@ class ScanStyle:
     """How a page is scanned."""
 
     dpi: int = 200
-    angle: float = 0.0         # degrees, anticlockwise
-    noise: float = 0.0         # standard deviation of grey noise (0-255 scale)
-    jpeg: int | None = None    # JPEG quality, None for lossless
+    angle: float = 0.0  # degrees, anticlockwise
+    noise: float = 0.0  # standard deviation of grey noise (0-255 scale)
+    jpeg: int | None = None  # JPEG quality, None for lossless
     seed: int = 0
 
 
@@ -31,8 +32,23 @@ def render(pdf: Path, pages: list[int], dpi: int) -> list[Image.Image]:
     with tempfile.TemporaryDirectory() as tmp:
         for page in pages:
             stem = Path(tmp) / f"p{page}"
-            subprocess.run(["pdftoppm", "-gray", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page),
-                            "-singlefile", str(pdf), str(stem)], check=True)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-gray",
+                    "-png",
+                    "-r",
+                    str(dpi),
+                    "-f",
+                    str(page),
+                    "-l",
+                    str(page),
+                    "-singlefile",
+                    str(pdf),
+                    str(stem),
+                ],
+                check=True,
+            )
             with Image.open(f"{stem}.png") as im:
                 out.append(im.convert("L"))
     return out

@@ -11,6 +11,7 @@ a name another agency: the head noun (Trung tâm / Trạm / Phòng / Sở / Ban)
 the level (xã / huyện / tỉnh), or an added member ("Phòng Kinh tế, Hạ tầng
 và Đô thị"). Both are deterministic for a seed.
 """
+
 from __future__ import annotations
 
 import random
@@ -20,10 +21,38 @@ import unicodedata
 from chitieu.normalize.names import key
 from chitieu.normalize.registry import Registry, Unit
 
-COMMUNES = ["Hòa Phú", "An Bình", "Tân Thành", "Xuân Lộc", "Phước Thiện", "Đắk Mil", "Ea Kar", "Vĩnh Thạnh",
-            "Bình Minh", "Long Hưng", "Mỹ Hòa", "Quảng Điền", "Thạch Hà", "Nghĩa Đàn", "Cẩm Xuyên",
-            "Lộc Ninh", "Hướng Hóa", "Krông Pắc", "Đông Hà", "Phú Lộc", "Yên Thế", "Lục Yên", "Mường Tè",
-            "Tuy Phước", "Cái Bè", "Châu Thành", "Hải Lăng", "Ngọc Lặc", "Thanh Thủy", "Kim Sơn"]
+COMMUNES = [
+    "Hòa Phú",
+    "An Bình",
+    "Tân Thành",
+    "Xuân Lộc",
+    "Phước Thiện",
+    "Đắk Mil",
+    "Ea Kar",
+    "Vĩnh Thạnh",
+    "Bình Minh",
+    "Long Hưng",
+    "Mỹ Hòa",
+    "Quảng Điền",
+    "Thạch Hà",
+    "Nghĩa Đàn",
+    "Cẩm Xuyên",
+    "Lộc Ninh",
+    "Hướng Hóa",
+    "Krông Pắc",
+    "Đông Hà",
+    "Phú Lộc",
+    "Yên Thế",
+    "Lục Yên",
+    "Mường Tè",
+    "Tuy Phước",
+    "Cái Bè",
+    "Châu Thành",
+    "Hải Lăng",
+    "Ngọc Lặc",
+    "Thanh Thủy",
+    "Kim Sơn",
+]
 DISTRICTS = ["Vạn Ninh", "Krông Pắc", "Châu Thành", "Lộc Ninh", "Hướng Hóa", "Phú Lộc", "Nghĩa Đàn"]
 PROVINCES = ["Đồng Nai", "Đắk Lắk", "Quảng Trị", "Thanh Hóa", "Hà Tĩnh", "Khánh Hòa"]
 TAILS = [" trên địa bàn xã", " liên quan", " có liên quan", " thuộc UBND xã", " (chủ trì)", " (phối hợp)"]
@@ -58,8 +87,10 @@ def _initials(words: list[str]) -> str:
 def _abbreviable(words: list[str]) -> bool:
     """Words offices abbreviate: no registered abbreviation, filler or level word."""
     lower = [w.lower() for w in words]
-    return len(words) >= 2 and all(not (len(w) > 1 and w.isupper()) and
-                                   (lower[i] not in _FILLER or lower[i + 1:i + 2] == ["hội"]) for i, w in enumerate(words))
+    return len(words) >= 2 and all(
+        not (len(w) > 1 and w.isupper()) and (lower[i] not in _FILLER or lower[i + 1 : i + 2] == ["hội"])
+        for i, w in enumerate(words)
+    )
 
 
 def _abbreviate(name: str, rng: random.Random) -> str:
@@ -80,20 +111,33 @@ def _abbreviate(name: str, rng: random.Random) -> str:
         out += [_initials(m) if len(m) >= 2 else " ".join(m) for m in members[1:]]
         glue = rng.choice(["-", " - ", "-"])
         text = out[0] + "".join((glue if s.strip() in ("-", "và") else ", ") + o for s, o in zip(seps, out[1:]))
-    elif choice < 0.6 and members[0][0] == "Phòng" and len(members[0]) >= 3 and \
-            all(_abbreviable(m) for m in [members[0][1:], *members[1:]]):
+    elif (
+        choice < 0.6
+        and members[0][0] == "Phòng"
+        and len(members[0]) >= 3
+        and all(_abbreviable(m) for m in [members[0][1:], *members[1:]])
+    ):
         rest = [_initials(members[0][1:])] + [_initials(m) for m in members[1:]]
         text = rng.choice(["P.", "P. ", "Ph. "]) + "-".join(rest)
-    else:                                                 # one run of two syllables or more somewhere
+    else:  # one run of two syllables or more somewhere
         words = _syllables(" ".join(" ".join(m) for m in members))
-        runs = [(i, j) for i in range(len(words)) for j in range(i + 2, min(len(words), i + 6) + 1)
-                if _abbreviable(words[i:j]) and (j - i > 2 or len(words) > 2 or level)]   # "TT" alone is no name
+        runs = [
+            (i, j)
+            for i in range(len(words))
+            for j in range(i + 2, min(len(words), i + 6) + 1)
+            if _abbreviable(words[i:j]) and (j - i > 2 or len(words) > 2 or level)
+        ]  # "TT" alone is no name
         if not runs:
             return name
         i, j = rng.choice(runs)
         sep = rng.choice([" ", " ", ".", "-"])
-        text = " ".join(words[:i]) + (sep if i else "") + _initials(words[i:j]) + (sep if j < len(words) else "") \
+        text = (
+            " ".join(words[:i])
+            + (sep if i else "")
+            + _initials(words[i:j])
+            + (sep if j < len(words) else "")
             + " ".join(words[j:])
+        )
     return f"{text} {level}" if level else text
 
 
@@ -104,11 +148,11 @@ def _typo(name: str, rng: random.Random, vocab: set[str]) -> str:
         return name
     i = rng.choice(long)
     w = words[i]
-    k = rng.randrange(2, len(w) - 1)                     # the first letter is rarely mistyped
-    typo = rng.choice([w[:k] + w[k + 1:], w[:k] + w[k] + w[k:], w[:k - 1] + w[k] + w[k - 1] + w[k + 1:]])
+    k = rng.randrange(2, len(w) - 1)  # the first letter is rarely mistyped
+    typo = rng.choice([w[:k] + w[k + 1 :], w[:k] + w[k] + w[k:], w[: k - 1] + w[k] + w[k - 1] + w[k + 1 :]])
     if typo.lower() in vocab or typo == w:
         return name
-    return " ".join(words[:i] + [typo] + words[i + 1:])
+    return " ".join(words[:i] + [typo] + words[i + 1 :])
 
 
 def _place(name: str, unit: Unit, rng: random.Random, commune: str) -> str:
@@ -143,9 +187,14 @@ def variants(registry: Registry, seed: int, per_unit: int = 12) -> list[tuple[st
     vocab = _vocabulary(registry)
     commune = ""
     rules = [
-        lambda n, u: _abbreviate(n, rng), lambda n, u: _place(n, u, rng, commune), lambda n, u: n + rng.choice(TAILS),
-        lambda n, u: rng.choice(PREFIXES) + n, lambda n, u: old_tone(n), lambda n, u: _typo(n, rng, vocab),
-        lambda n, u: _connectors(n, rng), lambda n, u: _village(n, rng),
+        lambda n, u: _abbreviate(n, rng),
+        lambda n, u: _place(n, u, rng, commune),
+        lambda n, u: n + rng.choice(TAILS),
+        lambda n, u: rng.choice(PREFIXES) + n,
+        lambda n, u: old_tone(n),
+        lambda n, u: _typo(n, rng, vocab),
+        lambda n, u: _connectors(n, rng),
+        lambda n, u: _village(n, rng),
     ]
     out: dict[str, tuple[str, str]] = {}
     for unit in registry.units:
@@ -171,14 +220,14 @@ def traps(registry: Registry, seed: int) -> list[str]:
     other, level = set(), set()
     for unit in registry.units:
         name = unit.name
-        for old in HEADS:                                     # another head noun
+        for old in HEADS:  # another head noun
             if name.startswith(old + " "):
-                other.update(head + name[len(old):] for head in HEADS if head != old)
-        if unit.level != "any":                               # another level
+                other.update(head + name[len(old) :] for head in HEADS if head != old)
+        if unit.level != "any":  # another level
             for word in ("xã", "huyện", "tỉnh"):
                 if word != LEVEL_WORD[unit.level]:
                     level.add(_LEVELS.sub(word, name) if _LEVELS.search(name) else f"{name} {word}")
-        extra = rng.choice(EXTRA)                             # another member
+        extra = rng.choice(EXTRA)  # another member
         other.add(rng.choice([f"{name}, {extra}", f"{name} và {extra}", f"{name} - {extra}"]))
     return sorted({t for t in other if _levelless(key(t)) not in levelless} | {t for t in level if key(t) not in keys})
 

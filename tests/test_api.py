@@ -1,4 +1,5 @@
 """The analyst's Python API and the read commands' edges, on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import openpyxl
@@ -21,12 +22,20 @@ def test_read_targets_is_one_typed_row_per_target_row(loaded):
     df = api.read_targets(loaded)
     assert df.shape[0] == 234
     assert {c: str(df[c].dtype) for c in ("row_no", "target_value", "target_boolean", "year", "page")} == {
-        "row_no": "string", "target_value": "float64", "target_boolean": "boolean", "year": "Int64", "page": "Int64"}
+        "row_no": "string",
+        "target_value": "float64",
+        "target_boolean": "boolean",
+        "year": "Int64",
+        "page": "Int64",
+    }
     assert df["issued_on"].dropna().map(type).eq(__import__("datetime").date).all()
     five_g = api.read_targets(loaded, indicator="infra.5g_coverage").sort_values("source")
     assert list(zip(five_g["source"], five_g["target_op"], five_g["target_value"])) == [
-        ("dang-uy-nq57-muc-tieu-2026.tsv", ">=", 95.0), ("nghia-son-muc-tieu-2026.tsv", ">=", 70.0),
-        ("xuan-hung-phan-cong-chi-tieu-2026.tsv", ">=", 95.0), ("xuan-loc-ke-hoach-cds-2026.tsv", ">=", 50.0)]
+        ("dang-uy-nq57-muc-tieu-2026.tsv", ">=", 95.0),
+        ("nghia-son-muc-tieu-2026.tsv", ">=", 70.0),
+        ("xuan-hung-phan-cong-chi-tieu-2026.tsv", ">=", 95.0),
+        ("xuan-loc-ke-hoach-cds-2026.tsv", ">=", 50.0),
+    ]
 
 
 def test_read_assignments_and_documents(loaded):
@@ -50,11 +59,21 @@ def test_xlsx_needs_a_file():
     assert result.exit_code == 2 and "--format xlsx writes a file: give -o FILE.xlsx" in result.output
 
 
-@pytest.mark.parametrize("command", [["export"], ["targets", "--indicator", "infra.5g_coverage"],
-                                     ["units", "unresolved"], ["units", "history"], ["units", "list"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export"],
+        ["targets", "--indicator", "infra.5g_coverage"],
+        ["units", "unresolved"],
+        ["units", "history"],
+        ["units", "list"],
+    ],
+)
 def test_read_commands_on_a_missing_database_say_so_and_create_nothing(command, tmp_path):
     db = tmp_path / "nope.db"
     result = CliRunner().invoke(main, [*command, "--db", str(db)])
     assert result.exit_code == 1
-    assert result.stderr == f"error: no database at {db} (load plans into it first with 'chitieu ingest', or check --db)\n"
+    assert (
+        result.stderr == f"error: no database at {db} (load plans into it first with 'chitieu ingest', or check --db)\n"
+    )
     assert not db.exists()

@@ -7,6 +7,7 @@ the database, so the single cases run on SQLite only (a fresh PostgreSQL
 database per case would cost seconds each); every bad file together, and the
 files that load, run on both.
 """
+
 from __future__ import annotations
 
 import io
@@ -34,8 +35,10 @@ PDF = SAMPLES / "pdf" / "xuan-hung-2026.pdf"
 GOOD = "STT\tNội dung chỉ tiêu\tChỉ tiêu\tĐơn vị chủ trì\n1\tTỷ lệ hồ sơ được số hóa\t≥ 90%\tPhòng Kinh tế\n"
 GOOD_ROW = ("good.tsv", "Tỷ lệ hồ sơ được số hóa", "≥ 90%", "Phòng Kinh tế")
 # Only characters Windows-1258 can hold (no "≥"): the header must decode for the table to be found.
-VIETNAMESE = ("STT\tNội dung chỉ tiêu\tChỉ tiêu\tĐơn vị chủ trì\n"
-              "1\tTỷ lệ hộ gia đình có Internet cáp quang\t>= 80%\tPhòng Văn hóa - Xã hội\n")
+VIETNAMESE = (
+    "STT\tNội dung chỉ tiêu\tChỉ tiêu\tĐơn vị chủ trì\n"
+    "1\tTỷ lệ hộ gia đình có Internet cáp quang\t>= 80%\tPhòng Văn hóa - Xã hội\n"
+)
 
 
 def cp1258(text: str) -> bytes:
@@ -48,7 +51,7 @@ def cp1258(text: str) -> bytes:
             base = unicodedata.normalize("NFC", d[0] + d[i])
             if len(base) == 1:
                 try:
-                    out += (base + d[1:i] + d[i + 1:]).encode("cp1258")
+                    out += (base + d[1:i] + d[i + 1 :]).encode("cp1258")
                     break
                 except UnicodeEncodeError:
                     pass
@@ -70,8 +73,15 @@ def stored(db_url: str) -> list[tuple]:
     """(source, indicator, target, first agency) of every stored row."""
     engine = connect(db_url)
     try:
-        return sorted((r["document"]["source"], r["indicator_text"], r["target"]["raw"] if r["target"] else None,
-                       r["assignments"][0]["raw"] if r["assignments"] else None) for r in iter_records(engine))
+        return sorted(
+            (
+                r["document"]["source"],
+                r["indicator_text"],
+                r["target"]["raw"] if r["target"] else None,
+                r["assignments"][0]["raw"] if r["assignments"] else None,
+            )
+            for r in iter_records(engine)
+        )
     finally:
         engine.dispose()
 
@@ -101,9 +111,9 @@ def _corrupt_docx(d: Path) -> Path:
     """The central directory intact, but the deflated word/document.xml overwritten."""
     data = bytearray(DOCX.read_bytes())
     info = zipfile.ZipFile(DOCX).getinfo("word/document.xml")
-    name_len, extra_len = struct.unpack("<HH", data[info.header_offset + 26: info.header_offset + 30])
+    name_len, extra_len = struct.unpack("<HH", data[info.header_offset + 26 : info.header_offset + 30])
     start = info.header_offset + 30 + name_len + extra_len
-    data[start + 100: start + 400] = b"\xff" * 300
+    data[start + 100 : start + 400] = b"\xff" * 300
     (d / "corrupt.docx").write_bytes(bytes(data))
     return d / "corrupt.docx"
 
@@ -114,6 +124,7 @@ def _copy(sample: Path, name: str):
             pytest.skip(f"{sample.relative_to(SAMPLES.parent)} not there yet")
         (d / name).write_bytes(sample.read_bytes())
         return d / name
+
     return make
 
 
@@ -121,6 +132,7 @@ def _write(name: str, data: bytes):
     def make(d: Path) -> Path:
         (d / name).write_bytes(data)
         return d / name
+
     return make
 
 
@@ -145,31 +157,45 @@ def _unzip_only(d: Path) -> Path:
 
 CASES = {
     "zero-byte": (_write("zero.tsv", b""), "empty file (the file has no content; export or download it again)"),
-    "whitespace only": (_write("blank.tsv", b" \r\n\t\n   \n"), "empty file (the file has no content; export or download it again)"),
+    "whitespace only": (
+        _write("blank.tsv", b" \r\n\t\n   \n"),
+        "empty file (the file has no content; export or download it again)",
+    ),
     "text without a table": (
         _write("notes.tsv", "KẾ HOẠCH\nKhông có phụ lục chỉ tiêu.\n".encode()),
-        "no appendix table found (no header row naming the indicator and agency columns)"),
+        "no appendix table found (no header row naming the indicator and agency columns)",
+    ),
     "truncated DOCX": (_truncated_docx, "truncated or damaged ZIP/DOCX file (re-save or re-download it)"),
     "DOCX with damaged content": (
         _corrupt_docx,
-        "damaged Word document (word/document.xml cannot be read) (open it in Word or LibreOffice and save it again)"),
-    "ZIP named .docx": (_unzip_only, "a ZIP archive that is not a Word document (unpack it and ingest the files inside)"),
+        "damaged Word document (word/document.xml cannot be read) (open it in Word or LibreOffice and save it again)",
+    ),
+    "ZIP named .docx": (
+        _unzip_only,
+        "a ZIP archive that is not a Word document (unpack it and ingest the files inside)",
+    ),
     "password-protected DOCX": (
         _copy(BAD / "xuan-hung-password-chitieu.docx", "locked.docx"),
-        "password-protected Word document (remove the password in Word and save again)"),
+        "password-protected Word document (remove the password in Word and save again)",
+    ),
     "truncated PDF": (_truncated_pdf, "truncated PDF (no end-of-file marker) (download or export the file again)"),
-    "encrypted PDF": (_copy(BAD / "xuan-hung-locked.pdf", "locked.pdf"),
-                      "password-protected PDF (use --password)"),
+    "encrypted PDF": (_copy(BAD / "xuan-hung-locked.pdf", "locked.pdf"), "password-protected PDF (use --password)"),
     "scanned PDF without --ocr": (
         _copy(SCANNED / "xuan-hung-scan.pdf", "scan.pdf"),
-        "scanned PDF: page(s) 1 are images with no text layer; it needs OCR (run with --ocr to read it with Tesseract)"),
+        "scanned PDF: page(s) 1 are images with no text layer; it needs OCR (run with --ocr to read it with Tesseract)",
+    ),
     "HTML saved as .pdf": (
         _write("plan.pdf", b"<!DOCTYPE html>\n<html><head><title>404</title></head><body>Not found</body></html>\n"),
-        "an HTML/XML page, not a plan document (download the real file: PDF, DOCX or TSV)"),
-    "text named .pdf": (_write("note.pdf", b"not a pdf at all\n"),
-                        "named .pdf but not a PDF file (check the file; it may be an error page or truncated)"),
-    "binary named .tsv": (_write("image.tsv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8),
-                          "binary data, not a text table (give a TSV, DOCX or PDF file)"),
+        "an HTML/XML page, not a plan document (download the real file: PDF, DOCX or TSV)",
+    ),
+    "text named .pdf": (
+        _write("note.pdf", b"not a pdf at all\n"),
+        "named .pdf but not a PDF file (check the file; it may be an error page or truncated)",
+    ),
+    "binary named .tsv": (
+        _write("image.tsv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8),
+        "binary data, not a text table (give a TSV, DOCX or PDF file)",
+    ),
     "dangling symlink": (_dangling, "broken link: its target is missing"),
 }
 
@@ -193,12 +219,15 @@ def test_missing_path(folder, db_url):
 
 @SQLITE
 def test_file_over_max_mb(folder, db_url):
-    (folder / "big.tsv").write_text(GOOD + "".join(f"{n}\tChỉ tiêu số {n}\t100%\tPhòng Kinh tế\n" for n in range(2, 40)),
-                                    encoding="utf-8")
+    (folder / "big.tsv").write_text(
+        GOOD + "".join(f"{n}\tChỉ tiêu số {n}\t100%\tPhòng Kinh tế\n" for n in range(2, 40)), encoding="utf-8"
+    )
     assert (folder / "good.tsv").stat().st_size < 1048 < (folder / "big.tsv").stat().st_size
     result = ingest(folder, db_url, "--max-mb", "0.001")
     size = (folder / "big.tsv").stat().st_size / 1048576
-    assert_one_failure(result, db_url, folder / "big.tsv", f"file is {size:.3g} MB, over the 0.001 MB limit (raise --max-mb)")
+    assert_one_failure(
+        result, db_url, folder / "big.tsv", f"file is {size:.3g} MB, over the 0.001 MB limit (raise --max-mb)"
+    )
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads a chmod 000 file anyway (see the dangling symlink case)")
@@ -238,22 +267,30 @@ def test_docx_zip_bomb_is_refused_by_uncompressed_size(folder, db_url, zip_bomb)
     result = ingest(folder, db_url)
     elapsed = time.monotonic() - start
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
-    assert_one_failure(result, db_url, bomb, "DOCX unzips to 512 MB (word/document.xml: 512 MB), over the 50 MB limit "
-                                             "(raise --max-mb if the file is genuine; it may be a zip bomb)")
+    assert_one_failure(
+        result,
+        db_url,
+        bomb,
+        "DOCX unzips to 512 MB (word/document.xml: 512 MB), over the 50 MB limit "
+        "(raise --max-mb if the file is genuine; it may be a zip bomb)",
+    )
     assert elapsed < 10, f"took {elapsed:.1f} s: the bomb was unpacked?"
     assert grown_mb < BOMB_MB / 4, f"peak memory grew {grown_mb:.0f} MB: the bomb was unpacked"
 
 
-@pytest.mark.parametrize("name, data", [("windows-1258.txt", cp1258(VIETNAMESE)),
-                                        ("utf-16.tsv", VIETNAMESE.encode("utf-16"))])
+@pytest.mark.parametrize(
+    "name, data", [("windows-1258.txt", cp1258(VIETNAMESE)), ("utf-16.tsv", VIETNAMESE.encode("utf-16"))]
+)
 def test_legacy_encodings_load_with_vietnamese_intact(name, data, folder, db_url):
-    assert data.startswith(b"\xff\xfe") or b"\xf4\xf2" in data   # BOM, or "ộ" as ô + combining dot below
+    assert data.startswith(b"\xff\xfe") or b"\xf4\xf2" in data  # BOM, or "ộ" as ô + combining dot below
     (folder / name).write_bytes(data)
     result = ingest(folder, db_url)
     assert (result.exit_code, result.stdout) == (0, "2 loaded (2 rows), 0 skipped as already loaded, 0 failed\n")
     assert errors(result) == []
-    assert stored(db_url) == [GOOD_ROW, (name, "Tỷ lệ hộ gia đình có Internet cáp quang", ">= 80%",
-                                         "Phòng Văn hóa - Xã hội")]
+    assert stored(db_url) == [
+        GOOD_ROW,
+        (name, "Tỷ lệ hộ gia đình có Internet cáp quang", ">= 80%", "Phòng Văn hóa - Xã hội"),
+    ]
 
 
 def test_all_bad_files_together_in_parallel(folder, db_url, zip_bomb):
@@ -267,8 +304,10 @@ def test_all_bad_files_together_in_parallel(folder, db_url, zip_bomb):
             continue
         expected.append(f"error: {path}: {line}")
     (folder / "bomb.docx").write_bytes(zip_bomb)
-    expected.append(f"error: {folder / 'bomb.docx'}: DOCX unzips to 512 MB (word/document.xml: 512 MB), over the "
-                    "50 MB limit (raise --max-mb if the file is genuine; it may be a zip bomb)")
+    expected.append(
+        f"error: {folder / 'bomb.docx'}: DOCX unzips to 512 MB (word/document.xml: 512 MB), over the "
+        "50 MB limit (raise --max-mb if the file is genuine; it may be a zip bomb)"
+    )
     result = CliRunner().invoke(main, ["ingest", str(folder), "--db", db_url, "--jobs", "2"], catch_exceptions=False)
     assert result.exit_code == 1
     assert result.stdout == f"1 loaded (1 rows), 0 skipped as already loaded, {len(expected)} failed\n"
@@ -282,13 +321,19 @@ CHITIEU = [sys.executable, "-m", "chitieu"]
 def test_fifo_does_not_hang_the_batch(folder, tmp_path):
     os.mkfifo(folder / "pipe.tsv")
     try:
-        done = subprocess.run([*CHITIEU, "ingest", str(folder), "--db", str(tmp_path / "t.db"), "--jobs", "1"],
-                              capture_output=True, text=True, timeout=90, cwd=Path(__file__).resolve().parent.parent)
+        done = subprocess.run(
+            [*CHITIEU, "ingest", str(folder), "--db", str(tmp_path / "t.db"), "--jobs", "1"],
+            capture_output=True,
+            text=True,
+            timeout=90,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("chitieu ingest hung on a FIFO")
     assert done.returncode == 1
     assert [l for l in done.stderr.splitlines() if l.startswith("error: ")] == [
-        f"error: {folder / 'pipe.tsv'}: not a regular file (a pipe, device or socket)"]
+        f"error: {folder / 'pipe.tsv'}: not a regular file (a pipe, device or socket)"
+    ]
 
 
 def test_stderr_holds_only_one_line_per_file(folder, tmp_path):
@@ -299,11 +344,16 @@ def test_stderr_holds_only_one_line_per_file(folder, tmp_path):
             CASES[case][0](folder)
         except pytest.skip.Exception:
             pass
-    if PDF.exists():   # a PDF with a hole: the end-of-file marker is there, the middle is not
+    if PDF.exists():  # a PDF with a hole: the end-of-file marker is there, the middle is not
         data = PDF.read_bytes()
-        (folder / "holed.pdf").write_bytes(data[:2000] + data[len(data) // 2:])
-    done = subprocess.run([*CHITIEU, "ingest", str(folder), "--db", str(tmp_path / "t.db"), "--jobs", "1"],
-                          capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parent.parent)
+        (folder / "holed.pdf").write_bytes(data[:2000] + data[len(data) // 2 :])
+    done = subprocess.run(
+        [*CHITIEU, "ingest", str(folder), "--db", str(tmp_path / "t.db"), "--jobs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     files = sorted(p.name for p in folder.iterdir())
     lines = done.stderr.splitlines()
     assert [l for l in lines if not l.startswith(("error: ", "loaded: "))] == []
@@ -313,8 +363,9 @@ def test_stderr_holds_only_one_line_per_file(folder, tmp_path):
 def test_a_pdf_whose_header_was_damaged_is_named_a_damaged_pdf(tmp_path):
     from chitieu.ingest import extract
     from chitieu.ingest.exceptions import UnsupportedFormat
+
     data = (SAMPLES / "pdf" / "nghia-son-2026.pdf").read_bytes()
-    (tmp_path / "x.tsv").write_bytes(b"XXXXX" + data[5:])          # "%PDF-" overwritten, wrong name too
+    (tmp_path / "x.tsv").write_bytes(b"XXXXX" + data[5:])  # "%PDF-" overwritten, wrong name too
     with pytest.raises(UnsupportedFormat, match="damaged PDF: its %PDF header is missing"):
         extract(tmp_path / "x.tsv")
 
@@ -345,7 +396,7 @@ def test_mutated_samples_each_load_or_fail_with_a_known_reason(tmp_path):
             data = data[:k] + rng.choice(sources).read_bytes()[k:]
         else:
             k = rng.randrange(len(data))
-            data[k:k + 4096] = bytes(len(data[k:k + 4096]))
+            data[k : k + 4096] = bytes(len(data[k : k + 4096]))
         (tmp_path / f"m{i:02d}{src.suffix}").write_bytes(bytes(data))
     engine = connect(f"sqlite:///{tmp_path / 'f.db'}")
     results = batch.run(sorted(tmp_path.glob("m*")), engine, ExtractSettings())
@@ -360,20 +411,25 @@ def test_a_damaged_excel_workbook_is_one_line(tmp_path):
     import zipfile
     from chitieu.ingest import extract
     from chitieu.ingest.exceptions import DamagedFile
+
     with zipfile.ZipFile(tmp_path / "plan.xlsx", "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("xl/workbook.xml", "<workbook/>")
-    with pytest.raises(DamagedFile, match=r"^damaged Excel workbook: \w+ \(open it in Excel or LibreOffice and save again\)$"):
+    with pytest.raises(
+        DamagedFile, match=r"^damaged Excel workbook: \w+ \(open it in Excel or LibreOffice and save again\)$"
+    ):
         extract(tmp_path / "plan.xlsx")
 
 
 @pytest.mark.skipif(not __import__("shutil").which("libreoffice"), reason="LibreOffice is not installed")
 def test_a_damaged_opendocument_file_in_a_folder_is_one_line(tmp_path, folder):
     import zipfile
+
     with zipfile.ZipFile(folder / "plan.odt", "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         z.writestr("content.xml", "<office:document-content/>")
     result = CliRunner().invoke(main, ["ingest", str(folder), "--db", f"sqlite:///{tmp_path / 'o.db'}", "--jobs", "1"])
     assert result.exit_code == 1
     assert [l for l in result.stderr.splitlines() if l.startswith("error: ")] == [
-        f"error: {folder / 'plan.odt'}: LibreOffice could not convert this .odt file (open it and save it as .docx)"]
+        f"error: {folder / 'plan.odt'}: LibreOffice could not convert this .odt file (open it and save it as .docx)"
+    ]

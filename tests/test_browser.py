@@ -2,6 +2,7 @@
 through Selenium) on a freshly loaded batch: sign in, settle names with the
 keyboard, undo, search, add a unit, skip, open a document's source page, read
 the 5G answer. Screenshots of every page go to tests/artifacts/."""
+
 import shutil
 import threading
 from pathlib import Path
@@ -24,7 +25,7 @@ from conftest import ROOT, SAMPLES
 
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 ARTIFACTS = ROOT / "tests" / "artifacts"
-TOP = "Các cán bộ công chức được phân công phụ trách"      # first in the queue of the samples
+TOP = "Các cán bộ công chức được phân công phụ trách"  # first in the queue of the samples
 
 
 def serve(folder: Path):
@@ -112,7 +113,7 @@ def test_clerk_settles_the_queue_with_the_keyboard(site, driver):
     assert before == "{} names left, leaving {} rows unsettled.".format(*queue_size(engine))
     shot(d, "queue")
 
-    press(d, "1")                                            # accept the first candidate
+    press(d, "1")  # accept the first candidate
     wait(d, lambda: "rows updated" in text_of(d, "#message"))
     assert text_of(d, "#message") == f"“{TOP}” → {top['candidates'][0]['unit']}: {top['rows']} rows updated."
     assert text_of(d, "#queue-size") == "{} names left, leaving {} rows unsettled.".format(*queue_size(engine))
@@ -120,12 +121,12 @@ def test_clerk_settles_the_queue_with_the_keyboard(site, driver):
     assert decisions(engine) == [(TOP, top["candidates"][0]["unit"], "Nguyễn Thị Lan", "alias")]
     assert states(engine, TOP) == {(top["candidates"][0]["unit"], "confirmed")}
 
-    press(d, "u")                                            # undo it
+    press(d, "u")  # undo it
     wait(d, lambda: text_of(d, "#message").startswith("Undone"))
     assert text_of(d, "#mention") == TOP and text_of(d, "#queue-size") == before
     assert decisions(engine) == [] and states(engine, TOP) == {(None, "unresolved")}
 
-    press(d, "/")                                            # search the registry as you type
+    press(d, "/")  # search the registry as you type
     assert d.switch_to.active_element.get_attribute("id") == "search"
     d.switch_to.active_element.send_keys("VAN PHONG thong ke")
     wait(d, lambda: d.find_elements(By.CSS_SELECTOR, "#hit-list .hit"))
@@ -135,7 +136,7 @@ def test_clerk_settles_the_queue_with_the_keyboard(site, driver):
     wait(d, lambda: "→ Công chức Văn phòng - Thống kê:" in text_of(d, "#message"))
     assert decisions(engine)[-1][:3] == (TOP, "Công chức Văn phòng - Thống kê", "Nguyễn Thị Lan")
 
-    mention = text_of(d, "#mention")                         # add a new unit, with confirmation
+    mention = text_of(d, "#mention")  # add a new unit, with confirmation
     press(d, "n")
     assert d.switch_to.active_element.get_attribute("id") == "new-name"
     name = d.switch_to.active_element
@@ -146,14 +147,14 @@ def test_clerk_settles_the_queue_with_the_keyboard(site, driver):
     d.find_element(By.ID, "new-submit").click()
     wait(d, lambda: d.find_elements(By.ID, "confirm-new"))
     assert "Add Tổ công tác đặc biệt xã (group, commune) as a new unit" in text_of(d, "#confirm-card")
-    assert decisions(engine)[-1][0] == TOP                   # nothing saved before confirming
+    assert decisions(engine)[-1][0] == TOP  # nothing saved before confirming
     shot(d, "queue-new-unit")
     d.find_element(By.ID, "confirm-new").click()
     wait(d, lambda: "→ Tổ công tác đặc biệt xã:" in text_of(d, "#message"))
     assert decisions(engine)[-1] == (mention, "Tổ công tác đặc biệt xã", "Nguyễn Thị Lan", "new")
     assert states(engine, mention) == {("Tổ công tác đặc biệt xã", "confirmed")}
 
-    skipped = text_of(d, "#mention")                         # skip
+    skipped = text_of(d, "#mention")  # skip
     press(d, "s")
     wait(d, lambda: text_of(d, "#mention") not in ("", skipped))
     assert "1 skipped" in text_of(d, "#queue-size")
@@ -162,7 +163,7 @@ def test_clerk_settles_the_queue_with_the_keyboard(site, driver):
     rows = [r.text for r in d.find_elements(By.CSS_SELECTOR, "#history tr")][1:]
     assert len(rows) == 2 and "Nguyễn Thị Lan" in rows[0] and "Tổ công tác đặc biệt xã" in rows[0]
     shot(d, "history")
-    assert [e["message"] for e in d.get_log("browser") if e["level"] == "SEVERE"] == []   # no script or CSP error
+    assert [e["message"] for e in d.get_log("browser") if e["level"] == "SEVERE"] == []  # no script or CSP error
 
 
 def test_clerk_checks_a_row_on_its_source_page(site, driver):
@@ -175,7 +176,7 @@ def test_clerk_checks_a_row_on_its_source_page(site, driver):
     d.find_element(By.XPATH, "//a[@class='row-link' and text()='2.1']").click()
     image = d.find_element(By.ID, "page-image")
     wait(d, lambda: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image))
-    assert d.execute_script("return arguments[0].naturalWidth", image) > 1000         # a landscape A4 page at 110 dpi
+    assert d.execute_script("return arguments[0].naturalWidth", image) > 1000  # a landscape A4 page at 110 dpi
     assert "Tỷ lệ phủ sóng 5G trên dân số đạt 95%" in text_of(d, "#row-read")
     shot(d, "row-source-pdf")
     d.get(url + "/documents")
@@ -201,7 +202,7 @@ def test_analyst_finds_5g_below_70_and_the_busiest_agency(site, driver):
     shot(d, "indicator-5g")
     d.get(url + "/agencies")
     first = d.find_elements(By.CSS_SELECTOR, "#agency-table tr")[1].text
-    assert first.startswith("Trung tâm Phục vụ hành chính công xã 113 ")       # leads the most targets
+    assert first.startswith("Trung tâm Phục vụ hành chính công xã 113 ")  # leads the most targets
     shot(d, "agencies")
     d.get(url + "/coverage")
     assert len(d.find_elements(By.CSS_SELECTOR, "#coverage td.yes")) > 0
@@ -221,7 +222,7 @@ def test_clerk_settles_the_whole_queue_and_later_ingests_follow(fresh_site, driv
     ready(d)
     names, _ = queue_size(engine)
     settled = []
-    while (mention := text_of(d, "#mention")):
+    while mention := text_of(d, "#mention"):
         settled.append(mention)
         assert len(settled) <= names, "the queue does not shrink"
         if d.find_elements(By.ID, "accept-1"):
@@ -236,7 +237,7 @@ def test_clerk_settles_the_whole_queue_and_later_ingests_follow(fresh_site, driv
     assert len(settled) == names and queue_size(engine) == (0, 0)
     assert {h["decided_by"] for h in units.history(engine)} == {"Trần Văn Minh"}
     assert len(units.history(engine)) == names
-    later = tmp_path / "later.tsv"        # the same plan again, one row more: no name left to settle
+    later = tmp_path / "later.tsv"  # the same plan again, one row more: no name left to settle
     later.write_text((SAMPLES / "tsv" / "xuan-son-dti-2023.tsv").read_text("utf-8") + "\n", encoding="utf-8")
     files, _ = batch.collect([later])
     assert [r.status for r in batch.run(files, engine, ExtractSettings())] == ["loaded"]

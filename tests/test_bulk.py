@@ -1,5 +1,6 @@
 """Bulk loading as a real process: killed mid-run and rerun, two loaders at
 once on overlapping folders, and --jobs 2 storing what --jobs 1 stores."""
+
 from __future__ import annotations
 
 import json
@@ -23,9 +24,13 @@ from chitieu.store.models import DocumentT, TargetRowT
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-SEED_ROWS = {"dang-uy-nq57-muc-tieu-2026.tsv": 29, "nghia-son-muc-tieu-2026.tsv": 29,
-             "xuan-hung-phan-cong-chi-tieu-2026.tsv": 55, "xuan-loc-ke-hoach-cds-2026.tsv": 30,
-             "xuan-son-dti-2023.tsv": 91}
+SEED_ROWS = {
+    "dang-uy-nq57-muc-tieu-2026.tsv": 29,
+    "nghia-son-muc-tieu-2026.tsv": 29,
+    "xuan-hung-phan-cong-chi-tieu-2026.tsv": 55,
+    "xuan-loc-ke-hoach-cds-2026.tsv": 30,
+    "xuan-son-dti-2023.tsv": 91,
+}
 CHITIEU = [sys.executable, "-m", "chitieu"]
 
 
@@ -45,8 +50,14 @@ def copies(folder: Path, numbers: range) -> dict[str, int]:
 
 def start(*args) -> subprocess.Popen:
     """`chitieu ingest ARGS` in a process group of its own (so a kill takes its workers too)."""
-    return subprocess.Popen([*CHITIEU, "ingest", *map(str, args)], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [*CHITIEU, "ingest", *map(str, args)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def wait_for_line(proc: subprocess.Popen, prefix: str, timeout: float = 30) -> list[str]:
@@ -76,9 +87,11 @@ def stored(db_url: str) -> dict[str, tuple[int, int]]:
     engine = connect(db_url)
     try:
         with engine.connect() as conn:
-            docs = conn.execute(select(DocumentT.source, DocumentT.row_count, func.count(TargetRowT.id))
-                                .outerjoin(TargetRowT, TargetRowT.document_id == DocumentT.id)
-                                .group_by(DocumentT.id, DocumentT.source, DocumentT.row_count)).all()
+            docs = conn.execute(
+                select(DocumentT.source, DocumentT.row_count, func.count(TargetRowT.id))
+                .outerjoin(TargetRowT, TargetRowT.document_id == DocumentT.id)
+                .group_by(DocumentT.id, DocumentT.source, DocumentT.row_count)
+            ).all()
     finally:
         engine.dispose()
     partial = [(source, declared, have) for source, declared, have in docs if declared != have]
@@ -105,16 +118,22 @@ def test_killed_run_leaves_whole_documents_and_a_rerun_completes(db_url, tmp_pat
         proc.stdout.close()
         proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL
-    before = stored(db_url)                      # asserts no partial document
+    before = stored(db_url)  # asserts no partial document
     assert 1 <= len(before) < len(files), "the kill came after the run had finished: nothing to resume"
     assert before == {name: (1, files[name]) for name in before}
 
-    rerun = subprocess.run([*CHITIEU, "ingest", tmp_path / "plans", "--db", db_url, "--jobs", "1"], cwd=ROOT,
-                           capture_output=True, text=True, timeout=120)
+    rerun = subprocess.run(
+        [*CHITIEU, "ingest", tmp_path / "plans", "--db", db_url, "--jobs", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     rest = sum(rows for name, rows in files.items() if name not in before)
     assert (rerun.returncode, rerun.stdout) == (0, summary(len(files) - len(before), rest, len(before)))
-    assert sorted(line.split(": ", 1)[1] for line in rerun.stderr.splitlines() if line.startswith("skipped: ")) == \
-        sorted(f"{name} (already loaded)" for name in before)
+    assert sorted(
+        line.split(": ", 1)[1] for line in rerun.stderr.splitlines() if line.startswith("skipped: ")
+    ) == sorted(f"{name} (already loaded)" for name in before)
     assert stored(db_url) == {name: (1, rows) for name, rows in files.items()}
 
 
@@ -157,8 +176,10 @@ def test_jobs_2_stores_what_jobs_1_stores(db_url, tmp_path):
     and failures."""
     paths = [SAMPLES / "tsv", SAMPLES / "docx", SAMPLES / "pdf", BAD, SCANNED]
     serial_db = f"sqlite:///{tmp_path / 'serial.db'}"
-    results = [CliRunner().invoke(main, ["ingest", *map(str, paths), "--db", url, "--jobs", jobs],
-                                  catch_exceptions=False) for url, jobs in ((serial_db, "1"), (db_url, "2"))]
+    results = [
+        CliRunner().invoke(main, ["ingest", *map(str, paths), "--db", url, "--jobs", jobs], catch_exceptions=False)
+        for url, jobs in ((serial_db, "1"), (db_url, "2"))
+    ]
     serial, parallel = results
     errors = sorted(l for l in serial.stderr.splitlines() if l.startswith("error: "))
     assert serial.exit_code == 1 and len(errors) == len(list(BAD.iterdir())) + len(list(SCANNED.iterdir()))
@@ -175,13 +196,14 @@ def test_ctrl_c_stops_workers_and_says_how_to_resume(tmp_path):
     db_url = f"sqlite:///{tmp_path / 'i.db'}"
     proc = start(tmp_path / "plans", "--db", db_url, "--jobs", "2")
     wait_for_line(proc, "loaded: ")
-    os.kill(proc.pid, signal.SIGINT)             # the parent only, as `timeout -s INT` or a supervisor does
+    os.kill(proc.pid, signal.SIGINT)  # the parent only, as `timeout -s INT` or a supervisor does
     _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
     last = err.strip().splitlines()[-1]
     assert last.startswith("error: interrupted after ") and last.endswith(
-        "files; every document stored is complete (run the same command again to load the rest)")
-    deadline = time.monotonic() + 10                # the resource tracker leaves a moment after the parent
+        "files; every document stored is complete (run the same command again to load the rest)"
+    )
+    deadline = time.monotonic() + 10  # the resource tracker leaves a moment after the parent
     while subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True).stdout and time.monotonic() < deadline:
         time.sleep(0.2)
     left = subprocess.run(["pgrep", "-a", "-s", str(proc.pid)], capture_output=True, text=True).stdout
@@ -216,7 +238,9 @@ def test_a_decision_made_while_loading_reaches_every_later_document(db_url, tmp_
         (tmp_path / f"plan-{n}.tsv").write_text(
             f"Kèm theo Kế hoạch số {n + 1}/KH-UBND ngày 15/4/2026 của UBND xã An Bình\n"
             "STT\tNội dung\tChỉ tiêu\tĐơn vị chủ trì\n"
-            f"1\tTỷ lệ hồ sơ trực tuyến toàn trình nhóm {n}\t≥ 90%\tTổ Omega\n", "utf-8")
+            f"1\tTỷ lệ hồ sơ trực tuyến toàn trình nhóm {n}\t≥ 90%\tTổ Omega\n",
+            "utf-8",
+        )
     engine = connect(db_url)
     decided = []
 
@@ -227,7 +251,9 @@ def test_a_decision_made_while_loading_reaches_every_later_document(db_url, tmp_
     results = batch.run(sorted(tmp_path.glob("*.tsv")), engine, ExtractSettings(), jobs=1, on_result=clerk)
     assert [r.status for r in results] == ["loaded"] * 4
     with engine.connect() as conn:
-        statuses = conn.execute(select(AssignmentT.status, AssignmentT.unit_id).where(AssignmentT.raw == "Tổ Omega")).all()
+        statuses = conn.execute(
+            select(AssignmentT.status, AssignmentT.unit_id).where(AssignmentT.raw == "Tổ Omega")
+        ).all()
     engine.dispose()
     assert decided == [1]
     assert len(statuses) == 4 and {s for s, _ in statuses} == {"confirmed"} and len({u for _, u in statuses}) == 1
@@ -237,13 +263,26 @@ def test_file_limits_fail_one_file_with_a_line_and_the_batch_goes_on(tmp_path):
     """A file past --file-timeout or --file-memory fails with a line saying so;
     the file beside it loads."""
     pdf, tsv = SAMPLES / "pdf" / "xuan-son-dti-2023.pdf", SAMPLES / "tsv" / "xuan-loc-ke-hoach-cds-2026.tsv"
-    for option, value, line in [("--file-timeout", "0.3", "took longer than 0.3 s: the file may be malformed "
-                                 "(raise --file-timeout if it is a large plan)"),
-                                ("--file-memory", "20", "needed more than 20 MB of memory: the file may be malformed "
-                                 "(raise --file-memory if it is a large plan)")]:
+    for option, value, line in [
+        (
+            "--file-timeout",
+            "0.3",
+            "took longer than 0.3 s: the file may be malformed (raise --file-timeout if it is a large plan)",
+        ),
+        (
+            "--file-memory",
+            "20",
+            "needed more than 20 MB of memory: the file may be malformed (raise --file-memory if it is a large plan)",
+        ),
+    ]:
         db = tmp_path / f"{option}.db"
-        done = subprocess.run([*CHITIEU, "ingest", pdf, tsv, "--db", db, "--jobs", "1", option, value],
-                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [*CHITIEU, "ingest", pdf, tsv, "--db", db, "--jobs", "1", option, value],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 1, done.stderr
         assert f"error: {pdf}: {line}" in done.stderr.splitlines()
         assert done.stdout.strip() == "1 loaded (30 rows), 0 skipped as already loaded, 1 failed"

@@ -1,4 +1,5 @@
 """The command line, run through click's CliRunner with exact output."""
+
 import csv
 import io
 import json
@@ -36,13 +37,15 @@ def test_bad_files_get_one_line_each_and_the_rest_loads(db_url, tmp_path):
     assert result.exit_code == 1
     assert result.stdout == "1 loaded (1 rows), 0 skipped as already loaded, 5 failed\n"
     errors = sorted(line for line in result.stderr.splitlines() if line.startswith("error: "))
-    assert errors == sorted([
-        f"error: {tmp_path / 'missing.docx'}: no such file or folder",
-        f"error: {tmp_path / 'empty.tsv'}: empty file (the file has no content; export or download it again)",
-        f"error: {tmp_path / 'page.pdf'}: an HTML/XML page, not a plan document (download the real file: PDF, DOCX or TSV)",
-        f"error: {tmp_path / 'fake.pdf'}: named .pdf but not a PDF file (check the file; it may be an error page or truncated)",
-        f"error: {tmp_path / 'binary.tsv'}: binary data, not a text table (give a TSV, DOCX or PDF file)",
-    ])
+    assert errors == sorted(
+        [
+            f"error: {tmp_path / 'missing.docx'}: no such file or folder",
+            f"error: {tmp_path / 'empty.tsv'}: empty file (the file has no content; export or download it again)",
+            f"error: {tmp_path / 'page.pdf'}: an HTML/XML page, not a plan document (download the real file: PDF, DOCX or TSV)",
+            f"error: {tmp_path / 'fake.pdf'}: named .pdf but not a PDF file (check the file; it may be an error page or truncated)",
+            f"error: {tmp_path / 'binary.tsv'}: binary data, not a text table (give a TSV, DOCX or PDF file)",
+        ]
+    )
     data = json.loads(report.read_text("utf-8"))
     assert [(r["path"].rsplit("/", 1)[1], r["rows"]) for r in data["loaded"]] == [("good.tsv", 1)]
     assert len(data["failed"]) == 5
@@ -70,8 +73,12 @@ def test_export_csv_has_bom_and_one_row_per_target(db_url, tmp_path):
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == 234
     r = next(r for r in rows if r["source"] == "xuan-hung-phan-cong-chi-tieu-2026.tsv" and r["row_no"] == "2.1")
-    assert (r["commune"], r["target_op"], r["target_value"], r["lead"]) == ("Xuân Hưng", ">=", "95.0",
-                                                                          "Phòng Văn hóa - Xã hội")
+    assert (r["commune"], r["target_op"], r["target_value"], r["lead"]) == (
+        "Xuân Hưng",
+        ">=",
+        "95.0",
+        "Phòng Văn hóa - Xã hội",
+    )
 
 
 def test_targets_for_one_indicator_across_communes(db_url):
@@ -85,8 +92,10 @@ def test_targets_for_one_indicator_across_communes(db_url):
         "Xuân Lộc   ≥ 50%   -                            xuan-loc-ke-hoach-cds-2026.tsv #1",
     ]
     below = run("targets", "--indicator", "infra.5g_coverage", "--below", 70, "--format", "csv", "--db", db_url)
-    assert below.stdout.splitlines() == ["commune,target,lead,source,row_no,target_op,target_value,target_unit",
-                                         "Xuân Lộc,≥ 50%,,xuan-loc-ke-hoach-cds-2026.tsv,1,>=,50.0,%"]
+    assert below.stdout.splitlines() == [
+        "commune,target,lead,source,row_no,target_op,target_value,target_unit",
+        "Xuân Lộc,≥ 50%,,xuan-loc-ke-hoach-cds-2026.tsv,1,>=,50.0,%",
+    ]
 
 
 def test_verbose_shows_what_a_reader_skipped(tmp_path):
@@ -94,5 +103,7 @@ def test_verbose_shows_what_a_reader_skipped(tmp_path):
     plan.write_text("Tiêu đề\nA\tB\n1\t2\n" + GOOD, encoding="utf-8")
     result = run("ingest", plan, "--db", f"sqlite:///{tmp_path / 'v.db'}", "-j", 1, "-v")
     assert result.stderr.splitlines() == [
-        "loaded: p.tsv (1 rows)", f"warning: {plan}: line/row 2: a table was skipped as not an appendix: no header row names its "
-        'indicator and agency columns; columns seen: "A" | "B"']
+        "loaded: p.tsv (1 rows)",
+        f"warning: {plan}: line/row 2: a table was skipped as not an appendix: no header row names its "
+        'indicator and agency columns; columns seen: "A" | "B"',
+    ]

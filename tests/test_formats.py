@@ -1,6 +1,7 @@
 """Workbooks and the office formats LibreOffice converts (.doc, .rtf, .odt,
 .xls, .ods) read into the same rows as the tables they hold, written as TSV
 or as DOCX."""
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,11 @@ needs_libreoffice = pytest.mark.skipif(not shutil.which("libreoffice"), reason="
 
 def reading(path) -> tuple:
     doc = extract(path)
-    rows = [(t.index, r.row_no, r.section, r.indicator, r.unit, r.target, r.deadline, sorted(r.agencies.items()))
-            for t in doc.tables for r in t.rows]
+    rows = [
+        (t.index, r.row_no, r.section, r.indicator, r.unit, r.target, r.deadline, sorted(r.agencies.items()))
+        for t in doc.tables
+        for r in t.rows
+    ]
     return doc.meta, rows
 
 
@@ -70,18 +74,26 @@ def test_workbook_cells_read_as_their_formats_show_them(tmp_path):
     ws = book.active
     ws.append(["Kèm theo Kế hoạch số 12/KH-UBND ngày 15/4/2026 của UBND xã An Bình"])
     ws.append(["STT", "Nội dung chỉ tiêu", "Đơn vị tính", "Chỉ tiêu", "Đơn vị chủ trì"])
-    rows = [(1, "Tỷ lệ hồ sơ được số hóa", "%", 0.95, "0%"), (2, "Số hộ có cáp quang", "hộ", 2205, "#,##0"),
-            (3, "Kinh phí hỗ trợ", "đồng", 1250000, "#,##0"), (4, "Tỷ lệ tăng trưởng", "%", 0.125, "0.0%"),
-            (5, "Diện tích", "ha", 3.5, "General")]
+    rows = [
+        (1, "Tỷ lệ hồ sơ được số hóa", "%", 0.95, "0%"),
+        (2, "Số hộ có cáp quang", "hộ", 2205, "#,##0"),
+        (3, "Kinh phí hỗ trợ", "đồng", 1250000, "#,##0"),
+        (4, "Tỷ lệ tăng trưởng", "%", 0.125, "0.0%"),
+        (5, "Diện tích", "ha", 3.5, "General"),
+    ]
     for n, text, unit, value, fmt in rows:
         ws.append([n, text, unit, value, "Phòng Kinh tế"])
         ws.cell(ws.max_row, 4).number_format = fmt
-    ws.merge_cells("E3:E4")            # one agency for two rows
+    ws.merge_cells("E3:E4")  # one agency for two rows
     book.save(tmp_path / "plan.xlsx")
     meta, read = reading(tmp_path / "plan.xlsx")
     assert [(r[5], r[4], dict(r[7])["lead"]) for r in read] == [
-        ("95%", "%", "Phòng Kinh tế"), ("2.205", "hộ", "Phòng Kinh tế"), ("1.250.000", "đồng", "Phòng Kinh tế"),
-        ("12,5%", "%", "Phòng Kinh tế"), ("3,5", "ha", "Phòng Kinh tế")]
+        ("95%", "%", "Phòng Kinh tế"),
+        ("2.205", "hộ", "Phòng Kinh tế"),
+        ("1.250.000", "đồng", "Phòng Kinh tế"),
+        ("12,5%", "%", "Phòng Kinh tế"),
+        ("3,5", "ha", "Phòng Kinh tế"),
+    ]
     assert (meta.commune, meta.plan_number, str(meta.issued_on)) == ("An Bình", "12/KH-UBND", "2026-04-15")
 
 
@@ -94,9 +106,22 @@ def converted(tmp_path_factory):
     env = {**os.environ, "HOME": str(folder)}
     for source, kinds in ((docx, ("doc", "rtf", "odt")), (xlsx, ("xls", "ods"))):
         for kind in kinds:
-            subprocess.run(["libreoffice", f"-env:UserInstallation=file://{folder / 'profile'}", "--headless",
-                            "--convert-to", kind, "--outdir", str(folder), str(source)],
-                           capture_output=True, timeout=180, check=True, env=env)
+            subprocess.run(
+                [
+                    "libreoffice",
+                    f"-env:UserInstallation=file://{folder / 'profile'}",
+                    "--headless",
+                    "--convert-to",
+                    kind,
+                    "--outdir",
+                    str(folder),
+                    str(source),
+                ],
+                capture_output=True,
+                timeout=180,
+                check=True,
+                env=env,
+            )
     return folder, docx, xlsx
 
 
@@ -116,13 +141,29 @@ def test_without_libreoffice_a_doc_file_says_which_package_to_install(converted,
     bare = tmp_path / "bin"
     bare.mkdir()
     (bare / "python").symlink_to(sys.executable)
-    done = subprocess.run([str(bare / "python"), "-m", "chitieu", "ingest",
-                           str(folder / f"{docx.stem}.doc"), "--db", str(tmp_path / "t.db"), "--jobs", "1"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "PATH": str(bare)})
+    done = subprocess.run(
+        [
+            str(bare / "python"),
+            "-m",
+            "chitieu",
+            "ingest",
+            str(folder / f"{docx.stem}.doc"),
+            "--db",
+            str(tmp_path / "t.db"),
+            "--jobs",
+            "1",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PATH": str(bare)},
+    )
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         f"error: {folder / f'{docx.stem}.doc'}: a .doc file needs LibreOffice to be read "
-        "(install libreoffice-writer, or save it as .docx and ingest that)"]
+        "(install libreoffice-writer, or save it as .docx and ingest that)"
+    ]
 
 
 @needs_libreoffice

@@ -8,6 +8,7 @@ anything else is a bug. A failing example becomes a regression file under
 tests/data/fuzz/ (read back by the last test). Bounded for CI; a longer
 run: HYPOTHESIS_PROFILE=long python -m pytest tests/test_fuzz.py.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,10 +23,16 @@ from chitieu.ingest.__init__ import _reader
 from chitieu.ingest.assemble import assemble
 from chitieu.ingest.sniff import sniff
 
-settings.register_profile("ci", max_examples=25, deadline=None, derandomize=True,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.register_profile("long", max_examples=2000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile(
+    "ci",
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "long", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REGRESSIONS = Path(__file__).resolve().parent / "data" / "fuzz"
@@ -55,13 +62,13 @@ def mutated(draw, suffix: str) -> bytes:
         if how == "flip":
             data[at] ^= draw(st.integers(1, 255))
         elif how == "cut":
-            del data[at:at + draw(st.integers(1, 4096))]
+            del data[at : at + draw(st.integers(1, 4096))]
         elif how == "insert":
             data[at:at] = draw(st.binary(min_size=1, max_size=64))
         elif how == "zero":
-            data[at:at + 512] = bytes(len(data[at:at + 512]))
+            data[at : at + 512] = bytes(len(data[at : at + 512]))
         else:
-            data[at:at] = data[at:at + 64] * draw(st.integers(2, 50))
+            data[at:at] = data[at : at + 64] * draw(st.integers(2, 50))
     return bytes(data)
 
 
@@ -70,11 +77,37 @@ def test_mutated_files_load_or_fail_with_one_line(suffix):
     @given(mutated(suffix))
     def check(data):
         read_bytes(data, "plan" + suffix)
+
     check()
 
 
-HOSTILE = st.sampled_from(["\t", "\n", "\r", '"', "\v", "\f", "\u2028", "\x85", "\x00", "\ud800", "≥", "%", "-",
-                           "STT", "Nội dung", "Chỉ tiêu", "Đơn vị chủ trì", "Phối hợp", "I", "1.", "•", "=", "5G"])
+HOSTILE = st.sampled_from(
+    [
+        "\t",
+        "\n",
+        "\r",
+        '"',
+        "\v",
+        "\f",
+        "\u2028",
+        "\x85",
+        "\x00",
+        "\ud800",
+        "≥",
+        "%",
+        "-",
+        "STT",
+        "Nội dung",
+        "Chỉ tiêu",
+        "Đơn vị chủ trì",
+        "Phối hợp",
+        "I",
+        "1.",
+        "•",
+        "=",
+        "5G",
+    ]
+)
 
 
 @given(st.lists(st.one_of(HOSTILE, st.text(max_size=8)), max_size=200))

@@ -1,6 +1,7 @@
 """Files crafted to trip the readers (rotated pages, trailing bytes, stray
 magic strings, odd line breaks, unbalanced quotes, mixed encodings, Office
 look-alikes): each reads as its plain twin does, or fails with its one line."""
+
 from __future__ import annotations
 
 import io
@@ -20,8 +21,11 @@ GOOD = "STT\tNội dung chỉ tiêu\tChỉ tiêu\tĐơn vị chủ trì\n1\tTỷ
 def reading(path) -> list[tuple]:
     """What a document says, row by row, without its file identity."""
     doc = extract(path)
-    return [(t.index, r.row_no, r.section, r.indicator, r.unit, r.target, r.deadline, sorted(r.agencies.items()))
-            for t in doc.tables for r in t.rows]
+    return [
+        (t.index, r.row_no, r.section, r.indicator, r.unit, r.target, r.deadline, sorted(r.agencies.items()))
+        for t in doc.tables
+        for r in t.rows
+    ]
 
 
 @pytest.mark.parametrize("sample", ["xuan-hung-2026.pdf", "nghia-son-2026.pdf"])
@@ -42,7 +46,7 @@ def test_a_pdf_with_rotate_reads_as_the_upright_file(sample, turn, tmp_path):
 def test_bytes_after_the_end_of_file_marker_are_ignored(tmp_path):
     source = SAMPLES / "pdf" / "nghia-son-2026.pdf"
     padded = tmp_path / "padded.pdf"
-    padded.write_bytes(source.read_bytes() + bytes(range(256)) * 800)   # 200 KB a mailer appended
+    padded.write_bytes(source.read_bytes() + bytes(range(256)) * 800)  # 200 KB a mailer appended
     assert reading(padded) == reading(source)
 
 
@@ -55,8 +59,9 @@ def test_a_text_that_names_pdf_early_is_read_as_text(tmp_path):
 @pytest.mark.parametrize("inside", ["\v", "\f", "\u2028", "\u2029", "\x85", "\x1e", "\x1c"])
 def test_only_newlines_end_a_tsv_row(inside, tmp_path):
     f = tmp_path / "cell.tsv"
-    f.write_text(GOOD.replace("hồ sơ được", f"hồ sơ{inside}được") + "2\tTỷ lệ thôn có Internet\t100%\tPhòng Kinh tế\n",
-                 "utf-8")
+    f.write_text(
+        GOOD.replace("hồ sơ được", f"hồ sơ{inside}được") + "2\tTỷ lệ thôn có Internet\t100%\tPhòng Kinh tế\n", "utf-8"
+    )
     rows = reading(f)
     assert [(r[1], r[3]) for r in rows] == [("1", "Tỷ lệ hồ sơ được số hóa"), ("2", "Tỷ lệ thôn có Internet")]
 
@@ -77,7 +82,8 @@ def test_a_windows_1258_file_with_utf8_lines_keeps_both_right(tmp_path):
     f.write_bytes(header + "1\tTỷ lệ hồ sơ được số hóa\t100%\tPhòng Kinh tế\n".encode("utf-8"))
     doc = extract(f)
     assert [(r.indicator, r.agencies["lead"]) for t in doc.tables for r in t.rows] == [
-        ("Tỷ lệ hồ sơ được số hóa", "Phòng Kinh tế")]
+        ("Tỷ lệ hồ sơ được số hóa", "Phòng Kinh tế")
+    ]
     assert doc.warnings == ["mixed encodings: line(s) 1 read as Windows-1258, the others as UTF-8"]
 
 
@@ -88,18 +94,25 @@ def test_lone_surrogates_and_controls_never_reach_the_store():
 def _office(main_part: str, content_type: str, body: bytes) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("[Content_Types].xml",
-                   '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                   '<Default Extension="xml" ContentType="application/xml"/>'
-                   f'<Override PartName="/{main_part}" ContentType="{content_type}"/></Types>')
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/{main_part}" ContentType="{content_type}"/></Types>',
+        )
         z.writestr(main_part, body)
     return buf.getvalue()
 
 
 def test_a_presentation_named_docx_is_named_a_presentation(tmp_path):
     f = tmp_path / "plan.docx"
-    f.write_bytes(_office("ppt/presentation.xml",
-                          "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml", b"<p/>"))
+    f.write_bytes(
+        _office(
+            "ppt/presentation.xml",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+            b"<p/>",
+        )
+    )
     with pytest.raises(UnsupportedFormat, match="a PowerPoint presentation, not a plan document"):
         extract(f)
 
@@ -136,8 +149,11 @@ def test_formula_cells_never_reach_a_spreadsheet(db_url, tmp_path):
     from chitieu.cli import main
 
     plan = tmp_path / "plan.tsv"
-    plan.write_text("STT\tNội dung chỉ tiêu\tChỉ tiêu\tĐơn vị chủ trì\n"
-                    '1\t=HYPERLINK("http://x.invalid","Tỷ lệ")\t≥ 90%\t@Tổ Omega\n', "utf-8")
+    plan.write_text(
+        "STT\tNội dung chỉ tiêu\tChỉ tiêu\tĐơn vị chủ trì\n"
+        '1\t=HYPERLINK("http://x.invalid","Tỷ lệ")\t≥ 90%\t@Tổ Omega\n',
+        "utf-8",
+    )
     run = CliRunner().invoke
     assert run(main, ["ingest", str(plan), "--db", db_url, "--jobs", "1"]).exit_code == 0
     assert run(main, ["units", "resolve", "@Tổ Omega", "--new", "--kind", "office", "--db", db_url]).exit_code == 0
@@ -148,9 +164,9 @@ def test_formula_cells_never_reach_a_spreadsheet(db_url, tmp_path):
         row = next(csv.DictReader(open(out, encoding="utf-8-sig")))
         return row["indicator_text"], row["lead"]
 
-    assert cells() == ("'=HYPERLINK(\"http://x.invalid\",\"Tỷ lệ\")", "'@Tổ Omega")
-    assert cells("--raw-formulas") == ("=HYPERLINK(\"http://x.invalid\",\"Tỷ lệ\")", "@Tổ Omega")
-    record = json.loads(run(main, ["export", "--db", db_url]).output)
+    assert cells() == ('\'=HYPERLINK("http://x.invalid","Tỷ lệ")', "'@Tổ Omega")
+    assert cells("--raw-formulas") == ('=HYPERLINK("http://x.invalid","Tỷ lệ")', "@Tổ Omega")
+    record = json.loads(run(main, ["export", "--db", db_url]).stdout)
     assert record["indicator_text"].startswith("=HYPERLINK(")
     assert run(main, ["units", "export", str(tmp_path / "share"), "--db", db_url]).exit_code == 0
     names = [r["canonical_name"] for r in csv.DictReader(open(tmp_path / "share" / "units.csv", encoding="utf-8-sig"))]
@@ -165,8 +181,13 @@ def _ingest(*args):
     import sys
 
     from conftest import ROOT
-    return subprocess.run([sys.executable, "-m", "chitieu", "ingest", *map(str, args), "--jobs", "1"],
-                          cwd=ROOT, capture_output=True, timeout=120)
+
+    return subprocess.run(
+        [sys.executable, "-m", "chitieu", "ingest", *map(str, args), "--jobs", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def test_a_copy_of_a_failed_file_fails_the_same_way(tmp_path):
@@ -176,8 +197,10 @@ def test_a_copy_of_a_failed_file_fails_the_same_way(tmp_path):
     (plans / "b.tsv").write_text("Không có bảng nào ở đây\n", "utf-8")
     done = _ingest(plans, "--db", tmp_path / "t.db")
     reason = "no appendix table found (no header row naming the indicator and agency columns)"
-    assert done.stderr.decode().splitlines() == [f"error: {plans / 'a.tsv'}: {reason}",
-                                                 f"error: {plans / 'b.tsv'}: {reason} (same content as {plans / 'a.tsv'})"]
+    assert done.stderr.decode().splitlines() == [
+        f"error: {plans / 'a.tsv'}: {reason}",
+        f"error: {plans / 'b.tsv'}: {reason} (same content as {plans / 'a.tsv'})",
+    ]
     assert done.stdout.decode().strip() == "0 loaded (0 rows), 0 skipped as already loaded, 2 failed"
 
 
@@ -194,9 +217,14 @@ def test_file_names_with_control_characters_or_foreign_bytes_are_printed_escaped
     (plans / "bad.tsv").write_text("Không có bảng nào ở đây\n", "utf-8")
     done = _ingest(plans, "--db", tmp_path / "t.db", "--report", tmp_path / "r.json")
     lines = done.stderr.decode("utf-8", "replace").splitlines()
-    assert sorted(lines) == sorted([f"error: {plans / 'bad.tsv'}: no appendix table found (no header row naming the "
-                                    "indicator and agency columns)",
-                                    f"loaded: {latin1!r} (1 rows)", f"loaded: {forged!r} (1 rows)"])
+    assert sorted(lines) == sorted(
+        [
+            f"error: {plans / 'bad.tsv'}: no appendix table found (no header row naming the "
+            "indicator and agency columns)",
+            f"loaded: {latin1!r} (1 rows)",
+            f"loaded: {forged!r} (1 rows)",
+        ]
+    )
     assert done.stdout.decode().strip() == "2 loaded (2 rows), 0 skipped as already loaded, 1 failed"
     report = json.loads((tmp_path / "r.json").read_text("utf-8"))
     assert sorted(r["path"] for r in report["loaded"]) == sorted([repr(str(plans / latin1)), repr(str(plans / forged))])
@@ -213,8 +241,10 @@ def test_a_database_written_by_a_newer_chitieu_is_named(tmp_path):
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
     with pytest.raises(StoreError) as caught:
         connect(f"sqlite:///{db}")
-    assert str(caught.value) == ("this database was written by a newer chitieu (revision 9999) "
-                                 "(upgrade chitieu (pip install -U chitieu) to read it)")
+    assert str(caught.value) == (
+        "this database was written by a newer chitieu (revision 9999) "
+        "(upgrade chitieu (pip install -U chitieu) to read it)"
+    )
 
 
 def test_a_read_only_database_stops_the_batch_with_one_line(tmp_path):
@@ -227,7 +257,8 @@ def test_a_read_only_database_stops_the_batch_with_one_line(tmp_path):
     assert done.returncode == 1
     assert done.stderr.decode().splitlines() == [
         f"error: cannot write the database file:{db}: attempt to write a readonly database "
-        "(check the permissions of the file and its folder, or give --db another path)"]
+        "(check the permissions of the file and its folder, or give --db another path)"
+    ]
 
 
 def test_a_server_that_never_answers_costs_one_line_not_a_hang(tmp_path):

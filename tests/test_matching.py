@@ -1,4 +1,5 @@
 """Agency matching: precision/recall on the labelled set, and specific cases."""
+
 from __future__ import annotations
 
 import csv
@@ -15,7 +16,7 @@ from chitieu.normalize.registry import Registry, Unit, load_registry
 
 HERE = Path(__file__).parent
 SAMPLES = sorted((HERE.parent / "samples" / "tsv").glob("*.tsv"))
-RECALL_FLOOR = 0.93          # measured 0.942 (244 of 259 agencies; 0 wrong of 319 mentions)
+RECALL_FLOOR = 0.93  # measured 0.942 (244 of 259 agencies; 0 wrong of 319 mentions)
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +41,14 @@ def test_labelled_set_is_well_formed(labelled):
 
 
 def test_labelled_set_covers_every_seed_mention(labelled, matcher):
-    mentions = {split for path in SAMPLES for table in extract(path).tables for row in table.rows
-                for cell in row.agencies.values() for split in split_mentions(cell, matcher)}
+    mentions = {
+        split
+        for path in SAMPLES
+        for table in extract(path).tables
+        for row in table.rows
+        for cell in row.agencies.values()
+        for split in split_mentions(cell, matcher)
+    }
     assert len(mentions) > 100
     assert mentions - {r["mention"] for r in labelled} == set()
 
@@ -61,37 +68,66 @@ def test_precision_is_perfect_and_recall_above_floor(labelled, matcher):
             missed += 1
     precision = right / (right + wrong)
     recall = right / (right + missed)
-    print(f"\nagency matching: precision {precision:.1%}, recall {recall:.1%} "
-          f"({right} right, {wrong} wrong, {missed} missed of {len(labelled)} mentions)")
+    print(
+        f"\nagency matching: precision {precision:.1%}, recall {recall:.1%} "
+        f"({right} right, {wrong} wrong, {missed} missed of {len(labelled)} mentions)"
+    )
     assert errors == []
     assert recall >= RECALL_FLOOR
 
 
-@pytest.mark.parametrize("mention, unit", [
-    ("TT phục vụ HCC", "Trung tâm Phục vụ hành chính công xã"),
-    ("T.Tâm PVHCC", "Trung tâm Phục vụ hành chính công xã"),
-    ("VP UBND-HĐND", "Văn phòng HĐND và UBND xã"),
-    ("UBND xã Xuân Sơn", "Ủy ban nhân dân xã"),
-    ("Trạm Ytế", "Trạm Y tế xã"),
-    ("Phòng Kinh tê", "Phòng Kinh tế"),
-    ("Thôn trưởng", "Trưởng thôn"),
-    ("Văn phòng Đảng uỷ", "Văn phòng Đảng ủy xã"),
-    (unicodedata.normalize("NFD", "Công chức Văn hoá - Xã hội"), "Công chức Văn hóa - Xã hội"),
-    ("Phòng Nội vụ", "Phòng Nội vụ huyện"),           # no commune unit fits: the district one
-])
+@pytest.mark.parametrize(
+    "mention, unit",
+    [
+        ("TT phục vụ HCC", "Trung tâm Phục vụ hành chính công xã"),
+        ("T.Tâm PVHCC", "Trung tâm Phục vụ hành chính công xã"),
+        ("VP UBND-HĐND", "Văn phòng HĐND và UBND xã"),
+        ("UBND xã Xuân Sơn", "Ủy ban nhân dân xã"),
+        ("Trạm Ytế", "Trạm Y tế xã"),
+        ("Phòng Kinh tê", "Phòng Kinh tế"),
+        ("Thôn trưởng", "Trưởng thôn"),
+        ("Văn phòng Đảng uỷ", "Văn phòng Đảng ủy xã"),
+        (unicodedata.normalize("NFD", "Công chức Văn hoá - Xã hội"), "Công chức Văn hóa - Xã hội"),
+        ("Phòng Nội vụ", "Phòng Nội vụ huyện"),  # no commune unit fits: the district one
+    ],
+)
 def test_matches(matcher, mention, unit):
     assert matcher.match(mention).unit == unit
     assert matcher.match(mention).status == "matched"
 
 
-@pytest.mark.parametrize("mention", [
-    "Trung tâm Y tế huyện", "Sở Nội vụ", "Ban Kinh tế - Ngân sách HĐND", "Phòng Văn hóa - Xã hội huyện",
-    "Công an tỉnh", "Trường THPT Xuân Lộc", "Hội Nông dân xã", "Đoàn Thanh niên", "Ban Tuyên giáo",
-    "Các Trường THPT trên địa bàn huyện", "Phòng Tài chính", "Bưu điện xã", "", "xã",
-    "Công chức Thông tin - Khoa học",            # the registered "Công chức TC-KH" is a misspelling, not spelled out
-    "Phòng Kinh tế, Hạ tầng và Đô thị", "CA xã Phòng VHXH", "Trung tâm Y tế xã", "Phòng Y tế", "UBND huyện",
-    "Văn phòng HĐND và UBND tỉnh", "Hội LHPN xã", "Đoàn TN xã", "Viettel", "VNPT", "Phòng VH", "CHQS",
-])
+@pytest.mark.parametrize(
+    "mention",
+    [
+        "Trung tâm Y tế huyện",
+        "Sở Nội vụ",
+        "Ban Kinh tế - Ngân sách HĐND",
+        "Phòng Văn hóa - Xã hội huyện",
+        "Công an tỉnh",
+        "Trường THPT Xuân Lộc",
+        "Hội Nông dân xã",
+        "Đoàn Thanh niên",
+        "Ban Tuyên giáo",
+        "Các Trường THPT trên địa bàn huyện",
+        "Phòng Tài chính",
+        "Bưu điện xã",
+        "",
+        "xã",
+        "Công chức Thông tin - Khoa học",  # the registered "Công chức TC-KH" is a misspelling, not spelled out
+        "Phòng Kinh tế, Hạ tầng và Đô thị",
+        "CA xã Phòng VHXH",
+        "Trung tâm Y tế xã",
+        "Phòng Y tế",
+        "UBND huyện",
+        "Văn phòng HĐND và UBND tỉnh",
+        "Hội LHPN xã",
+        "Đoàn TN xã",
+        "Viettel",
+        "VNPT",
+        "Phòng VH",
+        "CHQS",
+    ],
+)
 def test_traps_stay_unresolved(matcher, mention):
     resolution = matcher.match(mention)
     assert (resolution.unit, resolution.status) == (None, "unresolved")
@@ -115,22 +151,22 @@ def test_key_drops_surroundings_and_connectors():
     assert key("UBND xã Xuân Sơn") == key("UBND xã") == "ubnd xã"
     assert key("Phòng Văn hoá – Xã hội") == key("Phòng Văn hóa và Xã hội") == "phòng văn hóa xã hội"
     assert key("Văn phòng HĐND & UBND") == key("Văn phòng HĐND và UBND")
-    assert key("Phòng Văn Hóa - Xã Hội") == "phòng văn hóa xã hội"     # "Xã Hội" is no place name
+    assert key("Phòng Văn Hóa - Xã Hội") == "phòng văn hóa xã hội"  # "Xã Hội" is no place name
     assert key("UBND xã (Công chức VHXH)") != key("UBND xã và Công chức VHXH")
     assert key("Trạm Y tế xã Hòa Phú (chủ trì)") == key("Trạm Y tế xã An Bình") == "trạm y tế xã"
     assert key("Phối hợp: Công an xã trên địa bàn xã") == "công an xã"
-    assert key("Trưởng các ấp") == "trưởng các thôn"                     # a tail never leaves one word
-    assert key("Trưởng các thôn, bản") == "trưởng các thôn"              # one village word, however many written
+    assert key("Trưởng các ấp") == "trưởng các thôn"  # a tail never leaves one word
+    assert key("Trưởng các thôn, bản") == "trưởng các thôn"  # one village word, however many written
     assert key("Trưởng thôn/ấp") == key("Trưởng tổ dân phố") == "trưởng thôn"
-    assert key("CA xã, Phòng VHXH") == "ca xã phòng vhxh"                # no place name after "xã,"
-    assert key("Văn phòng HĐND và UBND huện Hướng Hóa") == "văn phòng hđnd ubnd huện"   # a mistyped level word
-    assert key("cán bộ, công chức, chuyên trách") == "cán bộ công chức chuyên trách"   # "chuyên" is no "huyện"
+    assert key("CA xã, Phòng VHXH") == "ca xã phòng vhxh"  # no place name after "xã,"
+    assert key("Văn phòng HĐND và UBND huện Hướng Hóa") == "văn phòng hđnd ubnd huện"  # a mistyped level word
+    assert key("cán bộ, công chức, chuyên trách") == "cán bộ công chức chuyên trách"  # "chuyên" is no "huyện"
 
 
 def test_exact(matcher):
     assert matcher.exact("Các cơ quan, đơn vị") == "Các cơ quan, đơn vị"
     assert matcher.exact("Văn phòng HĐND & UBND xã Xuân Hưng") == "Văn phòng HĐND và UBND xã"
-    assert matcher.exact("Phòng Kinh tê") is None       # fuzzy, not exact
+    assert matcher.exact("Phòng Kinh tê") is None  # fuzzy, not exact
     assert matcher.exact("Các cơ quan") is None
 
 
@@ -142,7 +178,7 @@ def test_clerk_decisions_win_and_are_not_cached_over():
     registry.decide("Phòng Văn hóa - Thông tin xã", "Phòng Văn hóa - Xã hội")
     registry.decide("Công an", "Công an huyện")
     registry.decide("Viettel", None)
-    got = matcher.match("phòng văn hoá – thông tin xã")               # folds to the decided key
+    got = matcher.match("phòng văn hoá – thông tin xã")  # folds to the decided key
     assert (got.unit, got.status, got.score) == ("Phòng Văn hóa - Xã hội", "confirmed", 100.0)
     assert matcher.match("Công an").unit == "Công an huyện"
     assert (matcher.match("Viettel").unit, matcher.match("Viettel").status) == (None, "confirmed")
@@ -152,8 +188,12 @@ def test_clerk_decisions_win_and_are_not_cached_over():
 
 
 def test_registry_rejects_aliases_that_read_alike():
-    registry = Registry([Unit("Phòng Kinh tế", "office", "commune", ["P. Kinh tế"]),
-                         Unit("Phòng Kinh tế huyện", "office", "district", ["Phòng Kinh tế"])])
+    registry = Registry(
+        [
+            Unit("Phòng Kinh tế", "office", "commune", ["P. Kinh tế"]),
+            Unit("Phòng Kinh tế huyện", "office", "district", ["Phòng Kinh tế"]),
+        ]
+    )
     with pytest.raises(ValueError, match="reads the same"):
         Matcher(registry)
 

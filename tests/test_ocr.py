@@ -1,6 +1,7 @@
 """OCR of scanned PDF appendices (tests/data/scanned/xuan-hung-scan*.pdf, made
 by samples/make_pdf.py from pages of samples/pdf/xuan-hung-2026.pdf) against
 the text layer of the same pages. Each sample is OCR'd once for the module."""
+
 import json
 import os
 import subprocess
@@ -17,7 +18,6 @@ from rapidfuzz.distance import Levenshtein
 from reportlab.pdfgen import canvas
 from scans import ScanStyle, degrade, render, scan_pdf
 
-from conftest import SAMPLES, SCANNED
 from chitieu.cli import main
 from chitieu.ingest import ExtractSettings, extract, ocr, pdf
 from chitieu.ingest.assemble import assemble
@@ -66,9 +66,10 @@ def test_scanned_rows_match_the_text_layer_of_the_same_pages(name, scans, text_l
     assert [section_numbers(r) for r in got] == [section_numbers(r) for r in want]
     assert [r.page - 1 + pages[0] for r in got] == [r.page for r in want]
     headings = lambda rows: list(dict.fromkeys(s for r in rows for s in r.section))
-    assert cer(headings(got), headings(want)) <= 0.05        # bold headings: a hook read as an acute
-    texts = lambda rows: [t for r in rows for t in (r.indicator, r.agencies.get("lead", ""),
-                                                     r.agencies.get("coordinate", ""), r.deadline)]
+    assert cer(headings(got), headings(want)) <= 0.05  # bold headings: a hook read as an acute
+    texts = lambda rows: [
+        t for r in rows for t in (r.indicator, r.agencies.get("lead", ""), r.agencies.get("coordinate", ""), r.deadline)
+    ]
     assert len(texts(want)) == len(texts(got))
     assert cer(texts(got), texts(want)) <= MAX_CER
 
@@ -77,13 +78,15 @@ def test_two_scanned_pages_make_one_table_and_keep_the_title(scans, text_layer):
     x = scans["xuan-hung-scan-200dpi.pdf"]
     # the running header and the "Trang N" footers are page furniture, as in the text layer
     assert [(b.joins_previous, b.rows[0].page, b.rows[0].after_break) for b in x.blocks] == [
-        (False, 1, False), (True, 2, True)]
+        (False, 1, False),
+        (True, 2, True),
+    ]
     meta = plan_meta(x.title_lines)
     assert (meta.commune, meta.plan_number, str(meta.issued_on)) == ("Xuân Hưng", "112/KH-UBND", "2026-04-15")
     tables, _ = assemble(x.blocks)
     assert [len(t.rows) for t in tables] == [17]
     assert [c.role for c in tables[0].columns] == ["number", "indicator", "lead", "coordinate", "deadline", "notes"]
-    r = next(r for r in tables[0].rows if r.row_no == "2.5")          # broken across the two pages
+    r = next(r for r in tables[0].rows if r.row_no == "2.5")  # broken across the two pages
     assert (r.page, r.deadline) == (1, "Tháng 12/2026")
     assert Levenshtein.distance(r.indicator, "Hệ thống thông tin cơ sở dữ liệu hiện có của Đảng bộ xã") <= 1
 
@@ -92,6 +95,7 @@ def test_askew_scan_is_turned_straight():
     def skew(name):
         with pdfplumber.open(SCANNED / name) as f:
             return ocr.skew(f.pages[0].to_image(resolution=ocr.DPI).original.convert("L"))
+
     assert skew("xuan-hung-scan-tilted.pdf") == pytest.approx(-1.0, abs=0.1)
     assert skew("xuan-hung-scan.pdf") == 0.0
 
@@ -102,7 +106,7 @@ def test_scanned_pdf_without_ocr_names_the_pages():
 
 
 def test_a_poor_scan_is_refused_not_loaded(tmp_path):
-    with pdfplumber.open(SCANNED / "xuan-hung-scan.pdf") as f:     # 40 dpi: letters a few pixels high
+    with pdfplumber.open(SCANNED / "xuan-hung-scan.pdf") as f:  # 40 dpi: letters a few pixels high
         image = f.pages[0].to_image(resolution=40).original.convert("L")
     path = tmp_path / "poor-scan.pdf"
     image.save(path, "PDF", resolution=40.0)
@@ -111,15 +115,30 @@ def test_a_poor_scan_is_refused_not_loaded(tmp_path):
 
 
 def test_row_numbers_out_of_sequence_are_marked():
-    assert ocr.out_of_sequence([(3, "1.1."), (4, "1.2."), (5, "1.3."), (6, "2"), (7, "2.1."), (8, "2.3."),
-                                (9, "II"), (10, "1"), (11, ""), (12, "1.")]) == []   # gaps allowed, headings restart
+    assert (
+        ocr.out_of_sequence(
+            [
+                (3, "1.1."),
+                (4, "1.2."),
+                (5, "1.3."),
+                (6, "2"),
+                (7, "2.1."),
+                (8, "2.3."),
+                (9, "II"),
+                (10, "1"),
+                (11, ""),
+                (12, "1."),
+            ]
+        )
+        == []
+    )  # gaps allowed, headings restart
     assert ocr.out_of_sequence([(3, "1.1."), (4, "2.2."), (5, "1.3.")]) == [4, 5]
     assert ocr.out_of_sequence([(2, "4"), (3, "3"), (4, "6")]) == [2, 3]
 
 
 # --- scans of our own samples: rendered, turned, noised, JPEG'd (tests/scans.py) ---
 
-NGHIA_SON = SAMPLES / "pdf" / "nghia-son-2026.pdf"      # ruled, with "≥" targets
+NGHIA_SON = SAMPLES / "pdf" / "nghia-son-2026.pdf"  # ruled, with "≥" targets
 
 
 def target_key(text: str, unit: str = "") -> tuple:
@@ -132,9 +151,14 @@ def nghia_son_rows():
     return rows_of([b for b in pdf.read(NGHIA_SON.read_bytes(), ExtractSettings()).blocks if b.rows[0].page in (1, 2)])
 
 
-@pytest.mark.parametrize("style", [ScanStyle(dpi=150, angle=-1.2, noise=12, jpeg=60, seed=1),
-                                   ScanStyle(dpi=300, angle=0.7, noise=20, jpeg=50, seed=2)],
-                         ids=["150dpi-phone", "300dpi-noisy"])
+@pytest.mark.parametrize(
+    "style",
+    [
+        ScanStyle(dpi=150, angle=-1.2, noise=12, jpeg=60, seed=1),
+        ScanStyle(dpi=300, angle=0.7, noise=20, jpeg=50, seed=2),
+    ],
+    ids=["150dpi-phone", "300dpi-noisy"],
+)
 def test_a_degraded_scan_reads_its_rows_and_signed_targets(style, nghia_son_rows):
     """Every row comes out; each target is right (its sign too) or marked for review, never silently wrong."""
     got = rows_of(pdf.read(scan_pdf(NGHIA_SON, [1, 2], style), ExtractSettings(ocr=True)).blocks)
@@ -144,7 +168,10 @@ def test_a_degraded_scan_reads_its_rows_and_signed_targets(style, nghia_son_rows
     for a, b in zip(got, want):
         reviewed = {i.field for i in a.ocr.needs_review}
         assert a.row_no == b.row_no or "number" in reviewed
-        assert target_key(a.target, a.unit) == target_key(b.target, b.unit) or "target" in reviewed, (a.target, b.target)
+        assert target_key(a.target, a.unit) == target_key(b.target, b.unit) or "target" in reviewed, (
+            a.target,
+            b.target,
+        )
         assert a.agencies.keys() == b.agencies.keys()
     assert cer([r.indicator for r in got], [r.indicator for r in want]) <= 0.01
     agencies = lambda rows: [fold(t) for r in rows for t in r.agencies.values()]  # noqa: E731 (dashes alike)
@@ -159,30 +186,42 @@ def test_each_comparison_sign_is_read_from_its_glyph(sign, dpi):
     the glyph, whatever Tesseract made of it; a cell with no sign keeps its text."""
     font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", round(12 * dpi / 72))
     for seed in range(3):
-        for text, tesseract, want in ((f"{sign} 70", "> 70", f"{sign} 70"), (f"{sign}3,5", "23,5", f"{sign}3,5"),
-                                      ("270", "270", "270"), ("100", "100", "100")):
+        for text, tesseract, want in (
+            (f"{sign} 70", "> 70", f"{sign} 70"),
+            (f"{sign}3,5", "23,5", f"{sign}3,5"),
+            ("270", "270", "270"),
+            ("100", "100", "100"),
+        ):
             image = Image.new("L", (font.size * 5, font.size * 2), 255)
             ImageDraw.Draw(image).text((font.size // 2, font.size // 3), text, font=font, fill=0)
             image = degrade(image, ScanStyle(dpi=dpi, noise=15, jpeg=60, seed=seed))
             image = image.resize((image.width * ocr.DPI // dpi, image.height * ocr.DPI // dpi), Image.BICUBIC)
             pixels = np.asarray(image)
             ys, xs = np.flatnonzero((pixels < 128).any(axis=1)), np.flatnonzero((pixels < 128).any(axis=0))
-            assert read_sign(pixels[ys[0]:ys[-1] + 1, xs[0]:xs[-1] + 1], tesseract) == want, (text, seed)
+            assert read_sign(pixels[ys[0] : ys[-1] + 1, xs[0] : xs[-1] + 1], tesseract) == want, (text, seed)
 
 
 def test_tone_marks_are_corrected_only_when_one_syllable_wins():
     fix = lexicon().correct
-    assert fix("Chí tiêu") == "Chỉ tiêu"                  # a pair the vocabulary holds
+    assert fix("Chí tiêu") == "Chỉ tiêu"  # a pair the vocabulary holds
     assert fix("Cơ quan chú trì") == "Cơ quan chủ trì"
     assert fix("Tý lệ cán bộ") == "Tỷ lệ cán bộ"
-    assert fix("thông tỉn") == "thông tin"                # "tỉn" is no syllable
-    assert fix("công nghê") == "công nghệ"                # the lost dot below
-    assert fix("chi tiêu ngân sách") == "chi tiêu ngân sách"   # spending: a syllable read without a tone stays
+    assert fix("thông tỉn") == "thông tin"  # "tỉn" is no syllable
+    assert fix("công nghê") == "công nghệ"  # the lost dot below
+    assert fix("chi tiêu ngân sách") == "chi tiêu ngân sách"  # spending: a syllable read without a tone stays
     assert fix("UBND xã Nghĩa Sơn, 5G") == "UBND xã Nghĩa Sơn, 5G"
 
 
-@pytest.mark.parametrize("text", ["Tỷ lệ hồ sơ TTHC được giải quyết", "Phòng Văn hoá – Xã hội", "Sổ tay, số hoá",
-                                  "CÔNG AN XÃ", "hỗ trợ 1.000 hộ; (trừ văn bản mật)"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tỷ lệ hồ sơ TTHC được giải quyết",
+        "Phòng Văn hoá – Xã hội",
+        "Sổ tay, số hoá",
+        "CÔNG AN XÃ",
+        "hỗ trợ 1.000 hộ; (trừ văn bản mật)",
+    ],
+)
 def test_tone_correction_changes_tone_marks_only(text):
     out = lexicon().correct(text)
     assert toneless(out) == toneless(text) and len(out) == len(text)
@@ -223,16 +262,27 @@ def test_a_garbage_scanner_text_layer_is_read_again_by_ocr(tmp_path):
         image = f.pages[0].to_image(resolution=200).original.convert("L")
     with pdfplumber.open(SAMPLES / "pdf" / "xuan-hung-2026.pdf") as f:
         words = f.pages[0].extract_words()
-    garbage = [dict(w, text=unicodedata.normalize("NFD", w["text"]).encode("ascii", "ignore").decode()
-                    .replace("O", "Q").replace("ư", "u")) for w in words]
+    garbage = [
+        dict(
+            w,
+            text=unicodedata.normalize("NFD", w["text"])
+            .encode("ascii", "ignore")
+            .decode()
+            .replace("O", "Q")
+            .replace("ư", "u"),
+        )
+        for w in words
+    ]
     assert ocr.text_layer_is_trustworthy(words)
     assert not ocr.text_layer_is_trustworthy(garbage)
-    assert not ocr.text_layer_is_trustworthy([{"text": t} for t in ["CONG", "HOA", "xA", "HQI", "CilU", "NGHIA", "VIET", "NAM"]])
+    assert not ocr.text_layer_is_trustworthy(
+        [{"text": t} for t in ["CONG", "HOA", "xA", "HQI", "CilU", "NGHIA", "VIET", "NAM"]]
+    )
     path = tmp_path / "layered.pdf"
     c = canvas.Canvas(str(path), pagesize=(image.width * 72 / 200, image.height * 72 / 200))
     c.drawInlineImage(image, 0, 0, image.width * 72 / 200, image.height * 72 / 200)
     text = c.beginText()
-    text.setTextRenderMode(3)                             # invisible, as scanners write it
+    text.setTextRenderMode(3)  # invisible, as scanners write it
     for w in garbage:
         text.setTextOrigin(w["x0"], image.height * 72 / 200 - w["bottom"])
         text.textOut(w["text"] + " ")
@@ -245,12 +295,22 @@ def test_a_garbage_scanner_text_layer_is_read_again_by_ocr(tmp_path):
 
 def test_missing_tesseract_names_the_package(tmp_path):
     """Without tesseract on PATH, --ocr says which Debian package to install, in one line."""
-    script = ("import pathlib; from ingest import ExtractSettings, pdf\n"
-              "try:\n pdf.read(pathlib.Path(%r).read_bytes(), ExtractSettings(ocr=True))\n"
-              "except Exception as e: print(e)") % str(SCANNED / "xuan-hung-scan.pdf")
-    out = subprocess.run([sys.executable, "-c", script], env=dict(os.environ, PATH=str(tmp_path)),
-                         capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert out.stdout == "--ocr needs Tesseract, which is not installed (install the package tesseract-ocr)\n", out.stderr
+    script = (
+        "import pathlib; from ingest import ExtractSettings, pdf\n"
+        "try:\n pdf.read(pathlib.Path(%r).read_bytes(), ExtractSettings(ocr=True))\n"
+        "except Exception as e: print(e)"
+    ) % str(SCANNED / "xuan-hung-scan.pdf")
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env=dict(os.environ, PATH=str(tmp_path)),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert out.stdout == "--ocr needs Tesseract, which is not installed (install the package tesseract-ocr)\n", (
+        out.stderr
+    )
 
 
 def test_clerk_confirms_and_corrects_review_items(smudged, db_url):

@@ -1,4 +1,5 @@
 """The distribution installs one import name, `chitieu`, with its data files."""
+
 from __future__ import annotations
 
 import subprocess
@@ -9,15 +10,30 @@ from conftest import ROOT
 
 
 def test_the_wheel_installs_only_chitieu(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
-                   check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     [wheel] = tmp_path.glob("chitieu-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert sorted({n.split("/")[0] for n in names}) == ["chitieu", f"{wheel.name.split('-')[0]}-{wheel.name.split('-')[1]}.dist-info"]
-    for part in ("chitieu/__init__.py", "chitieu/__main__.py", "chitieu/cli.py", "chitieu/batch.py", "chitieu/api.py",
-                 "chitieu/normalize/data/units.csv", "chitieu/normalize/data/indicators.csv",
-                 "chitieu/store/migrations/env.py", "chitieu/store/migrations/versions/0001_initial_schema.py",
-                 "chitieu/web/static/htmx.min.js"):
+    assert sorted({n.split("/")[0] for n in names}) == [
+        "chitieu",
+        f"{wheel.name.split('-')[0]}-{wheel.name.split('-')[1]}.dist-info",
+    ]
+    for part in (
+        "chitieu/__init__.py",
+        "chitieu/__main__.py",
+        "chitieu/cli.py",
+        "chitieu/batch.py",
+        "chitieu/api.py",
+        "chitieu/normalize/data/units.csv",
+        "chitieu/normalize/data/indicators.csv",
+        "chitieu/store/migrations/env.py",
+        "chitieu/store/migrations/versions/0001_initial_schema.py",
+        "chitieu/web/static/htmx.min.js",
+    ):
         assert part in names
     assert not [n for n in names if n.startswith(("chitieu/tests/", "chitieu/samples/", "chitieu/bench/"))]
 

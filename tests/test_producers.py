@@ -2,6 +2,7 @@
 bench/producers.py): the seed tables rendered by other producers and layouts
 read as the same rows, sections, targets, units, deadlines and agencies as
 the seed's own TSV reading, and with the same plan metadata."""
+
 import shutil
 
 import pytest
@@ -34,8 +35,13 @@ SLICE = [
     ("004", "word-xml", "plain"),
 ]
 
-NEEDS = {"chromium": "chromium", "pandoc": "pandoc", "lo-writer-docx": "soffice", "lo-writer-pdf": "soffice",
-         "ocrmypdf": "ocrmypdf"}
+NEEDS = {
+    "chromium": "chromium",
+    "pandoc": "pandoc",
+    "lo-writer-docx": "soffice",
+    "lo-writer-pdf": "soffice",
+    "ocrmypdf": "ocrmypdf",
+}
 
 
 @pytest.fixture(scope="session")
@@ -64,17 +70,22 @@ def test_the_property_can_fail(out, expected):
     row[-1] = (("lead", "Phòng Kinh tế"),)
     got["tables"][0][0] = tuple(row)
     assert P.diff(expected["003"], got) == [
-        f"table 0 row 1: agencies: (('lead', 'Phòng Kinh tế'),) != {expected['003']['tables'][0][0][-1]!r}"]
+        f"table 0 row 1: agencies: (('lead', 'Phòng Kinh tế'),) != {expected['003']['tables'][0][0][-1]!r}"
+    ]
 
 
 def test_word_edits_and_agency_lines(out):
     """Tracked deletions are dropped, insertions kept; agencies written one
     paragraph each keep their lines apart ("\n") while the text is one line."""
     from chitieu.ingest import extract
+
     doc = extract(P.render(SEEDS["003"], "word-xml", "plain", out))
     rows = [r for t in doc.tables for r in t.rows]
     assert not [r for r in rows if "ĐÃ XÓA" in r.indicator or "\n" in r.indicator]
     r = rows[0]
     assert r.indicator == "Tỷ lệ phủ sóng 5G trên dân số ≥ 95%"
-    assert r.agencies == {"monitor": "Phòng Văn hoá - Xã hội", "lead": "Các doanh nghiệp viễn thông",
-                          "coordinate": "Các cơ quan,\nđơn vị"}
+    assert r.agencies == {
+        "monitor": "Phòng Văn hoá - Xã hội",
+        "lead": "Các doanh nghiệp viễn thông",
+        "coordinate": "Các cơ quan,\nđơn vị",
+    }

@@ -1,6 +1,7 @@
 """Properties of agency resolution on generated spellings (tests/spellings.py):
 every variant of a unit's name resolves to it, no trap resolves, two agencies
 glued together resolve to neither, cells split on their line breaks."""
+
 from __future__ import annotations
 
 import itertools
@@ -31,9 +32,9 @@ def matcher(registry) -> Matcher:
 def test_generator_covers_the_rules(registry):
     generated = [m for seed in SEEDS for m, _, _ in variants(registry, seed)]
     assert len(generated) > 1500
-    assert any("VH-XH" in m or "VHXH" in m for m in generated)             # initials of runs
-    assert any(m.startswith(("P.", "Ph.")) for m in generated)               # dotted head
-    assert any(c in m for m in generated for c in COMMUNES)                   # commune names
+    assert any("VH-XH" in m or "VHXH" in m for m in generated)  # initials of runs
+    assert any(m.startswith(("P.", "Ph.")) for m in generated)  # dotted head
+    assert any(c in m for m in generated for c in COMMUNES)  # commune names
     assert any("trên địa bàn xã" in m for m in generated) and any("(chủ trì)" in m for m in generated)
     assert any("hoá" in m for m in generated) and any(m.isupper() for m in generated)
     assert any(" & " in m for m in generated)
@@ -43,8 +44,11 @@ def test_generator_covers_the_rules(registry):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_variant_resolves_to_its_unit(matcher, registry, seed):
-    wrong = [(m, unit, got.unit) for m, unit, commune in variants(registry, seed)
-             if (got := matcher.match(m, commune)).unit != unit or got.status != "matched"]
+    wrong = [
+        (m, unit, got.unit)
+        for m, unit, commune in variants(registry, seed)
+        if (got := matcher.match(m, commune)).unit != unit or got.status != "matched"
+    ]
     assert wrong == []
 
 
@@ -83,7 +87,7 @@ def test_national_plan_keeps_commune_units_off(matcher):
     assert matcher.match("Các doanh nghiệp", level="national").unit is None
     assert matcher.match("Các cơ quan Đảng").unit == "Các cơ quan Đảng"
     assert matcher.match("UBND tỉnh", level="province").unit == "Ủy ban nhân dân tỉnh"
-    assert matcher.match("Công an xã", level="province").unit == "Công an xã"      # named by its level word
+    assert matcher.match("Công an xã", level="province").unit == "Công an xã"  # named by its level word
     assert matcher.match("Phòng Nội vụ", level="district").unit == "Phòng Nội vụ huyện"
     assert matcher.match("Phòng Nội vụ", level="province").unit is None
 
@@ -98,8 +102,11 @@ def test_cells_split_on_line_breaks(matcher, registry):
 
 
 def test_comma_piece_starting_with_an_abbreviation_or_brand_stands_alone(matcher):
-    assert split_mentions("Phòng Văn hóa - Xã hội, VNPT, Viettel", matcher) == \
-        ["Phòng Văn hóa - Xã hội", "VNPT", "Viettel"]
+    assert split_mentions("Phòng Văn hóa - Xã hội, VNPT, Viettel", matcher) == [
+        "Phòng Văn hóa - Xã hội",
+        "VNPT",
+        "Viettel",
+    ]
     assert split_mentions("CA xã, Phòng VHXH", matcher) == ["CA xã", "Phòng VHXH"]
 
 

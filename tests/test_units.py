@@ -1,4 +1,5 @@
 """The clerk's workflow on SQLite and PostgreSQL: queue, resolve, history, sharing."""
+
 import pytest
 from click.testing import CliRunner
 
@@ -21,8 +22,12 @@ def ingest(engine, *paths):
 
 
 def assignments_for(engine, mention):
-    return [(a["unit"], a["status"]) for r in iter_records(engine) for a in r["assignments"]
-            if a["raw"].casefold() == mention.casefold()]
+    return [
+        (a["unit"], a["status"])
+        for r in iter_records(engine)
+        for a in r["assignments"]
+        if a["raw"].casefold() == mention.casefold()
+    ]
 
 
 def test_resolve_updates_every_row_and_later_ingests(engine, tmp_path):
@@ -39,8 +44,10 @@ def test_resolve_updates_every_row_and_later_ingests(engine, tmp_path):
     assert [(h["mention"], h["unit"], h["decided_by"]) for h in units.history(engine)] == [(MENTION, UNIT, "lan")]
 
     later = tmp_path / "later.tsv"
-    later.write_text("STT\tNội dung chỉ tiêu\tChỉ tiêu\tCơ quan chủ trì\n"
-                     f"1\tTỷ lệ hồ sơ được số hóa\t100%\t{MENTION.lower()}\n", encoding="utf-8")
+    later.write_text(
+        f"STT\tNội dung chỉ tiêu\tChỉ tiêu\tCơ quan chủ trì\n1\tTỷ lệ hồ sơ được số hóa\t100%\t{MENTION.lower()}\n",
+        encoding="utf-8",
+    )
     assert [r.status for r in ingest(engine, later)] == ["loaded"]
     rec = next(r for r in iter_records(engine) if r["document"]["source"] == "later.tsv")
     assert [(a["unit"], a["status"]) for a in rec["assignments"]] == [(UNIT, "confirmed")]
@@ -50,9 +57,17 @@ def test_unknown_unit_and_new_unit(engine):
     ingest(engine, SAMPLES / "tsv")
     with pytest.raises(UnknownUnit):
         units.resolve(engine, "Phòng Văn", "Phòng Văn hóa huyện Xuân Lộc")
-    assert units.resolve(engine, "bộ phận tiếp nhận và trả kết quả hồ sơ (phục vụ giải quyết TTHC cho người dân "
-                                 "trên Hệ thống thông tin giải quyết thủ tục hành chính)",
-                         "Bộ phận Một cửa", new=True, kind="office") == 1
+    assert (
+        units.resolve(
+            engine,
+            "bộ phận tiếp nhận và trả kết quả hồ sơ (phục vụ giải quyết TTHC cho người dân "
+            "trên Hệ thống thông tin giải quyết thủ tục hành chính)",
+            "Bộ phận Một cửa",
+            new=True,
+            kind="office",
+        )
+        == 1
+    )
     assert "Bộ phận Một cửa" in units.unit_names(engine)
 
 
@@ -64,7 +79,7 @@ def test_registry_and_decisions_travel_as_csv(engine, tmp_path):
     other = __import__("store").connect(f"sqlite:///{tmp_path / 'other.db'}")
     ingest(other, SAMPLES / "tsv")
     assert units.import_csv(other, tmp_path / "share", by="import") == (0, 1)
-    assert units.import_csv(other, tmp_path / "share", by="import") == (0, 0)    # twice adds nothing
+    assert units.import_csv(other, tmp_path / "share", by="import") == (0, 0)  # twice adds nothing
     assert len(units.history(other)) == 1
     assert set(assignments_for(other, MENTION)) == {(UNIT, "confirmed")}
     other.dispose()
@@ -89,6 +104,7 @@ def test_cli_review_accepts_a_candidate_then_quits(db_url):
     runner.invoke(main, ["ingest", str(SAMPLES / "tsv"), "--db", db_url, "-j", "1"])
     first = runner.invoke(main, ["units", "unresolved", "--db", db_url, "--json", "--limit", "1"])
     import json
+
     item = json.loads(first.stdout)[0]
     result = runner.invoke(main, ["units", "review", "--by", "lan", "--db", db_url], input="/cán bộ, công chức\n1\nq\n")
     assert result.exit_code == 0, result.output
@@ -99,9 +115,10 @@ def test_cli_review_accepts_a_candidate_then_quits(db_url):
 def test_changing_a_decision_or_adding_a_lookalike_unit_keeps_ingest_working(engine, tmp_path):
     import unicodedata
     from chitieu.store.exceptions import StoreError
+
     ingest(engine, SAMPLES / "tsv")
     units.resolve(engine, MENTION, UNIT, by="lan")
-    units.resolve(engine, MENTION, "Ủy ban nhân dân xã", by="lan")          # the clerk changes their mind
+    units.resolve(engine, MENTION, "Ủy ban nhân dân xã", by="lan")  # the clerk changes their mind
     with pytest.raises(StoreError, match="reads the same as 'Ủy ban nhân dân xã'"):
         units.resolve(engine, "x", unicodedata.normalize("NFD", "UBND xã"), new=True)
     later = tmp_path / "later.tsv"
@@ -120,11 +137,16 @@ def _plan(folder, name, *cells):
 
 
 def test_one_decision_settles_every_communes_spelling(engine, tmp_path):
-    ingest(engine, _plan(tmp_path, "hoa-phu.tsv", "Hội Nông dân xã Hòa Phú", "Hội Nông dân xã Hòa Phú (chủ trì)"),
-           _plan(tmp_path, "an-binh.tsv", "Hội Nông dân xã An Bình", "Hội Cựu chiến binh xã An Bình"))
+    ingest(
+        engine,
+        _plan(tmp_path, "hoa-phu.tsv", "Hội Nông dân xã Hòa Phú", "Hội Nông dân xã Hòa Phú (chủ trì)"),
+        _plan(tmp_path, "an-binh.tsv", "Hội Nông dân xã An Bình", "Hội Cựu chiến binh xã An Bình"),
+    )
     queue = units.unresolved(engine)
-    assert [(q["key"], q["rows"], q["documents"]) for q in queue] == \
-        [("hội nông dân xã", 3, 2), ("hội cựu chiến binh xã", 1, 1)]
+    assert [(q["key"], q["rows"], q["documents"]) for q in queue] == [
+        ("hội nông dân xã", 3, 2),
+        ("hội cựu chiến binh xã", 1, 1),
+    ]
     assert queue[0]["mention"] == "Hội Nông dân xã Hòa Phú"
     assert queue[0]["example"] == {"document": "hoa-phu.tsv", "commune": None, "row": "Tỷ lệ hồ sơ số 1"}
 
@@ -142,7 +164,10 @@ def test_candidates_offer_the_obvious_reading_and_say_why(engine):
     reading = next(c for c in got if c["unit"] == "Phòng Văn hóa - Xã hội")
     assert reading["why"] == "Phòng → phòng; Văn → văn"
     assert units.candidates(engine, "Ph. VH-XH")[0] == {
-        "unit": "Phòng Văn hóa - Xã hội", "score": 96.0, "why": "Ph → phòng; VH → văn hóa; XH → xã hội"}
+        "unit": "Phòng Văn hóa - Xã hội",
+        "score": 96.0,
+        "why": "Ph → phòng; VH → văn hóa; XH → xã hội",
+    }
 
 
 def test_cli_queue_shows_a_typical_use(db_url, tmp_path):

@@ -1,6 +1,7 @@
 """The web pages through Flask's test client, on SQLite and PostgreSQL: every
 route, decisions through the same store calls as the CLI, and the security
 rules (CSRF, escaping, names, passwords)."""
+
 import io
 import os
 import re
@@ -24,7 +25,7 @@ from chitieu.web import PasswordRequired, check_exposure, create_app
 
 from conftest import ROOT, SAMPLES
 
-MENTION = "Các cán bộ công chức được phân công phụ trách"      # 5 rows in one TSV, the top of the queue
+MENTION = "Các cán bộ công chức được phân công phụ trách"  # 5 rows in one TSV, the top of the queue
 UNIT = "Cán bộ, công chức xã"
 PDF = SAMPLES / "pdf" / "xuan-hung-2026.pdf"
 HOSTILE = "<script>alert('x')</script> Ban <b>Tuyên giáo</b>"
@@ -89,13 +90,13 @@ def size(r) -> tuple[int, int]:
 
 
 def test_queue_shows_top_name_with_use_and_candidates(browser, loaded):
-    top = units.unresolved(loaded)[0]           # the matcher's figures: the page must show them
+    top = units.unresolved(loaded)[0]  # the matcher's figures: the page must show them
     page = browser.get("/queue")
     assert size(page) == queries.queue_size(loaded) and size(page)[0] == len(units.unresolved(loaded))
     page = text(page)
     assert top["mention"] == MENTION and f'id="mention">{MENTION}<' in page
     assert "used in 5 rows of 1 documents" in page
-    assert "xuan-son-dti-2023.tsv" in page and "DVCTT mức độ 3, 4" in page       # a typical use
+    assert "xuan-son-dti-2023.tsv" in page and "DVCTT mức độ 3, 4" in page  # a typical use
     assert re.findall(r'class="candidate">([^<]+)<', page) == [c["unit"] for c in top["candidates"]]
     assert re.findall(r'class="score">score (\d+)<', page) == [f"{c['score']:.0f}" for c in top["candidates"]]
     assert top["candidates"][0]["unit"] == UNIT
@@ -110,11 +111,14 @@ def test_accept_is_the_cli_decision_and_applies_to_later_ingests(browser, loaded
     assert f"“{MENTION}” → {UNIT}: 5 rows updated." in text(r)
     assert size(r) == queries.queue_size(loaded) and size(r)[0] == names - 1
     assert [(h["mention"], h["unit"], h["decided_by"], h["action"]) for h in units.history(loaded)] == [
-        (MENTION, UNIT, "Lan", "alias")]
+        (MENTION, UNIT, "Lan", "alias")
+    ]
     assert states(loaded, MENTION) == {(UNIT, "confirmed")}
     later = tmp_path / "later.tsv"
-    later.write_text("STT\tNội dung chỉ tiêu\tChỉ tiêu\tCơ quan chủ trì\n"
-                     f"1\tTỷ lệ hồ sơ được số hóa\t100%\t{MENTION.upper()}\n", encoding="utf-8")
+    later.write_text(
+        f"STT\tNội dung chỉ tiêu\tChỉ tiêu\tCơ quan chủ trì\n1\tTỷ lệ hồ sơ được số hóa\t100%\t{MENTION.upper()}\n",
+        encoding="utf-8",
+    )
     assert [r.status for r in ingest(loaded, later)] == ["loaded"]
     assert states(loaded, MENTION.upper()) == {(UNIT, "confirmed")}
 
@@ -167,17 +171,21 @@ def test_skip_moves_on_and_unskip_brings_back(browser, loaded):
 def test_search_is_accent_and_case_blind(browser, typed):
     page = text(browser.get(f"/units/search?q={typed}&mention=Phòng Văn", headers={"HX-Request": "true"}))
     assert re.findall(r'class="hit">([^<]+)<', page) == [
-        "Công chức Văn hóa - Xã hội", "Phòng Văn hóa và Thông tin huyện", "Phòng Văn hóa - Xã hội",
-        "Trung tâm Văn hóa - Thông tin - Thể thao xã", "Trung tâm Văn hóa - Thông tin và Thể thao huyện"]
+        "Công chức Văn hóa - Xã hội",
+        "Phòng Văn hóa và Thông tin huyện",
+        "Phòng Văn hóa - Xã hội",
+        "Trung tâm Văn hóa - Thông tin - Thể thao xã",
+        "Trung tâm Văn hóa - Thông tin và Thể thao huyện",
+    ]
     assert 'name="mention" value="Phòng Văn"' in page
-    assert "<html" in text(browser.get(f"/units/search?q={typed}&mention=x"))       # a whole page without htmx
+    assert "<html" in text(browser.get(f"/units/search?q={typed}&mention=x"))  # a whole page without htmx
 
 
 def test_history_filters_and_changes_a_decision(browser, loaded):
     units.resolve(loaded, "Phòng Văn", "Phòng Văn hóa - Xã hội", by="Minh")
     browser.post("/decide", {"mention": MENTION, "to": UNIT})
     page = text(browser.get("/history"))
-    assert page.index(MENTION) < page.index("Phòng Văn<")          # newest first
+    assert page.index(MENTION) < page.index("Phòng Văn<")  # newest first
     only = text(browser.get("/history?by=minh"))
     assert "Phòng Văn<" in only and MENTION not in only
     assert MENTION in text(browser.get("/history?q=can bo cong chuc xa"))
@@ -194,8 +202,13 @@ def test_history_filters_and_changes_a_decision(browser, loaded):
 def test_documents_rows_and_source_pages(browser):
     page = text(browser.get("/documents"))
     assert re.findall(r'href="/documents/\d+">([^<]+)<', page) == [
-        "nghia-son-muc-tieu-2026.tsv", "xuan-hung-2026.pdf", "xuan-hung-phan-cong-chi-tieu-2026.tsv",
-        "xuan-loc-ke-hoach-cds-2026.tsv", "xuan-son-dti-2023.tsv", "dang-uy-nq57-muc-tieu-2026.tsv"]
+        "nghia-son-muc-tieu-2026.tsv",
+        "xuan-hung-2026.pdf",
+        "xuan-hung-phan-cong-chi-tieu-2026.tsv",
+        "xuan-loc-ke-hoach-cds-2026.tsv",
+        "xuan-son-dti-2023.tsv",
+        "dang-uy-nq57-muc-tieu-2026.tsv",
+    ]
     assert "<td>Xuân Hưng</td><td>112/KH-UBND</td><td>2026-04-15</td>" in page
     pdf_id = re.search(r'href="/documents/(\d+)">xuan-hung-2026.pdf', page).group(1)
     doc = text(browser.get(f"/documents/{pdf_id}"))
@@ -217,16 +230,19 @@ def test_documents_rows_and_source_pages(browser):
 def test_indicator_answers_who_sets_5g_below_70(browser):
     listing = text(browser.get("/indicators?q=phu song 5g"))
     assert re.findall(r'class="muted">([a-z_.0-9]+)</td><td class="num">(\d+)</td>', listing) == [
-        ("infra.5g_coverage", "3")]
+        ("infra.5g_coverage", "3")
+    ]
     page = text(browser.get("/indicators/infra.5g_coverage?below=70"))
     assert "<strong>1</strong> of 5 targets below 70 (highlighted)." in page
     assert re.findall(r'<tr class="below">\s*<td>([^<]+)</td><td>([^<]+)</td>', page) == [("Xuân Lộc", "≥ 50%")]
-    assert "<svg" in page and "#d9480f" in page                      # the chart, the low bar highlighted
+    assert "<svg" in page and "#d9480f" in page  # the chart, the low bar highlighted
     only = text(browser.get("/indicators/infra.5g_coverage?below=70&only=1"))
     assert only.count('<tr class="below">') == 1 and only.count("<tr class=") == 1
     csv_text = browser.get("/indicators/infra.5g_coverage/table.csv?below=70&only=1").data.decode("utf-8-sig")
-    assert csv_text.splitlines() == ["Commune,Target,Value,Unit,Lead agency,Deadline,Document,Row",
-                                     "Xuân Lộc,≥ 50%,50,%,,,xuan-loc-ke-hoach-cds-2026.tsv,1"]
+    assert csv_text.splitlines() == [
+        "Commune,Target,Value,Unit,Lead agency,Deadline,Document,Row",
+        "Xuân Lộc,≥ 50%,50,%,,,xuan-loc-ke-hoach-cds-2026.tsv,1",
+    ]
     book = load_workbook(io.BytesIO(browser.get("/indicators/infra.5g_coverage/table.xlsx").data))
     rows = list(book.active.iter_rows(values_only=True))
     assert len(rows) == 6 and rows[1][:5] == ("Nghĩa Sơn", "≥ 70%", 70, "%", "Các doanh nghiệp viễn thông")
@@ -237,11 +253,17 @@ def test_indicator_answers_who_sets_5g_below_70(browser):
 def test_agencies_and_coverage(browser):
     page = text(browser.get("/agencies"))
     first = re.search(r'<tr><td>([^<]+)</td><td class="num">(\d+)</td><td class="num">(\d+)</td>', page)
-    assert first.groups() == ("Phòng Văn hóa - Xã hội", "57", "73")   # leads the most targets
+    assert first.groups() == ("Phòng Văn hóa - Xã hội", "57", "73")  # leads the most targets
     assert "<svg" in page
     grid = text(browser.get("/coverage"))
-    assert re.findall(r"<tr><th>([^<]+)</th>", grid) == ["Commune", "?", "Nghĩa Sơn", "Xuân Hưng", "Xuân Lộc",
-                                                               "Xuân Sơn"]
+    assert re.findall(r"<tr><th>([^<]+)</th>", grid) == [
+        "Commune",
+        "?",
+        "Nghĩa Sơn",
+        "Xuân Hưng",
+        "Xuân Lộc",
+        "Xuân Sơn",
+    ]
     assert 'title="Xuân Hưng: Tỷ lệ phủ sóng 5G trên dân số"' in grid
 
 
@@ -262,7 +284,9 @@ def test_decisions_are_refused_without_a_name(loaded):
     for url in ["/decide", "/queue/undo"]:
         r = b.post(url, {"mention": MENTION, "to": UNIT})
         assert r.status_code == 403 and "sign in with your name first" in text(r)
-    assert "Type your name" in text(b.client.post("/login", data={"csrf": b.token, "name": "  "}, follow_redirects=True))
+    assert "Type your name" in text(
+        b.client.post("/login", data={"csrf": b.token, "name": "  "}, follow_redirects=True)
+    )
     assert units.history(loaded) == []
 
 
@@ -271,27 +295,44 @@ def test_hostile_text_is_shown_as_text(loaded, tmp_path):
     is taken as written, and '<' without '>' survives cleaning."""
     share = tmp_path / "share"
     share.mkdir()
-    (share / "units.csv").write_text("canonical_name,kind,level,aliases_seen\n"
-                                     f'"{HOSTILE}",party,commune,Ban Tuyên giáo xã\n', encoding="utf-8")
+    (share / "units.csv").write_text(
+        f'canonical_name,kind,level,aliases_seen\n"{HOSTILE}",party,commune,Ban Tuyên giáo xã\n', encoding="utf-8"
+    )
     units.import_csv(loaded, share, by="import")
     plan = tmp_path / "hostile.tsv"
-    plan.write_text("STT\tNội dung chỉ tiêu\tChỉ tiêu\tCơ quan chủ trì\n"
-                    "1\tTỷ lệ phủ sóng 5G trên dân số <img src=x onerror=alert(1)//\t40%\tBan Tuyên giáo xã\n",
-                    encoding="utf-8")
+    plan.write_text(
+        "STT\tNội dung chỉ tiêu\tChỉ tiêu\tCơ quan chủ trì\n"
+        "1\tTỷ lệ phủ sóng 5G trên dân số <img src=x onerror=alert(1)//\t40%\tBan Tuyên giáo xã\n",
+        encoding="utf-8",
+    )
     ingest(loaded, plan)
     units.resolve(loaded, "Phòng Văn", HOSTILE, by="<i>clerk</i>")
     b = Browser(create_app(loaded))
     b.sign_in()
     doc_id = re.search(r'href="/documents/(\d+)">hostile.tsv', text(b.get("/documents"))).group(1)
     row_id = re.search(r'href="/rows/(\d+)" class="row-link"', text(b.get(f"/documents/{doc_id}"))).group(1)
-    pages = ["/queue", "/history", f"/documents/{doc_id}", f"/rows/{row_id}", "/indicators/infra.5g_coverage?below=70",
-             "/agencies", "/coverage", "/units/search?q=alert&mention=x", "/indicators?q=5g"]
+    pages = [
+        "/queue",
+        "/history",
+        f"/documents/{doc_id}",
+        f"/rows/{row_id}",
+        "/indicators/infra.5g_coverage?below=70",
+        "/agencies",
+        "/coverage",
+        "/units/search?q=alert&mention=x",
+        "/indicators?q=5g",
+    ]
     for url in pages:
         page = text(b.get(url))
         assert "<script>alert" not in page and "<img src=x" not in page and "<i>clerk" not in page, url
     escaped = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Ban &lt;b&gt;Tuyên giáo&lt;/b&gt;"
-    for url in ["/agencies", f"/documents/{doc_id}", "/history", "/units/search?q=alert&mention=x",
-                "/indicators/infra.5g_coverage"]:
+    for url in [
+        "/agencies",
+        f"/documents/{doc_id}",
+        "/history",
+        "/units/search?q=alert&mention=x",
+        "/indicators/infra.5g_coverage",
+    ]:
         assert escaped in text(b.get(url)), url
     assert "&lt;img src=x onerror=alert(1)//" in text(b.get(f"/rows/{row_id}"))
     assert "&lt;i&gt;clerk&lt;/i&gt;" in text(b.get("/history"))
@@ -307,19 +348,21 @@ def test_password_beyond_localhost(loaded, tmp_path):
         check_exposure("0.0.0.0", None)
     check_exposure("127.0.0.1", None)
     check_exposure("0.0.0.0", "s3cret")
-    r = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--db", str(tmp_path / "x.db")],
-                           env={"CHITIEU_WEB_PASSWORD": ""})
+    r = CliRunner().invoke(
+        main, ["serve", "--host", "0.0.0.0", "--db", str(tmp_path / "x.db")], env={"CHITIEU_WEB_PASSWORD": ""}
+    )
     assert r.exit_code == 2 and "a password is required" in r.stderr
     b = Browser(create_app(loaded, password="s3cret"))
     b.get("/login")
     for url in ["/queue", "/documents", "/indicators", "/rows/1/page.png"]:
         r = b.get(url)
         assert (r.status_code, r.location.split("?")[0]) == (302, "/login"), url
-    assert "Wrong password." in text(b.client.post("/login", data={"csrf": b.token, "name": "Lan", "password": "x"},
-                                                    follow_redirects=True))
+    assert "Wrong password." in text(
+        b.client.post("/login", data={"csrf": b.token, "name": "Lan", "password": "x"}, follow_redirects=True)
+    )
     r = b.post("/login", {"name": "Lan", "password": "s3cret", "next": "//evil.example/"})
-    assert (r.status_code, r.location) == (302, "/queue")             # no redirect off the site
-    assert "Signed in as <strong id=\"clerk-name\">Lan</strong>" in text(b.get("/queue"))
+    assert (r.status_code, r.location) == (302, "/queue")  # no redirect off the site
+    assert 'Signed in as <strong id="clerk-name">Lan</strong>' in text(b.get("/queue"))
 
 
 def test_report_answers_both_questions(loaded, tmp_path):
@@ -328,13 +371,13 @@ def test_report_answers_both_questions(loaded, tmp_path):
     r = CliRunner().invoke(main, ["report", "-o", str(out), "--db", url, "--below", "70"])
     assert r.exit_code == 0 and r.stderr == f"wrote {out}\n"
     html = out.read_text("utf-8")
-    section = html[html.index('id="ind-infra.5g_coverage"'):]
-    section = section[:section.index("</section>")]
+    section = html[html.index('id="ind-infra.5g_coverage"') :]
+    section = section[: section.index("</section>")]
     assert re.findall(r'<tr class="below">\s*<td>([^<]+)</td><td>([^<]+)</td>', section) == [("Xuân Lộc", "≥ 50%")]
     assert "<svg" in section
-    agencies = html[html.index('id="agencies"'):]
+    agencies = html[html.index('id="agencies"') :]
     assert re.search(r'<tr><td>([^<]+)</td><td class="num">57</td>', agencies).group(1) == "Phòng Văn hóa - Xã hội"
-    assert "<script" not in html and not re.search(r'(src|href)="(https?:)?//', html)   # one file, nothing fetched
+    assert "<script" not in html and not re.search(r'(src|href)="(https?:)?//', html)  # one file, nothing fetched
     assert 'href="#ind-infra.5g_coverage"' in html
 
 
@@ -360,13 +403,18 @@ def test_chitieu_serve_answers_on_its_port(db_url, tmp_path, password):
     """The real command in its own process: localhost without a password, a
     loopback address other than localhost only with --password-file."""
     port, host = _free_port(), "127.0.0.1" if password is None else "127.0.0.2"
-    args = [sys.executable, "-m", "chitieu", "serve", "--db", db_url, "--host", host,
-            "--port", str(port)]
+    args = [sys.executable, "-m", "chitieu", "serve", "--db", db_url, "--host", host, "--port", str(port)]
     if password:
         (tmp_path / "pw").write_text(password + "\n", encoding="utf-8")
         args += ["--password-file", str(tmp_path / "pw")]
-    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "CHITIEU_WEB_PASSWORD": ""})
+    proc = subprocess.Popen(
+        args,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "CHITIEU_WEB_PASSWORD": ""},
+    )
     try:
         page = _get(f"http://{host}:{port}/queue")
         if password is None:

@@ -1,5 +1,6 @@
 """Web pages over the store: the clerk's queue, history and documents; the
 analyst's indicators, agencies' load and coverage; the static report."""
+
 from .app import create_app
 from .security import PasswordRequired, check_exposure
 

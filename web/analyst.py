@@ -1,5 +1,6 @@
 """The analyst's pages: an indicator across communes (table, chart, CSV/XLSX
 of exactly what is shown), agencies' load, coverage."""
+
 from __future__ import annotations
 
 import csv
@@ -71,8 +72,9 @@ def indicator(code: str):
     view = indicator_view(code, *_args())
     if view is None:
         abort(404, f"no indicator {code!r} in the catalogue")
-    return render_template("indicator.html", v=view, chart=charts.indicator_chart(view.rows, view.below),
-                           columns=COLUMNS)
+    return render_template(
+        "indicator.html", v=view, chart=charts.indicator_chart(view.rows, view.below), columns=COLUMNS
+    )
 
 
 @bp.get("/indicators/<code>/table.<fmt>")
@@ -88,8 +90,11 @@ def download(code: str, fmt: str):
         out = csv.writer(buf)
         out.writerow(COLUMNS)
         out.writerows(view.cells(r) for r in view.rows)
-        return Response("\ufeff" + buf.getvalue(), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+        return Response(
+            "\ufeff" + buf.getvalue(),
+            mimetype="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
     if fmt == "xlsx":
         book = Workbook()
         sheet = book.active
@@ -99,8 +104,11 @@ def download(code: str, fmt: str):
             sheet.append(view.cells(r))
         buf = io.BytesIO()
         book.save(buf)
-        return Response(buf.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+        return Response(
+            buf.getvalue(),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+        )
     abort(404, "download as .csv or .xlsx")
 
 

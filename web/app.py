@@ -1,4 +1,5 @@
 """The Flask application: one engine, the pages' blueprints, sign-in and errors."""
+
 from __future__ import annotations
 
 import secrets
@@ -32,14 +33,19 @@ def engine() -> Engine:
 def create_app(store: Engine, *, password: str | None = None, secret_key: str | None = None) -> Flask:
     """The web application over `store`; with `password`, everyone signs in with it."""
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=secret_key or secrets.token_hex(32), PASSWORD=password,
-                      SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    app.config.update(
+        SECRET_KEY=secret_key or secrets.token_hex(32),
+        PASSWORD=password,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
     app.extensions["chitieu.engine"] = store
     app.extensions["chitieu.skipped"] = {}
     security.install(app)
     from .analyst import bp as analyst
     from .clerk import bp as clerk
     from .documents import bp as documents
+
     for bp in (auth, clerk, documents, analyst):
         app.register_blueprint(bp)
 

@@ -2,6 +2,7 @@
 they show without JavaScript and inside the static report. Text stays text
 (svg.fonttype none): matplotlib escapes it, and the browser's fonts draw the
 Vietnamese."""
+
 from __future__ import annotations
 
 import io
@@ -13,7 +14,7 @@ from matplotlib.figure import Figure
 from chitieu.store.queries import AgencyLoad, IndicatorRow
 
 HIGHLIGHT, NORMAL = "#d9480f", "#4c6ef5"
-BARS = 40          # more targets than this are drawn as their distribution
+BARS = 40  # more targets than this are drawn as their distribution
 _STYLE = {"svg.fonttype": "none", "font.family": "sans-serif", "font.size": 9, "svg.hashsalt": "chitieu"}
 
 
@@ -24,11 +25,11 @@ def _svg(fig: Figure, tight: bool = True) -> str:
     with matplotlib.rc_context(_STYLE):
         fig.savefig(buf, format="svg", bbox_inches="tight" if tight else None, metadata={"Date": None})
     text = buf.getvalue()
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]
 
 
 def _label(text: str, width: int = 48) -> str:
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def indicator_chart(rows: list[IndicatorRow], below: float | None) -> str | None:

@@ -1,6 +1,7 @@
 """The clerk's pages: the queue of unresolved agency names, the registry
 search, decisions (the same `store.units` calls as `chitieu units resolve`),
 undo, and the history of decisions."""
+
 from __future__ import annotations
 
 import secrets
@@ -27,7 +28,7 @@ from .app import engine
 from .security import clerk, require_clerk
 
 bp = Blueprint("clerk", __name__)
-NEXT_UP = 10       # names listed after the current one
+NEXT_UP = 10  # names listed after the current one
 
 
 def _skipped() -> set[str]:
@@ -42,13 +43,23 @@ def _panel_context(message: str | None = None, error: bool = False) -> dict:
     limit = len(skipped) + NEXT_UP + 1
     waiting = store_units.unresolved(engine(), limit)
     if len(waiting) == limit and all(q["mention"] in skipped for q in waiting):
-        waiting = store_units.unresolved(engine())       # skipped names that others settled since
+        waiting = store_units.unresolved(engine())  # skipped names that others settled since
     queue = [q for q in waiting if q["mention"] not in skipped]
     item = queue[0] if queue else None
     names, rows = queries.queue_size(engine())
-    return dict(item=item, next_up=queue[1:NEXT_UP + 1], uses=queries.uses(engine(), item["mention"]) if item else [],
-                names=names, rows=rows, skipped=len(waiting) - len(queue), message=message, error=error,
-                kinds=queries.unit_kinds(engine()), levels=LEVELS, who=clerk())
+    return dict(
+        item=item,
+        next_up=queue[1 : NEXT_UP + 1],
+        uses=queries.uses(engine(), item["mention"]) if item else [],
+        names=names,
+        rows=rows,
+        skipped=len(waiting) - len(queue),
+        message=message,
+        error=error,
+        kinds=queries.unit_kinds(engine()),
+        levels=LEVELS,
+        who=clerk(),
+    )
 
 
 def _panel(message: str | None = None, error: bool = False):
@@ -78,8 +89,12 @@ def search():
     """Registry units matching what is typed (accent- and case-blind), each
     with a button that settles `mention` as that unit."""
     page = "_hits.html" if request.headers.get("HX-Request") else "search.html"
-    return render_template(page, hits=queries.search_units(engine(), request.args.get("q", "")),
-                           mention=request.args.get("mention", ""), back=request.args.get("back", "queue"))
+    return render_template(
+        page,
+        hits=queries.search_units(engine(), request.args.get("q", "")),
+        mention=request.args.get("mention", ""),
+        back=request.args.get("back", "queue"),
+    )
 
 
 @bp.post("/decide")

@@ -1,5 +1,6 @@
 """Documents: every loaded plan, a plan's rows with provenance, and a row
 beside its source (the PDF page, or the cells as read from DOCX/TSV)."""
+
 from __future__ import annotations
 
 from pathlib import Path

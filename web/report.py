@@ -1,5 +1,6 @@
 """The analyst pages as one self-contained HTML file (inline CSS and SVG, no
 scripts, links only inside the file), to e-mail or open without a server."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -25,7 +26,16 @@ def build(engine: Engine, codes: list[str] | None = None, below: float | None = 
         views.append((view, charts.indicator_chart(view.rows, below)))
     loads = queries.agency_load(engine)
     with create_app(engine).app_context():
-        return render_template("report.html", static=True, items=chosen, views=views, columns=COLUMNS,
-                               loads=loads, agency_chart=charts.agency_chart(loads), cov=queries.coverage(engine),
-                               documents=queries.documents(engine), below=below,
-                               made=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+        return render_template(
+            "report.html",
+            static=True,
+            items=chosen,
+            views=views,
+            columns=COLUMNS,
+            loads=loads,
+            agency_chart=charts.agency_chart(loads),
+            cov=queries.coverage(engine),
+            documents=queries.documents(engine),
+            below=below,
+            made=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        )

@@ -1,6 +1,7 @@
 """Who may do what: a CSRF token on every POST, an optional shared password
 (required when the server listens beyond this machine), and the clerk's name
 that every decision is recorded under."""
+
 from __future__ import annotations
 
 import hmac
@@ -9,11 +10,13 @@ import secrets
 from flask import Flask, abort, redirect, request, session, url_for
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
-_OPEN = {"auth.login", "static"}   # endpoints reachable before signing in
+_OPEN = {"auth.login", "static"}  # endpoints reachable before signing in
 # Scripts only from our own files (htmx, clerk.js), never inline: text that
 # escaped escaping still could not run. Styles inline (one <style> block).
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
 
 
 class PasswordRequired(Exception):
@@ -22,8 +25,10 @@ class PasswordRequired(Exception):
 
 def check_exposure(host: str, password: str | None) -> None:
     if host not in LOCAL_HOSTS and not password:
-        raise PasswordRequired(f"--host {host} lets other machines in: a password is required "
-                               "(set CHITIEU_WEB_PASSWORD or give --password-file)")
+        raise PasswordRequired(
+            f"--host {host} lets other machines in: a password is required "
+            "(set CHITIEU_WEB_PASSWORD or give --password-file)"
+        )
 
 
 def csrf_token() -> str:

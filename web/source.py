@@ -1,6 +1,7 @@
 """A PDF page of a loaded document as a PNG, with a row marked where its
 opening words stand on that page — only when they stand there exactly once
 (rows carry no stored box yet; a doubtful mark is worse than none)."""
+
 from __future__ import annotations
 
 import io
@@ -11,7 +12,7 @@ from pathlib import Path
 import pdfplumber
 
 RESOLUTION = 110
-_WORDS = 4        # opening words of the indicator text searched for
+_WORDS = 4  # opening words of the indicator text searched for
 
 
 class SourceMissing(Exception):

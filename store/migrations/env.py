@@ -1,4 +1,5 @@
 """Alembic environment: run on the connection handed over by store.db."""
+
 from alembic import context
 
 from chitieu.store.models import Base
