@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from chitieu import batch
 from chitieu.cli import main
 from chitieu.ingest import ExtractSettings
-from chitieu.store import queries, units
+from chitieu.store import connect, queries, units
 from chitieu.store.export import iter_records
 from chitieu.web import PasswordRequired, check_exposure, create_app
 
@@ -387,21 +387,25 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _get(url: str, attempts: int = 100):
-    for _ in range(attempts):
+def _get(url: str, proc: subprocess.Popen, wait: float = 90):
+    """The page once the server answers: polled while the process lives (a
+    loaded machine may take long to import and bind), up to `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while proc.poll() is None and time.monotonic() < deadline:
         try:
             return urllib.request.urlopen(url, timeout=5)
         except urllib.error.HTTPError:
             raise
         except OSError:
             time.sleep(0.1)
-    raise AssertionError(f"nothing answered at {url}")
+    raise AssertionError(f"nothing answered at {url} (exit code {proc.poll()})")
 
 
 @pytest.mark.parametrize("password", [None, "s3cret"])
 def test_chitieu_serve_answers_on_its_port(db_url, tmp_path, password):
     """The real command in its own process: localhost without a password, a
     loopback address other than localhost only with --password-file."""
+    connect(db_url).dispose()  # an empty database: serve refuses a SQLite path that holds none
     port, host = _free_port(), "127.0.0.1" if password is None else "127.0.0.2"
     args = [sys.executable, "-m", "chitieu", "serve", "--db", db_url, "--host", host, "--port", str(port)]
     if password:
@@ -416,7 +420,7 @@ def test_chitieu_serve_answers_on_its_port(db_url, tmp_path, password):
         env={**os.environ, "CHITIEU_WEB_PASSWORD": ""},
     )
     try:
-        page = _get(f"http://{host}:{port}/queue")
+        page = _get(f"http://{host}:{port}/queue", proc)
         if password is None:
             assert page.url.endswith("/queue") and "Nothing to settle" in page.read().decode()
         else:
@@ -425,6 +429,14 @@ def test_chitieu_serve_answers_on_its_port(db_url, tmp_path, password):
         proc.terminate()
         _, err = proc.communicate(timeout=20)
     assert f"chitieu: http://{host}:{port}/ over " in err
+
+
+def test_chitieu_serve_over_a_missing_sqlite_file_says_so(tmp_path):
+    r = CliRunner().invoke(main, ["serve", "--db", f"sqlite:///{tmp_path / 'none.db'}"])
+    assert r.exit_code == 1 and not (tmp_path / "none.db").exists()
+    assert r.stderr == (
+        f"error: no database at {tmp_path / 'none.db'} (load plans into it first with 'chitieu ingest', or check --db)\n"
+    )
 
 
 def test_pages_forbid_inline_scripts_and_framing(browser):
