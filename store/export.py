@@ -64,7 +64,8 @@ def _document(d: DocumentT) -> dict:
     }
 
 
-def _target(r: TargetRowT) -> dict | None:
+def target_record(r: TargetRowT) -> dict | None:
+    """A stored row's first target as the export writes it (None without one)."""
     if r.target_kind is None:
         return None
     return {
@@ -131,7 +132,7 @@ def iter_records(
                     "section": r.section,
                     "indicator_text": r.indicator_text,
                     "indicator_code": r.indicator_code,
-                    "target": _target(r),
+                    "target": target_record(r),
                     "more_targets": r.more_targets,
                     "more_indicators": r.more_indicators or [],
                     "deadline": _deadline(r),

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from chitieu.normalize.text import fold, strip_accents
 
-from .export import target_text
+from .export import target_record, target_text
 from .models import AliasT, AssignmentT, DecisionT, DocumentT, IndicatorT, TargetRowT, UnitT
 
 ROLES = ("lead", "coordinate", "monitor", "guide")
@@ -309,30 +309,13 @@ def _row_views(s: Session, rows: list[TargetRowT]) -> list[RowView]:
             r.indicator_code,
             r.unit_cell,
             r.target_cell,
-            _target(r),
+            target_text(target_record(r)),
             r.deadline_raw,
             r.notes,
             agencies[r.id],
         )
         for r in rows
     ]
-
-
-def _target(r: TargetRowT) -> str:
-    if r.target_kind is None:
-        return ""
-    return target_text(
-        {
-            "raw": r.target_raw,
-            "kind": r.target_kind,
-            "op": r.target_op,
-            "value": r.target_value,
-            "value_max": r.target_value_max,
-            "unit": r.target_unit,
-            "per": r.target_per,
-            "boolean": r.target_boolean,
-        }
-    )
 
 
 def indicators(engine: Engine, text: str = "") -> list[IndicatorSummary]:
@@ -383,7 +366,7 @@ def indicator_rows(engine: Engine, code: str) -> list[IndicatorRow]:
     return [
         IndicatorRow(
             commune,
-            _target(r),
+            target_text(target_record(r)),
             r.target_value,
             r.target_unit,
             "; ".join(leads[r.id]),
