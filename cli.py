@@ -21,14 +21,11 @@ import click
 from chitieu import batch
 from chitieu.ingest import ExtractError, ExtractSettings
 from chitieu.ingest.exceptions import ChitieuError
-from chitieu.normalize.deadlines import parse_deadline
-from chitieu.normalize.targets import parse_target
 from chitieu.normalize.text import clean, fold
 from chitieu.store import StoreError, connect
 from chitieu.store import review as store_review
 from chitieu.store import units as store_units
 from chitieu.store.export import CSV_COLUMNS, flat, iter_records, spreadsheet_safe
-from chitieu.store.load import deadline_columns, target_columns
 
 DB_HELP = (
     "Database: a SQLite file path or URL (default ./chitieu.db, or $CHITIEU_DB), or postgresql+psycopg://user@host/db."
@@ -387,15 +384,6 @@ def review_list(db, limit, as_json):
         )
 
 
-def _correction(field: str, text: str):
-    """The columns a corrected cell changes besides its own: targets and deadlines re-parsed."""
-    if field == "target":
-        return lambda cells: target_columns(*parse_target(text, cells["unit_cell"] or "", cells["indicator_text"]))
-    if field == "deadline":
-        return lambda cells: deadline_columns(parse_deadline(text))
-    return None
-
-
 @review.command("confirm", short_help="The reading is right.")
 @click.argument("keys", nargs=-1, required=True)
 @_by_option
@@ -422,8 +410,7 @@ def review_correct(key, text, by, db):
     """Store TEXT as the cell ROW:ITEM (a target or deadline is parsed again)."""
     engine = open_db(db)
     try:
-        field = next((e.item["field"] for e in store_review.pending(engine) if e.key == key), "")
-        item = store_review.settle(engine, key, by, clean(text), _correction(field, clean(text)))
+        item = store_review.correct(engine, key, by, clean(text))
     except StoreError as e:
         fail(e.reason, e.hint)
     finally:

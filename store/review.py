@@ -14,8 +14,12 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from chitieu.normalize.deadlines import parse_deadline
+from chitieu.normalize.targets import parse_target
+
 from .db import writer
 from .exceptions import StoreError
+from .load import deadline_columns, target_columns
 from .models import DocumentT, TargetRowT, utcnow
 
 # row fields a correction may rewrite, and the column that holds each
@@ -31,12 +35,14 @@ COLUMNS = {
 
 @dataclass
 class ReviewEntry:
-    """One cell in the queue: `key` ("row:item") names it to confirm or correct."""
+    """One cell in the queue: `key` ("row:item") names it to confirm or correct;
+    `row_id` is the row, for its document and source page."""
 
     key: str
     source: str
     row_no: str | None
     item: dict
+    row_id: int
 
 
 def pending(engine: Engine, limit: int | None = None) -> list[ReviewEntry]:
@@ -49,7 +55,7 @@ def pending(engine: Engine, limit: int | None = None) -> list[ReviewEntry]:
             .order_by(DocumentT.source, TargetRowT.id)
         )
         out = [
-            ReviewEntry(f"{r.id}:{n}", source, r.row_no, item)
+            ReviewEntry(f"{r.id}:{n}", source, r.row_no, item, r.id)
             for r, source in s.execute(query)
             for n, item in enumerate(r.ocr_review or [], 1)
             if item["status"] == "pending"
@@ -99,3 +105,18 @@ def _parse(key: str) -> tuple[int, int]:
     if not (row.isdigit() and n.isdigit()):
         raise StoreError(f"bad review item {key!r}", "give it as ROW:ITEM, as `chitieu review list` shows")
     return int(row), int(n)
+
+
+def correct(engine: Engine, key: str, by: str, text: str) -> dict:
+    """Correct item `key` to `text`; a target or deadline is parsed again from it."""
+    field = next((e.item["field"] for e in pending(engine) if e.key == key), "")
+    return settle(engine, key, by, text, _reparsed(field, text))
+
+
+def _reparsed(field: str, text: str) -> Callable[[dict], dict] | None:
+    """The columns a corrected cell changes besides its own."""
+    if field == "target":
+        return lambda cells: target_columns(*parse_target(text, cells["unit_cell"] or "", cells["indicator_text"]))
+    if field == "deadline":
+        return lambda cells: deadline_columns(parse_deadline(text))
+    return None

@@ -75,3 +75,20 @@ def scan_pdf(pdf: Path, pages: list[int], style: ScanStyle) -> bytes:
     buffer = BytesIO()
     images[0].save(buffer, "PDF", resolution=float(style.dpi), save_all=True, append_images=images[1:])
     return buffer.getvalue()
+
+
+def smudged_scan(pdf: Path, word: str, out: Path, dpi: int = 200) -> dict:
+    """Page 1 of `pdf` scanned at `dpi` into `out`, with an ink blot over the
+    word `word` (its cell then reads with doubt); returns that word's box."""
+    import pdfplumber
+
+    image = render(pdf, [1], dpi)[0]
+    with pdfplumber.open(pdf) as f:
+        cell = next(w for w in f.pages[0].extract_words() if w["text"] == word)
+    k = dpi / 72
+    x0, y0, x1, y1 = map(round, (cell["x0"] * k - 22, cell["top"] * k - 6, cell["x1"] * k + 4, cell["bottom"] * k + 6))
+    pixels = np.asarray(image).copy()
+    noise = np.random.default_rng(0).integers(0, 255, pixels.shape, dtype=np.uint8)
+    pixels[y0:y1, x0:x1] = np.minimum(pixels[y0:y1, x0:x1], noise[y0:y1, x0:x1] | 96)
+    Image.fromarray(pixels).save(out, "PDF", resolution=float(dpi))
+    return cell

@@ -16,7 +16,7 @@ from conftest import ROOT, SAMPLES, SCANNED
 from PIL import Image, ImageDraw, ImageFont
 from rapidfuzz.distance import Levenshtein
 from reportlab.pdfgen import canvas
-from scans import ScanStyle, degrade, render, scan_pdf
+from scans import ScanStyle, degrade, scan_pdf, smudged_scan
 
 from chitieu.cli import main
 from chitieu.ingest import ExtractSettings, extract, ocr, pdf
@@ -230,17 +230,8 @@ def test_tone_correction_changes_tone_marks_only(text):
 @pytest.fixture(scope="module")
 def smudged(tmp_path_factory):
     """Page 1 of nghia-son scanned at 200 dpi with an ink blot over the "≥ 3,5" target: (path, its word box)."""
-    image = render(NGHIA_SON, [1], 200)[0]
-    with pdfplumber.open(NGHIA_SON) as f:
-        cell = next(w for w in f.pages[0].extract_words() if w["text"] == "3,5")
-    k = 200 / 72
-    x0, y0, x1, y1 = map(round, (cell["x0"] * k - 22, cell["top"] * k - 6, cell["x1"] * k + 4, cell["bottom"] * k + 6))
-    pixels = np.asarray(image).copy()
-    noise = np.random.default_rng(0).integers(0, 255, pixels.shape, dtype=np.uint8)
-    pixels[y0:y1, x0:x1] = np.minimum(pixels[y0:y1, x0:x1], noise[y0:y1, x0:x1] | 96)
     path = tmp_path_factory.mktemp("smudged") / "smudged.pdf"
-    Image.fromarray(pixels).save(path, "PDF", resolution=200.0)
-    return path, cell
+    return path, smudged_scan(NGHIA_SON, "3,5", path)
 
 
 def test_a_smudged_cell_is_marked_for_review_and_the_document_loads(smudged, nghia_son_rows):

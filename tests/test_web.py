@@ -19,11 +19,13 @@ from openpyxl import load_workbook
 from chitieu import batch
 from chitieu.cli import main
 from chitieu.ingest import ExtractSettings
-from chitieu.store import connect, queries, units
+from chitieu.store import connect, queries, review, units
 from chitieu.store.export import iter_records
 from chitieu.web import PasswordRequired, check_exposure, create_app
 
 from conftest import ROOT, SAMPLES
+from PIL import Image
+from scans import smudged_scan
 
 MENTION = "Các cán bộ công chức được phân công phụ trách"  # 5 rows in one TSV, the top of the queue
 UNIT = "Cán bộ, công chức xã"
@@ -458,3 +460,37 @@ def test_a_moved_pdf_is_said_so_beside_its_row(engine, tmp_path):
     assert f"The PDF is not at {moved} any more" in page and 'id="page-image"' not in page
     r = b.get(row + "/page.png")
     assert r.status_code == 404 and f"the file {moved} is not there any more" in text(r)
+
+
+@pytest.fixture(scope="module")
+def smudged_pdf(tmp_path_factory):
+    """Nghia Son's page 1 scanned with an ink blot over its "≥ 3,5" target."""
+    path = tmp_path_factory.mktemp("smudged") / "smudged.pdf"
+    smudged_scan(SAMPLES / "pdf" / "nghia-son-2026.pdf", "3,5", path)
+    return path
+
+
+def test_ocr_review_shows_the_scanned_cell_and_settles_it(engine, smudged_pdf):
+    """The doubtful target cell of a scan: listed with its crop, corrected by
+    a signed-in clerk (the target parsed again), then gone from the list."""
+    files, _ = batch.collect([smudged_pdf])
+    batch.run(files, engine, ExtractSettings(ocr=True))
+    b = Browser(create_app(engine))
+    (entry,) = [e for e in review.pending(engine) if e.item["field"] == "target"]
+    page = text(b.get("/review"))
+    assert f'src="/review/{entry.key}/crop.png"' in page and f"<code>{entry.item['text']}</code>" in page
+    crop = b.get(f"/review/{entry.key}/crop.png")
+    image = Image.open(io.BytesIO(crop.data))
+    x0, top, x1, bottom = entry.item["box"]
+    assert crop.mimetype == "image/png" and image.size == (
+        pytest.approx((x1 - x0 + 12) * 220 / 72, abs=3),
+        pytest.approx((bottom - top + 12) * 220 / 72, abs=3),
+    )
+    assert b.post(f"/review/{entry.key}", {"action": "correct", "text": "≥ 3,5"}).status_code == 403  # no name
+    b.sign_in()
+    r = b.post(f"/review/{entry.key}", {"action": "correct", "text": "≥ 3,5"})
+    assert r.status_code == 302 and entry.key not in [e.key for e in review.pending(engine)]
+    _, row = queries.row(engine, entry.row_id)
+    assert (row.target_cell, row.target) == ("≥ 3,5", "≥ 3.5%")  # % from its unit cell
+    assert f"{entry.key}: {entry.item['text']} → ≥ 3,5" in text(b.get("/review"))
+    assert b.get(f"/review/{entry.key}/crop.png").status_code == 404  # settled: no longer offered

@@ -45,8 +45,9 @@ def create_app(store: Engine, *, password: str | None = None, secret_key: str | 
     from .analyst import bp as analyst
     from .clerk import bp as clerk
     from .documents import bp as documents
+    from .review import bp as review
 
-    for bp in (auth, clerk, documents, analyst):
+    for bp in (auth, clerk, review, documents, analyst):
         app.register_blueprint(bp)
 
     @app.errorhandler(HTTPException)

@@ -1,6 +1,7 @@
 """A PDF page of a loaded document as a PNG, with a row marked where its
 opening words stand on that page — only when they stand there exactly once
-(rows carry no stored box yet; a doubtful mark is worse than none)."""
+(rows carry no stored box yet; a doubtful mark is worse than none) — and the
+crop of one cell by its stored box (OCR review items)."""
 
 from __future__ import annotations
 
@@ -31,20 +32,48 @@ def _box(page, text: str) -> tuple[float, float, float, float] | None:
     return 0, max(h["top"] - 3, 0), page.width, min(h["bottom"] + 3, page.height)
 
 
+def _page(pdf, path: str, page_no: int):
+    if not 1 <= page_no <= len(pdf.pages):
+        raise SourceMissing(f"{path} has no page {page_no}")
+    return pdf.pages[page_no - 1]
+
+
+def _open(path: str):
+    if not Path(path).is_file():
+        raise SourceMissing(f"the file {path} is not there any more")
+    return pdfplumber.open(path)
+
+
+def _png(image) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return buf.getvalue()
+
+
 @lru_cache(maxsize=64)
 def page_png(path: str, page_no: int, text: str = "") -> bytes:
     """Page `page_no` (1-based) of the PDF at `path`, the row whose indicator
     text is `text` marked when it can be found."""
-    if not Path(path).is_file():
-        raise SourceMissing(f"the file {path} is not there any more")
-    with pdfplumber.open(path) as pdf:
-        if not 1 <= page_no <= len(pdf.pages):
-            raise SourceMissing(f"{path} has no page {page_no}")
-        page = pdf.pages[page_no - 1]
+    with _open(path) as pdf:
+        page = _page(pdf, path, page_no)
         image = page.to_image(resolution=RESOLUTION)
         box = _box(page, text) if text else None
         if box:
             image.draw_rect(box, fill=(255, 200, 0, 70), stroke=(217, 72, 15), stroke_width=2)
-        buf = io.BytesIO()
-        image.save(buf, format="PNG")
-    return buf.getvalue()
+        return _png(image)
+
+
+@lru_cache(maxsize=256)
+def crop_png(path: str, page_no: int, box: tuple[float, ...], margin: float = 6) -> bytes:
+    """The region `box` (x0, top, x1, bottom in PDF points) of page `page_no`
+    with `margin` points around it, at twice the page view's resolution."""
+    with _open(path) as pdf:
+        page = _page(pdf, path, page_no)
+        x0, top, x1, bottom = box
+        region = (
+            max(x0 - margin, 0),
+            max(top - margin, 0),
+            min(x1 + margin, page.width),
+            min(bottom + margin, page.height),
+        )
+        return _png(page.crop(region).to_image(resolution=2 * RESOLUTION))
