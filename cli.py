@@ -437,6 +437,46 @@ def _by_option(f):
     )(f)
 
 
+@indicators.command("link", short_help="Link the rows with a wording to an indicator.")
+@click.argument("wording")
+@click.argument("code")
+@click.option("--force", is_flag=True, help="Link a wording no stored row has yet (for plans loaded later).")
+@_by_option
+@click.option("--db", metavar="URL", help=DB_HELP)
+def indicators_link(wording, code, force, by, db):
+    """Record that rows whose indicator text is WORDING (its target left out,
+    case and spacing aside) state indicator CODE: every stored row with it is
+    updated, and every later ingest uses the link.
+
+    \b
+    chitieu indicators link "Tỷ lệ thôn có sóng 5G" infra.5g_coverage
+    """
+    engine = open_db(db)
+    try:
+        code = store_catalog.canonical_code(engine, code)
+    except UnknownIndicator as e:
+        engine.dispose()
+        raise click.BadParameter(str(e), param_hint="'CODE'")
+    try:
+        rows, changed = store_catalog.link(engine, wording, code, by=by, require_use=not force)
+    except StoreError as e:
+        fail(e.reason, e.hint)
+    finally:
+        engine.dispose()
+    click.echo(f"{wording} -> {code}: {plural(rows, 'row')} linked, {changed} changed")
+
+
+@indicators.command("links", short_help="Every analyst's link, oldest first.")
+@click.option("--db", metavar="URL", help=DB_HELP)
+def indicators_links(db):
+    """Every link of a wording to an indicator by time, oldest first: when
+    (ISO 8601 in your time zone, with its offset), who, wording -> code."""
+    engine = open_db(db)
+    for d in store_catalog.links(engine):
+        click.echo(f"{when(d)}  {d['decided_by']}  {d['wording']} -> {d['code']}")
+    engine.dispose()
+
+
 @main.group()
 def review():
     """Cells read by OCR that a clerk should confirm or correct.

@@ -20,4 +20,4 @@ class UnknownIndicator(StoreError):
 
 
 class UnusedMention(StoreError):
-    """A clerk's decision on a mention that no stored row uses (probably a typo)."""
+    """A decision on a mention or a wording that no stored row uses (probably a typo)."""

@@ -26,7 +26,7 @@ from chitieu.normalize.text import clean, closest, fold
 from .db import guarded, lock_decisions, writer
 from .exceptions import StoreError, UnknownUnit, UnusedMention
 from .export import spreadsheet_safe, spreadsheet_text
-from .models import AliasT, AssignmentT, DecisionT, DocumentT, TargetRowT, UnitT, utcnow
+from .models import AliasT, AssignmentT, DecisionT, DocumentT, TargetRowT, UnitT, as_utc, utcnow
 from .registry import load as load_registry
 
 UNIT_COLUMNS = ["canonical_name", "kind", "level", "aliases_seen"]
@@ -146,7 +146,7 @@ def resolve(
                 raw=mention,
                 unit_id=unit_id,
                 decided_by=by,
-                decided_at=_utc(at) if at else utcnow(),
+                decided_at=as_utc(at) if at else utcnow(),
                 action="new" if new else "alias",
             )
         )
@@ -171,17 +171,12 @@ def _nearest_hint(s: Session, mention: str) -> str:
     return f"closest stored mentions: {', '.join(map(repr, near))}; or " if near else ""
 
 
-def _utc(at: datetime) -> datetime:
-    """`at` in UTC; a time without zone is UTC already (SQLite drops the zone)."""
-    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
-
-
 def _view(d: DecisionT, names: dict[int, str]) -> dict:
     return {
         "mention": d.raw,
         "unit": names.get(d.unit_id),
         "decided_by": d.decided_by,
-        "decided_at": _utc(d.decided_at).isoformat(timespec="seconds"),
+        "decided_at": as_utc(d.decided_at).isoformat(timespec="seconds"),
         "action": d.action,
     }
 
@@ -191,7 +186,7 @@ def history(engine: Engine) -> list[dict]:
     own time), `decided_at` in ISO 8601 with its UTC offset."""
     with Session(engine) as s:
         names = dict(s.execute(select(UnitT.id, UnitT.name)).all())
-        decisions = sorted(s.scalars(select(DecisionT)), key=lambda d: (_utc(d.decided_at), d.id))
+        decisions = sorted(s.scalars(select(DecisionT)), key=lambda d: (as_utc(d.decided_at), d.id))
         return [_view(d, names) for d in decisions]
 
 

@@ -385,3 +385,88 @@ def test_the_live_line_fits_the_terminal_cutting_the_file_name(tmp_path, monkeyp
         frame = err.getvalue().decode().split("\r\033[K")[1]
     assert len(frame) == 89
     assert re.fullmatch(r"\[#{12}\.{12}\] 1/2 files, 1 row, 0 failed, about \d s left \| loaded ke-hoach-…", frame)
+
+
+# --- an analyst's links of a wording to an indicator ---------------------------
+
+UNLINKED = "Quản lý các trang thiết bị máy tính, thiết bị bảo mật được cấp"  # the matcher links it to nothing
+
+
+def wording_plan(folder, name, *texts):
+    rows = "".join(f"{i}\t{t}\tPhòng Kinh tế\n" for i, t in enumerate(texts, 1))
+    path = folder / name
+    path.write_text("STT\tNội dung chỉ tiêu\tCơ quan chủ trì\n" + rows, encoding="utf-8")
+    return path
+
+
+def codes_of(engine, text_fold):
+    from chitieu.store.export import iter_records
+
+    return [r["indicator_code"] for r in iter_records(engine) if r["indicator_text"].casefold() == text_fold]
+
+
+def test_a_link_settles_every_row_with_the_wording_whatever_its_target(engine, tmp_path):
+    from chitieu.batch import collect, run as ingest_run
+    from chitieu.ingest import ExtractSettings
+
+    rng = random.Random(7)
+    spellings = []
+    for n in range(6):  # the same wording in the case, spacing and target figures plans use
+        base = "".join(c.upper() if rng.random() < 0.2 else c for c in UNLINKED).replace(" ", rng.choice([" ", "  "]))
+        spellings.append(base + rng.choice(["", f" đạt {rng.randint(50, 100)}%", f" ≥ {rng.randint(50, 100)}%"]))
+    spellings.append("100% " + UNLINKED)
+    files = [wording_plan(tmp_path, f"p{i}.tsv", s, "Tỷ lệ hồ sơ được số hóa") for i, s in enumerate(spellings)]
+    ingest_run(collect(files[:4])[0], engine, ExtractSettings())
+    store_registry.sync(engine, load_registry(), load_catalog())
+    assert catalog.link(engine, UNLINKED.upper(), "SECURITY.anti_malware", by="lan") == (4, 4)
+    ingest_run(collect(files[4:])[0], engine, ExtractSettings())  # a later ingest uses the link
+    from chitieu.store.export import iter_records
+
+    records = list(iter_records(engine))
+    linked = [r for r in records if r["indicator_code"] == "security.anti_malware"]
+    assert sorted(r["document"]["source"] for r in linked) == [f"p{i}.tsv" for i in range(7)]
+    assert all(r["indicator_code"] != "security.anti_malware" for r in records if r["row_no"] == "2")
+    assert catalog.link(engine, UNLINKED, "gov.e_document_processing", by="minh") == (7, 7)  # the newest applies
+    ingest_run(collect([wording_plan(tmp_path, "p9.tsv", UNLINKED)])[0], engine, ExtractSettings())
+    assert {r["indicator_code"] for r in iter_records(engine) if r["row_no"] == "1"} == {"gov.e_document_processing"}
+    assert [(d["code"], d["decided_by"]) for d in catalog.links(engine)] == [
+        ("security.anti_malware", "lan"),
+        ("gov.e_document_processing", "minh"),
+    ]
+
+
+def test_a_link_of_an_unknown_code_or_a_wording_no_row_has_saves_nothing(engine, tmp_path):
+    from chitieu.batch import collect, run as ingest_run
+    from chitieu.ingest import ExtractSettings
+
+    ingest_run(collect([wording_plan(tmp_path, "p.tsv", UNLINKED)])[0], engine, ExtractSettings())
+    with pytest.raises(UnknownIndicator, match="no indicator 'security.anti_malwar'"):
+        catalog.link(engine, UNLINKED, "security.anti_malwar")
+    with pytest.raises(UnusedMention) as e:
+        catalog.link(engine, "Quản lý thiết bị máy tính", "security.anti_malware", require_use=True)
+    assert e.value.hint == f"closest stored wordings: {UNLINKED!r}; or add --force to link it for plans loaded later"
+    assert catalog.links(engine) == []
+    assert catalog.link(engine, "Quản lý thiết bị máy tính", "security.anti_malware") == (0, 0)  # for later plans
+
+
+def test_cli_indicators_link_and_links(db_url, tmp_path, vietnam_time):
+    run("ingest", wording_plan(tmp_path, "p.tsv", UNLINKED + " đạt 100%"), "--db", db_url, "-j", 1)
+    done = run("indicators", "link", UNLINKED, "Security.Anti_Malware", "--by", "lan", "--db", db_url)
+    assert (done.exit_code, done.stdout) == (0, f"{UNLINKED} -> security.anti_malware: 1 row linked, 1 changed\n")
+    again = run("indicators", "link", UNLINKED.lower(), "security.anti_malware", "--by", "lan", "--db", db_url)
+    assert again.stdout == f"{UNLINKED.lower()} -> security.anti_malware: 1 row linked, 0 changed\n"
+    listed = run("indicators", "links", "--db", db_url).stdout.splitlines()
+    assert len(listed) == 2
+    assert re.fullmatch(rf"{ISO_VN}  lan  {re.escape(UNLINKED)} -> security\.anti_malware", listed[0]), listed[0]
+    typo = run("indicators", "link", "Quản lý máy tính", "security.anti_malware", "--db", db_url)
+    assert typo.exit_code == 1
+    assert typo.stderr.startswith(
+        "error: no stored row says 'Quản lý máy tính': probably a typo (closest stored wordings: "
+    )
+    bad = run("indicators", "link", UNLINKED, "security", "--db", db_url)
+    assert bad.exit_code == 2
+    assert bad.stderr.splitlines()[-1].startswith(
+        "Error: Invalid value for 'CODE': no indicator 'security' in the catalog"
+    )
+    table = run("targets", "--indicator", "security.anti_malware", "--db", db_url)
+    assert table.stdout.splitlines()[1] == "?        ≥ 100%  Phòng Kinh tế  p.tsv #1"
