@@ -375,7 +375,11 @@ def targets(code, db, below, above, fmt, output, raw_formulas):
     if fmt == "csv":
         return write_csv(rows, columns, output, raw_formulas)
     if not rows:
-        click.echo(f"no rows linked to indicator {code!r}", err=True)
+        limits = [f"{word} {value:g}" for word, value in (("above", above), ("below", below)) if value is not None]
+        click.echo(
+            f"no rows linked to indicator {code!r}" + (" with a target " + " and ".join(limits) if limits else ""),
+            err=True,
+        )
         return
     table = [("Commune", "Target", "Lead agency", "Source")] + [
         (r["commune"] or "?", r["target"] or "-", r["lead"] or "-", f"{r['source']} #{r['row_no'] or '-'}")
@@ -607,6 +611,8 @@ def units_resolve(mention, to, new, kind, level, force, by, db):
     refused as a probable typo, with the closest stored mentions, unless --force."""
     if not to and not new:
         raise click.UsageError("give --to NAME or --new")
+    if kind and not new:
+        raise click.UsageError("--kind is the kind of a new unit: add --new, or drop --kind")
     engine = open_db(db)
     try:
         before = store_units.current_decision(engine, mention)

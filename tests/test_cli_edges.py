@@ -155,6 +155,9 @@ def test_targets_options_that_exclude_each_other_are_usage_errors(db_url):
     assert table_to_file.stderr.splitlines()[-1] == (
         "Error: the table is for the terminal: add --format csv to write a file"
     )
+    none = run("targets", "--indicator", "infra.5g_coverage", "--above", 96, "--db", db_url)
+    assert (none.exit_code, none.stdout) == (0, "")
+    assert none.stderr == "no rows linked to indicator 'infra.5g_coverage' with a target above 96\n"
     between = run(
         "targets", "--indicator", "infra.5g_coverage", "--above", 60, "--below", 96, "--format", "csv", "--db", db_url
     )
@@ -282,6 +285,9 @@ def test_kind_is_one_of_the_registrys_kinds(db_url, tmp_path):
     assert bad.stderr.splitlines()[-1] == (
         "Error: Invalid value for '--kind': 'market' is not one of " + ", ".join(f"'{k}'" for k in kinds()) + "."
     )
+    alone = run("units", "resolve", "Ban Quản lý chợ", "--to", "Ủy ban nhân dân xã", "--kind", "office", "--db", db_url)
+    assert alone.exit_code == 2
+    assert alone.stderr.splitlines()[-1] == "Error: --kind is the kind of a new unit: add --new, or drop --kind"
     good = run("units", "resolve", "Ban Quản lý chợ", "--new", "--kind", "office", "--db", db_url)
     assert good.stdout == "Ban Quản lý chợ -> Ban Quản lý chợ: 1 assignment updated\n"
     engine = connect(db_url)
