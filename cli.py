@@ -108,12 +108,20 @@ class Progress:
             for warning in r.warnings:
                 self._line(f"warning: {shown(r.path)}: {warning}")
         if self.live:
-            width = 24
+            width = 16
             fill = int(width * self.done / max(self.total, 1))
-            counts = (
-                f"[{'#' * fill}{'.' * (width - fill)}] {self.done}/{self.total} files, {plural(self.rows, 'row')}, "
-                f"{self.failed} failed" + (f", {left}" if left else "") + " | "
+            counts = ", ".join(
+                filter(
+                    None,
+                    [
+                        f"{self.done}/{self.total} files",
+                        plural(self.rows, "row"),
+                        self.failed and f"{self.failed} failed",
+                        left,
+                    ],
+                )
             )
+            counts = f"[{'#' * fill}{'.' * (width - fill)}] {counts} | "
             last = f"{r.status} {name}"
             columns = shutil.get_terminal_size().columns - 1  # a line as wide as the terminal would wrap
             room = max(columns - len(counts), 2)
