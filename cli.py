@@ -10,10 +10,13 @@ from __future__ import annotations
 import contextlib
 import csv
 import getpass
+import io
 import json
 import os
+import shutil
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -21,8 +24,12 @@ import click
 from chitieu import batch
 from chitieu.ingest import ExtractError, ExtractSettings
 from chitieu.ingest.exceptions import ChitieuError
+from chitieu.normalize.registry import kinds as registry_kinds
 from chitieu.normalize.text import clean, fold
 from chitieu.store import StoreError, connect
+from chitieu.store.exceptions import UnknownIndicator
+from chitieu.store import catalog as store_catalog
+from chitieu.store import queries as store_queries
 from chitieu.store import review as store_review
 from chitieu.store import units as store_units
 from chitieu.store.export import CSV_COLUMNS, flat, iter_records, spreadsheet_safe
@@ -59,19 +66,32 @@ def open_db(url: str | None, must_exist: bool = True):
         fail(e.reason, e.hint)
 
 
+def time_left(elapsed: float, read: int, remaining: int) -> str:
+    """'about 40 s left' from the time the files read so far took; '' before
+    the first file is read or after the last."""
+    if not read or not remaining:
+        return ""
+    seconds = elapsed / read * remaining
+    return f"about {max(1, round(seconds))} s left" if seconds < 90 else f"about {round(seconds / 60)} min left"
+
+
 class Progress:
-    """Files done/total, rows, failures and rate: a live line on a terminal,
-    one plain line per file otherwise."""
+    """Files done/total, rows, failures, the file just done and the time left:
+    a live line on a terminal; one plain line per file otherwise, its status
+    first ("loaded:", "skipped:", "error:"), so a log or a spreadsheet of it
+    sorts and filters."""
 
     def __init__(self, total: int, verbose: bool):
         self.total, self.verbose = total, verbose
-        self.done = self.rows = self.failed = 0
+        self.done = self.rows = self.failed = self.read = 0
         self.start = time.monotonic()
         self.live = sys.stderr.isatty()
 
     def __call__(self, r: batch.FileResult) -> None:
         self.done += 1
         self.rows += r.rows
+        self.read += r.status != "skipped"  # skipped files cost no time: the estimate leaves them out
+        left = time_left(time.monotonic() - self.start, self.read, self.total - self.done)
         name = shown(os.path.basename(r.path) or r.path)
         if r.status == "failed":
             self.failed += 1
@@ -79,20 +99,31 @@ class Progress:
             if self.verbose and r.detail:
                 self._line(r.detail.rstrip())
         elif not self.live:
-            self._line(f"{r.status}: {name}" + (f" ({r.rows} rows)" if r.status == "loaded" else f" ({r.reason})"))
+            what = plural(r.rows, "row") if r.status == "loaded" else r.reason
+            self._line(f"{r.status}: {name} ({what}) [{self.done} of {self.total}" + (f", {left}]" if left else "]"))
         if self.verbose:
             for warning in r.warnings:
                 self._line(f"warning: {shown(r.path)}: {warning}")
         if self.live:
-            rate = self.done / max(time.monotonic() - self.start, 1e-6)
-            width = 24
+            width = 16
             fill = int(width * self.done / max(self.total, 1))
-            click.echo(
-                f"\r[{'#' * fill}{'.' * (width - fill)}] {self.done}/{self.total} files, "
-                f"{self.rows} rows, {self.failed} failed, {rate:.1f} files/s ",
-                nl=False,
-                err=True,
+            counts = ", ".join(
+                filter(
+                    None,
+                    [
+                        f"{self.done}/{self.total} files",
+                        plural(self.rows, "row"),
+                        self.failed and f"{self.failed} failed",
+                        left,
+                    ],
+                )
             )
+            counts = f"[{'#' * fill}{'.' * (width - fill)}] {counts} | "
+            last = f"{r.status} {name}"
+            columns = shutil.get_terminal_size().columns - 1  # a line as wide as the terminal would wrap
+            room = max(columns - len(counts), 2)
+            line = counts + (last if len(last) <= room else last[: room - 1] + "…")
+            click.echo("\r\033[K" + line[:columns], nl=False, err=True)
 
     def _line(self, text: str) -> None:
         if self.live:
@@ -231,7 +262,7 @@ def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, file_timeo
             "utf-8",
         )
     click.echo(
-        f"{len(counts['loaded'])} loaded ({rows} rows), {len(counts['skipped'])} skipped as already loaded, "
+        f"{len(counts['loaded'])} loaded ({plural(rows, 'row')}), {len(counts['skipped'])} skipped as already loaded, "
         f"{len(counts['failed'])} failed"
     )
     sys.exit(1 if counts["failed"] or not results else 0)
@@ -281,7 +312,9 @@ def export(db, fmt, output, raw_formulas):
 def opened(output: str, encoding: str = "utf-8"):
     """A file to write, or stdout (left open) for "-"."""
     if output == "-":
-        return contextlib.nullcontext(click.get_text_stream("stdout", encoding="utf-8"))
+        if isinstance(sys.stdout, io.TextIOWrapper):
+            sys.stdout.reconfigure(encoding="utf-8")  # Vietnamese even where the locale is ASCII
+        return contextlib.nullcontext(sys.stdout)
     return open(output, "w", encoding=encoding, newline="")
 
 
@@ -304,7 +337,11 @@ def plural(n: int, noun: str) -> str:
 
 @main.command()
 @click.option(
-    "--indicator", "code", required=True, metavar="CODE", help="Canonical indicator code, e.g. infra.5g_coverage."
+    "--indicator",
+    "code",
+    required=True,
+    metavar="CODE",
+    help="Catalogued indicator code, e.g. infra.5g_coverage (any case; 'chitieu indicators' lists them).",
 )
 @click.option("--db", metavar="URL", help=DB_HELP)
 @click.option("--below", type=float, help="Only numeric targets whose value is below this.")
@@ -325,14 +362,29 @@ def targets(code, db, below, above, fmt, output, raw_formulas):
     \b
     chitieu targets --indicator infra.5g_coverage --below 70
     """
+    if below is not None and above is not None and above >= below:
+        raise click.UsageError(
+            f"no value is above {above:g} and below {below:g}: give --above lower than --below, or only one of them"
+        )
+    if fmt == "table" and output != "-":
+        raise click.UsageError("the table is for the terminal: add --format csv to write a file")
     engine = open_db(db)
+    try:
+        code = store_catalog.canonical_code(engine, code)
+    except UnknownIndicator as e:
+        engine.dispose()
+        raise click.BadParameter(str(e), param_hint="'--indicator'")
     rows = [flat(r) for r in iter_records(engine, indicator=code, below=below, above=above)]
     engine.dispose()
     columns = ["commune", "target", "lead", "source", "row_no", "target_op", "target_value", "target_unit"]
     if fmt == "csv":
         return write_csv(rows, columns, output, raw_formulas)
     if not rows:
-        click.echo(f"no rows linked to indicator {code!r}", err=True)
+        limits = [f"{word} {value:g}" for word, value in (("above", above), ("below", below)) if value is not None]
+        click.echo(
+            f"no rows linked to indicator {code!r}" + (" with a target " + " and ".join(limits) if limits else ""),
+            err=True,
+        )
         return
     table = [("Commune", "Target", "Lead agency", "Source")] + [
         (r["commune"] or "?", r["target"] or "-", r["lead"] or "-", f"{r['source']} #{r['row_no'] or '-'}")
@@ -343,6 +395,48 @@ def targets(code, db, below, above, fmt, output, raw_formulas):
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[3])
 
 
+@main.group(invoke_without_command=True, short_help="The indicator catalog: codes, rows linked, names.")
+@click.option("--db", metavar="URL", help=DB_HELP)
+@click.pass_context
+def indicators(ctx, db):
+    """The catalogued indicators: code, how many rows and communes link to
+    it, name; the most used first.
+
+    \b
+    chitieu indicators                       every code
+    chitieu indicators search "phu song 5g"  those whose code or name has these words (accents, case optional)
+    """
+    if ctx.invoked_subcommand is None:
+        _list_indicators(db, "")
+
+
+@indicators.command("search", short_help="Indicators whose code or name has these words.")
+@click.argument("text")
+@click.option("--db", metavar="URL", help=DB_HELP)
+@click.pass_context
+def indicators_search(ctx, text, db):
+    """Indicators whose code or name (Vietnamese or English) holds every word
+    of TEXT, with or without accents, in any case."""
+    _list_indicators(db or ctx.parent.params["db"], text)
+
+
+def _list_indicators(db: str | None, text: str) -> None:
+    engine = open_db(db)
+    found = store_queries.indicators(engine, text)
+    engine.dispose()
+    if not found:
+        click.echo(
+            f"nothing found for {text!r} ('chitieu indicators' lists every code)"
+            if text
+            else "no indicators catalogued yet (load plans with 'chitieu ingest')",
+            err=True,
+        )
+        return
+    width = max(len(i.code) for i in found)
+    for i in found:
+        click.echo(f"{i.code:<{width}}  {plural(i.rows, 'row'):>9}  {plural(i.communes, 'commune'):>12}  {i.name_vi}")
+
+
 def _by_option(f):
     return click.option(
         "--by",
@@ -350,6 +444,46 @@ def _by_option(f):
         show_default="your user name",
         help="Who decides (recorded with the decision).",
     )(f)
+
+
+@indicators.command("link", short_help="Link the rows with a wording to an indicator.")
+@click.argument("wording")
+@click.argument("code")
+@click.option("--force", is_flag=True, help="Link a wording no stored row has yet (for plans loaded later).")
+@_by_option
+@click.option("--db", metavar="URL", help=DB_HELP)
+def indicators_link(wording, code, force, by, db):
+    """Record that rows whose indicator text is WORDING (its target left out,
+    case and spacing aside) state indicator CODE: every stored row with it is
+    updated, and every later ingest uses the link.
+
+    \b
+    chitieu indicators link "Tỷ lệ thôn có sóng 5G" infra.5g_coverage
+    """
+    engine = open_db(db)
+    try:
+        code = store_catalog.canonical_code(engine, code)
+    except UnknownIndicator as e:
+        engine.dispose()
+        raise click.BadParameter(str(e), param_hint="'CODE'")
+    try:
+        rows, changed = store_catalog.link(engine, wording, code, by=by, require_use=not force)
+    except StoreError as e:
+        fail(e.reason, e.hint)
+    finally:
+        engine.dispose()
+    click.echo(f"{wording} -> {code}: {plural(rows, 'row')} linked, {changed} changed")
+
+
+@indicators.command("links", short_help="Every analyst's link, oldest first.")
+@click.option("--db", metavar="URL", help=DB_HELP)
+def indicators_links(db):
+    """Every link of a wording to an indicator by time, oldest first: when
+    (ISO 8601 in your time zone, with its offset), who, wording -> code."""
+    engine = open_db(db)
+    for d in store_catalog.links(engine):
+        click.echo(f"{when(d)}  {d['decided_by']}  {d['wording']} -> {d['code']}")
+    engine.dispose()
 
 
 @main.group()
@@ -444,7 +578,9 @@ def units_unresolved(db, limit, as_json):
         return
     for item in queue:
         cands = "; ".join(f"{c['unit']} ({c['score']:.0f})" for c in item["candidates"]) or "no candidate"
-        click.echo(f"{item['rows']:>5} rows {item['documents']:>4} docs  {item['mention']}  ->  {cands}")
+        click.echo(
+            f"{plural(item['rows'], 'row'):>10} {plural(item['documents'], 'doc'):>9}  {item['mention']}  ->  {cands}"
+        )
         use = item["example"]
         click.echo(f"{'':>20}e.g. {use['document']}{', ' + use['commune'] if use['commune'] else ''}: {use['row']}")
 
@@ -453,7 +589,7 @@ def units_unresolved(db, limit, as_json):
 @click.argument("mention")
 @click.option("--to", "to", metavar="NAME", help="Canonical unit the mention means.")
 @click.option("--new", is_flag=True, help="Add a new canonical unit (named --to, or the mention itself).")
-@click.option("--kind", default="", help="With --new: kind of unit (office, party, …).")
+@click.option("--kind", type=click.Choice(registry_kinds()), help="With --new: kind of unit.")
 @click.option(
     "--level",
     type=click.Choice(["commune", "district", "province", "any"]),
@@ -461,21 +597,44 @@ def units_unresolved(db, limit, as_json):
     show_default=True,
     help="With --new: level of the unit (any: a group fitting plans of every level).",
 )
+@click.option("--force", is_flag=True, help="Decide a mention no stored row uses yet (for plans loaded later).")
 @_by_option
 @click.option("--db", metavar="URL", help=DB_HELP)
-def units_resolve(mention, to, new, kind, level, by, db):
+def units_resolve(mention, to, new, kind, level, force, by, db):
     """Record that MENTION means a unit: every stored row using it is updated,
-    and every later ingest uses the decision."""
+    and every later ingest uses the decision. A mention no stored row uses is
+    refused as a probable typo, with the closest stored mentions, unless --force."""
     if not to and not new:
         raise click.UsageError("give --to NAME or --new")
+    if kind and not new:
+        raise click.UsageError("--kind is the kind of a new unit: add --new, or drop --kind")
     engine = open_db(db)
     try:
-        changed = store_units.resolve(engine, mention, to, new=new, kind=kind, level=level, by=by)
-    except store_units.StoreError as e:
+        before = store_units.current_decision(engine, mention)
+        changed = store_units.resolve(
+            engine, mention, to, new=new, kind=kind or "", level=level, by=by, require_use=not force
+        )
+    except StoreError as e:
         fail(e.reason, e.hint)
     finally:
         engine.dispose()
-    click.echo(f"{mention} -> {to or mention}: {changed} assignments updated")
+    click.echo(f"{mention} -> {to or mention}: {updated(changed)}" + replaced(before, to or mention))
+
+
+def updated(changed: int) -> str:
+    return f"{plural(changed, 'assignment')} updated"
+
+
+def replaced(before: dict | None, unit: str) -> str:
+    """What a changed decision replaced, to say after it ('' when nothing changed)."""
+    if before is None or fold(before["unit"]) == fold(unit):
+        return ""
+    return f" (replaces -> {before['unit'] or 'not tracked'}, decided by {before['decided_by']} {when(before)})"
+
+
+def when(decision: dict) -> str:
+    """A decision's time in ISO 8601, in the local time zone, with its offset."""
+    return datetime.fromisoformat(decision["decided_at"]).astimezone().isoformat(timespec="seconds")
 
 
 @units.command("review", short_help="Walk the queue interactively.")
@@ -483,18 +642,21 @@ def units_resolve(mention, to, new, kind, level, by, db):
 @click.option("--db", metavar="URL", help=DB_HELP)
 def units_review(by, db):
     """Walk the queue: a number accepts that candidate, /TEXT searches the
-    registry, n adds the mention as a new unit, s skips, q quits. Each decision
-    is saved at once, so nothing is lost on Ctrl-C."""
+    registry (accents and case optional), n adds the mention as a new unit
+    (after you confirm), s skips, q quits. Each decision is saved at once, so
+    nothing is lost on Ctrl-C."""
     engine = open_db(db)
-    names = store_units.unit_names(engine)
     queue = store_units.unresolved(engine)
     done = 0
     try:
-        for item in queue:
+        for position, item in enumerate(queue, 1):
             choices = [c["unit"] for c in item["candidates"]]
             why = {c["unit"]: c.get("why") for c in item["candidates"]}
             use = item["example"]
-            click.echo(f"\n{item['mention']}  ({item['rows']} rows, {item['documents']} documents)")
+            click.echo(
+                f"\n[{position} of {len(queue)}] {item['mention']}  "
+                f"({plural(item['rows'], 'row')}, {plural(item['documents'], 'document')})"
+            )
             click.echo(f"  e.g. {use['document']}: {use['row']}")
             while True:
                 for i, name in enumerate(choices, 1):
@@ -505,32 +667,44 @@ def units_review(by, db):
                 if answer == "s":
                     break
                 if answer.startswith("/"):
-                    choices = [n for n in names if fold(answer[1:]) in fold(n)][:9] or choices
+                    hits = [h.name for h in store_queries.search_units(engine, answer[1:], limit=9)]
+                    if not hits:
+                        click.echo(f"  nothing found for {answer[1:]!r}; the choices stay")
+                    choices = hits or choices
                     continue
-                if answer == "n" or (answer.isdigit() and 1 <= int(answer) <= len(choices)):
-                    to = None if answer == "n" else choices[int(answer) - 1]
-                    try:
-                        changed = store_units.resolve(engine, item["mention"], to, new=answer == "n", by=by)
-                    except StoreError as e:
-                        click.echo(f"  {e}", err=True)
-                        continue
-                    click.echo(f"  -> {to or item['mention']}: {changed} assignments updated")
-                    done += 1
-                    break
+                if answer == "n" and not click.confirm(f"  add {item['mention']!r} as a new unit?", default=False):
+                    continue
+                if answer != "n" and not (answer.isdigit() and 1 <= int(answer) <= len(choices)):
+                    numbers = f"a number 1-{len(choices)}, " if choices else ""
+                    click.echo(f"  no such choice: {answer!r} ({numbers}/text, n, s or q)")
+                    continue
+                to = None if answer == "n" else choices[int(answer) - 1]
+                try:
+                    before = store_units.current_decision(engine, item["mention"])
+                    changed = store_units.resolve(engine, item["mention"], to, new=answer == "n", by=by)
+                except StoreError as e:
+                    click.echo(f"  {e}", err=True)
+                    continue
+                click.echo(
+                    f"  -> {to or item['mention']}: {updated(changed)}" + replaced(before, to or item["mention"])
+                )
+                done += 1
+                break
     except click.Abort:
         click.echo(err=True)
     finally:
         engine.dispose()
-    click.echo(f"{done} decisions saved")
+    click.echo(f"{plural(done, 'decision')} saved")
 
 
 @units.command("history", short_help="Every clerk decision, oldest first.")
 @click.option("--db", metavar="URL", help=DB_HELP)
 def units_history(db):
-    """Every clerk decision, oldest first: when, who, mention -> unit."""
+    """Every clerk decision by time, oldest first: when (ISO 8601 in your time
+    zone, with its offset), who, mention -> unit."""
     engine = open_db(db)
     for d in store_units.history(engine):
-        click.echo(f"{d['decided_at']}  {d['decided_by']}  {d['mention']} -> {d['unit']}")
+        click.echo(f"{when(d)}  {d['decided_by']}  {d['mention']} -> {d['unit']}")
     engine.dispose()
 
 
@@ -568,7 +742,7 @@ def units_import(folder, by, db):
         fail(f"cannot import {folder}: {e}", "use a folder written by 'chitieu units export'")
     finally:
         engine.dispose()
-    click.echo(f"{added} units added, {replayed} decisions replayed")
+    click.echo(f"{plural(added, 'unit')} added, {plural(replayed, 'decision')} replayed")
 
 
 @main.command(short_help="The clerks' and analysts' web pages.")

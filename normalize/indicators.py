@@ -154,6 +154,13 @@ def strip_target_words(text: str) -> str:
     return _DANGLING.sub("", re.sub(r"\s+", " ", text).strip()).strip()
 
 
+def wording_key(text: str) -> str:
+    """What an analyst's link of a row's wording to an indicator is stored on:
+    the text without its target, folded ('Tỷ lệ phủ sóng 5G đạt 95%' and 'tỷ lệ
+    phủ sóng 5G ≥ 70%' share it)."""
+    return fold(strip_target_words(fold(text)))
+
+
 @lru_cache(maxsize=16384)
 def words(text: str) -> tuple[str, ...]:
     """Content words of an indicator text, in order."""

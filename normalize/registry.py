@@ -61,3 +61,8 @@ def load_registry(path: str | Path | None = None) -> Registry:
         aliases = [clean(a) for a in (rec.get("aliases_seen") or "").split("|") if clean(a)]
         units.append(Unit(name, (rec.get("kind") or "").strip(), level, aliases))
     return Registry(units)
+
+
+def kinds(registry: Registry | None = None) -> list[str]:
+    """The kinds of unit the registry uses (the bundled one when None), sorted."""
+    return sorted({u.kind for u in (registry or load_registry()).units if u.kind})

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
+
+from rapidfuzz import fuzz, process, utils
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
 _LOOKALIKES = {ord("\u00d0"): "Đ", ord("\u00f0"): "đ", ord("\u0189"): "Đ"}
@@ -104,3 +107,20 @@ def strip_accents(text: str) -> str:
     """'Văn hóa' -> 'Van hoa' (đ -> d), for accent-blind comparison."""
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def closest(text: str, choices: Iterable[str], limit: int = 3, cutoff: float = 60.0, margin: float = 3.0) -> list[str]:
+    """Up to `limit` choices most like `text` (a typo, another case, no
+    accents), best first: those scoring at least `cutoff` (0-100) and within
+    `margin` points of the best, so a clear winner comes alone."""
+    choices = list(dict.fromkeys(choices))
+    blind = [strip_accents(fold(c)) for c in choices]
+    found = process.extract(
+        strip_accents(fold(text)),
+        blind,
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        limit=limit,
+        score_cutoff=cutoff,
+    )
+    return [choices[i] for _, score, i in found if score >= found[0][1] - margin]

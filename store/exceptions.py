@@ -13,3 +13,11 @@ class UnknownUnit(StoreError):
 
 class DatabaseUnavailable(StoreError):
     """The database cannot take any document now (full, read-only, locked, unreachable)."""
+
+
+class UnknownIndicator(StoreError):
+    """An indicator code that is not in the catalog."""
+
+
+class UnusedMention(StoreError):
+    """A decision on a mention or a wording that no stored row uses (probably a typo)."""

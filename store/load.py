@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from chitieu.normalize.model import Deadline, NormalizedDocument, Target, TargetRow
 from chitieu.normalize.names import key as mention_key
 
+from .catalog import apply_links
 from .db import guarded, lock_decisions, writer
 from .models import AssignmentT, DecisionT, DocumentT, TargetRowT, UnitT
 
@@ -134,10 +135,10 @@ def save_document(engine: Engine, doc: NormalizedDocument, units: dict[str, int]
         if document_id is None:
             return LoadResult("skipped", 0)
         if doc.rows:
-            ids = conn.scalars(
-                insert(TargetRowT).returning(TargetRowT.id, sort_by_parameter_order=True),
-                [_row_values(document_id, i, r) for i, r in enumerate(doc.rows)],
-            ).all()
+            values = [_row_values(document_id, i, r) for i, r in enumerate(doc.rows)]
+            lock_decisions(conn)
+            apply_links(conn, values)
+            ids = conn.scalars(insert(TargetRowT).returning(TargetRowT.id, sort_by_parameter_order=True), values).all()
             assignments = [
                 dict(
                     row_id=row_id,
@@ -154,7 +155,6 @@ def save_document(engine: Engine, doc: NormalizedDocument, units: dict[str, int]
                 for j, m in enumerate(r.assignments)
             ]
             if assignments:
-                lock_decisions(conn)
                 _apply_decisions(conn, assignments)
                 conn.execute(insert(AssignmentT), assignments)
         return LoadResult("loaded", len(doc.rows))

@@ -17,6 +17,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def as_utc(at: datetime) -> datetime:
+    """`at` in UTC; a time without zone is UTC already (SQLite drops the zone)."""
+    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -121,6 +126,19 @@ class DecisionT(Base):
     decided_by: Mapped[str] = mapped_column(String)
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     action: Mapped[str] = mapped_column(String)  # alias | new
+
+
+class IndicatorLinkT(Base):
+    """An analyst's decision that rows with a wording state one indicator; the
+    newest per wording_key applies, to stored rows and to every later ingest."""
+
+    __tablename__ = "indicator_links"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    wording_key: Mapped[str] = mapped_column(Text, index=True)
+    raw: Mapped[str] = mapped_column(Text)
+    code: Mapped[str] = mapped_column(ForeignKey("indicators.code"))
+    decided_by: Mapped[str] = mapped_column(String)
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class IndicatorT(Base):

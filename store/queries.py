@@ -320,7 +320,8 @@ def _row_views(s: Session, rows: list[TargetRowT]) -> list[RowView]:
 
 def indicators(engine: Engine, text: str = "") -> list[IndicatorSummary]:
     """Catalogued indicators with how many communes and rows set them, most
-    communes first; `text` filters on code or name (accent-blind)."""
+    communes first; `text` filters on code or name (accent- and case-blind,
+    every word of it, in any order)."""
     with Session(engine) as s:
         counts = {
             code: (communes, rows)
@@ -336,7 +337,7 @@ def indicators(engine: Engine, text: str = "") -> list[IndicatorSummary]:
     found = [
         IndicatorSummary(i.code, i.name_vi, i.name_en, *counts.get(i.code, (0, 0)))
         for i in catalog
-        if not wanted or wanted in _blind(f"{i.code} {i.name_vi} {i.name_en or ''}")
+        if all(w in _blind(f"{i.code} {i.name_vi} {i.name_en or ''}") for w in wanted.split())
     ]
     return sorted(found, key=lambda i: (-i.communes, -i.rows, i.code))
 

@@ -21,12 +21,12 @@ from sqlalchemy.orm import Session
 
 from chitieu.normalize.matching import Matcher
 from chitieu.normalize.names import key as mention_key
-from chitieu.normalize.text import clean, fold
+from chitieu.normalize.text import clean, closest, fold
 
 from .db import guarded, lock_decisions, writer
-from .exceptions import StoreError, UnknownUnit
+from .exceptions import StoreError, UnknownUnit, UnusedMention
 from .export import spreadsheet_safe, spreadsheet_text
-from .models import AliasT, AssignmentT, DecisionT, DocumentT, TargetRowT, UnitT, utcnow
+from .models import AliasT, AssignmentT, DecisionT, DocumentT, TargetRowT, UnitT, as_utc, utcnow
 from .registry import load as load_registry
 
 UNIT_COLUMNS = ["canonical_name", "kind", "level", "aliases_seen"]
@@ -111,9 +111,12 @@ def resolve(
     level: str = "commune",
     by: str = "clerk",
     at: datetime | None = None,
+    require_use: bool = False,
 ) -> int:
     """Settle `mention` — every mention with its key — as unit `to` (a new
-    unit when `new`); returns how many stored assignments changed."""
+    unit when `new`); returns how many stored assignments changed. With
+    `require_use` a mention no stored row uses is refused (UnusedMention,
+    naming the closest stored mentions) and nothing is saved."""
     mention, to = clean(mention), clean(to) or None
     key = mention_key(mention)
     if not key:
@@ -143,7 +146,7 @@ def resolve(
                 raw=mention,
                 unit_id=unit_id,
                 decided_by=by,
-                decided_at=at or utcnow(),
+                decided_at=as_utc(at) if at else utcnow(),
                 action="new" if new else "alias",
             )
         )
@@ -152,22 +155,49 @@ def resolve(
             .where(AssignmentT.mention_key == key)
             .values(unit_id=unit_id, status="confirmed", score=100.0)
         ).rowcount
+        if require_use and not changed:
+            raise UnusedMention(
+                f"no stored row uses {mention!r}: probably a typo",
+                _nearest_hint(s, mention) + "add --force to decide it for plans loaded later",
+            )
     return changed
 
 
+def _nearest_hint(s: Session, mention: str) -> str:
+    """The stored mentions whose keys are most like `mention`'s (a commune's
+    name around them does not count), one spelling per key."""
+    spellings = dict(s.execute(select(AssignmentT.mention_key, AssignmentT.raw).order_by(AssignmentT.id.desc())).all())
+    near = [spellings[k] for k in closest(mention_key(mention), spellings)]
+    return f"closest stored mentions: {', '.join(map(repr, near))}; or " if near else ""
+
+
+def _view(d: DecisionT, names: dict[int, str]) -> dict:
+    return {
+        "mention": d.raw,
+        "unit": names.get(d.unit_id),
+        "decided_by": d.decided_by,
+        "decided_at": as_utc(d.decided_at).isoformat(timespec="seconds"),
+        "action": d.action,
+    }
+
+
 def history(engine: Engine) -> list[dict]:
+    """Every decision, oldest first by time (an imported decision keeps its
+    own time), `decided_at` in ISO 8601 with its UTC offset."""
     with Session(engine) as s:
         names = dict(s.execute(select(UnitT.id, UnitT.name)).all())
-        return [
-            {
-                "mention": d.raw,
-                "unit": names.get(d.unit_id),
-                "decided_by": d.decided_by,
-                "decided_at": d.decided_at.isoformat(timespec="seconds"),
-                "action": d.action,
-            }
-            for d in s.scalars(select(DecisionT).order_by(DecisionT.id))
-        ]
+        decisions = sorted(s.scalars(select(DecisionT)), key=lambda d: (as_utc(d.decided_at), d.id))
+        return [_view(d, names) for d in decisions]
+
+
+def current_decision(engine: Engine, mention: str) -> dict | None:
+    """The decision that applies to `mention` now (the newest on its key), as
+    `history` shows it; None when no clerk has decided it."""
+    with Session(engine) as s:
+        d = s.scalars(
+            select(DecisionT).where(DecisionT.mention_key == mention_key(clean(mention))).order_by(DecisionT.id.desc())
+        ).first()
+        return _view(d, dict(s.execute(select(UnitT.id, UnitT.name)).all())) if d else None
 
 
 def unit_names(engine: Engine) -> list[str]:

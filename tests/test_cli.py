@@ -35,7 +35,7 @@ def test_bad_files_get_one_line_each_and_the_rest_loads(db_url, tmp_path):
     report = tmp_path / "report.json"
     result = run("ingest", tmp_path, tmp_path / "missing.docx", "--db", db_url, "--jobs", 1, "--report", report)
     assert result.exit_code == 1
-    assert result.stdout == "1 loaded (1 rows), 0 skipped as already loaded, 5 failed\n"
+    assert result.stdout == "1 loaded (1 row), 0 skipped as already loaded, 5 failed\n"
     errors = sorted(line for line in result.stderr.splitlines() if line.startswith("error: "))
     assert errors == sorted(
         [
@@ -103,7 +103,7 @@ def test_verbose_shows_what_a_reader_skipped(tmp_path):
     plan.write_text("Tiêu đề\nA\tB\n1\t2\n" + GOOD, encoding="utf-8")
     result = run("ingest", plan, "--db", f"sqlite:///{tmp_path / 'v.db'}", "-j", 1, "-v")
     assert result.stderr.splitlines() == [
-        "loaded: p.tsv (1 rows)",
+        "loaded: p.tsv (1 row) [1 of 1]",
         f"warning: {plan}: line/row 2: a table was skipped as not an appendix: no header row names its "
         'indicator and agency columns; columns seen: "A" | "B"',
     ]

@@ -89,7 +89,7 @@ def test_cli_units_commands(db_url):
     runner = CliRunner()
     runner.invoke(main, ["ingest", str(SAMPLES / "tsv"), "--db", db_url, "-j", "1"])
     queue = runner.invoke(main, ["units", "unresolved", "--db", db_url, "--limit", "1"])
-    assert queue.exit_code == 0 and queue.stdout.startswith(f"    5 rows    1 docs  {MENTION}  ->  ")
+    assert queue.exit_code == 0 and queue.stdout.startswith(f"    5 rows     1 doc  {MENTION}  ->  ")
     done = runner.invoke(main, ["units", "resolve", MENTION, "--to", UNIT, "--by", "lan", "--db", db_url])
     assert (done.exit_code, done.stdout) == (0, f"{MENTION} -> {UNIT}: 5 assignments updated\n")
     bad = runner.invoke(main, ["units", "resolve", MENTION, "--to", "Không có", "--db", db_url])
@@ -109,7 +109,7 @@ def test_cli_review_accepts_a_candidate_then_quits(db_url):
     result = runner.invoke(main, ["units", "review", "--by", "lan", "--db", db_url], input="/cán bộ, công chức\n1\nq\n")
     assert result.exit_code == 0, result.output
     assert f"-> {UNIT}: {item['rows']} assignments updated" in result.stdout
-    assert result.stdout.rstrip().endswith("1 decisions saved")
+    assert result.stdout.rstrip().endswith("1 decision saved")
 
 
 def test_changing_a_decision_or_adding_a_lookalike_unit_keeps_ingest_working(engine, tmp_path):
@@ -177,5 +177,5 @@ def test_cli_queue_shows_a_typical_use(db_url, tmp_path):
     queue = runner.invoke(main, ["units", "unresolved", "--db", db_url])
     assert queue.exit_code == 0
     first, use = queue.stdout.splitlines()[:2]
-    assert first.startswith("    1 rows    1 docs  Hội Nông dân xã Hòa Phú  ->  ")
+    assert first.startswith("     1 row     1 doc  Hội Nông dân xã Hòa Phú  ->  ")
     assert use == f"{'':>20}e.g. hoa-phu.tsv: Tỷ lệ hồ sơ số 1"
