@@ -11,6 +11,7 @@ from chitieu.normalize.model import Deadline, NormalizedDocument, Target, Target
 from chitieu.normalize.names import key as mention_key
 
 from .db import guarded, lock_decisions, writer
+from .documents import relink, rows_digest
 from .models import AssignmentT, DecisionT, DocumentT, TargetRowT, UnitT
 
 
@@ -41,6 +42,7 @@ def _insert_document(conn, doc: NormalizedDocument):
         year=doc.year,
         row_count=len(doc.rows),
         warnings=doc.warnings,
+        rows_digest=rows_digest((r.row_no, r.indicator_text, r.target_cell) for r in doc.rows),
     )
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(DocumentT).values(**values).on_conflict_do_nothing(index_elements=["sha256"])
@@ -157,4 +159,6 @@ def save_document(engine: Engine, doc: NormalizedDocument, units: dict[str, int]
                 lock_decisions(conn)
                 _apply_decisions(conn, assignments)
                 conn.execute(insert(AssignmentT), assignments)
+        lock_decisions(conn)  # also one loader at a time recognises copies
+        relink(conn)
         return LoadResult("loaded", len(doc.rows))

@@ -34,6 +34,10 @@ class DocumentT(Base):
     year: Mapped[int | None] = mapped_column(Integer)
     row_count: Mapped[int] = mapped_column(Integer, default=0)
     warnings: Mapped[list] = mapped_column(JSON, default=list)
+    rows_digest: Mapped[str | None] = mapped_column(String(64))  # the rows, to recognise a copy (store/documents.py)
+    # the counted document of the same plan when this one is a copy; None when counted. Kept by
+    # store/documents.py; no foreign key (SQLite adds one to a stored table only by rebuilding it)
+    copy_of: Mapped[int | None] = mapped_column(Integer, index=True)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
