@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, delete, func, or_, select, update
 
 from chitieu.ingest import metadata
 from chitieu.normalize.text import fold, strip_accents
@@ -78,6 +78,14 @@ def _known(doc) -> dict[str, set]:
     return {f: {values[f]} - {None} for f in _FIELDS}
 
 
+def _keys(doc, known: dict[str, set]) -> list[tuple]:
+    """What a document is found by: its rows, and its full metadata."""
+    keys = [("rows", doc.rows_digest)] if doc.rows_digest else []
+    if all(known[f] for f in _NAMED_BY):
+        keys.append(("plan", *(next(iter(known[f])) for f in _NAMED_BY)))
+    return keys
+
+
 def copies_of(docs: Iterable) -> dict[int, int | None]:
     """Document id -> id of the document it is a copy of (None: it is counted),
     for rows of (id, commune, plan_number, issued_on, year, rows_digest)."""
@@ -85,10 +93,7 @@ def copies_of(docs: Iterable) -> dict[int, int | None]:
     first: dict[int, _Plan] = {}
     for doc in sorted(docs, key=lambda d: d.id):
         plan = first[doc.id] = _Plan([doc.id], _known(doc))
-        keys = [("rows", doc.rows_digest)] if doc.rows_digest else []
-        if all(plan.known[f] for f in _NAMED_BY):
-            keys.append(("plan", *(next(iter(plan.known[f])) for f in _NAMED_BY)))
-        for key in keys:
+        for key in _keys(doc, plan.known):
             for earlier in [p.root() for p in holders[key]]:
                 if earlier is not plan and _agree(earlier, plan):
                     earlier.ids += plan.ids
@@ -104,24 +109,57 @@ def _agree(a: _Plan, b: _Plan) -> bool:
     return all(len(a.known[f] | b.known[f]) <= 1 for f in _FIELDS)
 
 
-def relink(conn) -> None:
-    """Within a writing transaction (decisions lock held): set every document's
-    `copy_of` by the rule above."""
-    docs = conn.execute(
-        select(
-            DocumentT.id,
-            DocumentT.commune,
-            DocumentT.plan_number,
-            DocumentT.issued_on,
-            DocumentT.year,
-            DocumentT.rows_digest,
-            DocumentT.copy_of,
+_COLUMNS = (
+    DocumentT.id,
+    DocumentT.commune,
+    DocumentT.plan_number,
+    DocumentT.issued_on,
+    DocumentT.year,
+    DocumentT.rows_digest,
+    DocumentT.copy_of,
+)
+
+
+def _connected(conn, seeds: set[int]) -> list:
+    """The seeds, the documents sharing a key with them, those sharing a key
+    with these, and so on: whole plans, with every plan they could join."""
+    found: dict[int, object] = {}
+    keys: set[tuple] = set()
+    query = select(*_COLUMNS).where(DocumentT.id.in_(seeds))
+    while True:
+        new = [
+            d
+            for d in conn.execute(query)
+            if d.id not in found and (d.id in seeds or keys.intersection(_keys(d, _known(d))))
+        ]
+        if not new:
+            return list(found.values())
+        found.update((d.id, d) for d in new)
+        fresh = {k for d in new for k in _keys(d, _known(d))} - keys
+        keys |= fresh
+        query = select(*_COLUMNS).where(
+            or_(
+                DocumentT.rows_digest.in_([k[1] for k in fresh if k[0] == "rows"]),
+                DocumentT.issued_on.in_([k[3] for k in fresh if k[0] == "plan"]),
+            )
         )
-    ).all()
+
+
+def relink(conn, seeds: set[int] | None = None) -> None:
+    """Within a writing transaction (decisions lock held): set `copy_of` by
+    the rule above, for every document or only where `seeds` (documents just
+    stored, changed, or of a plan that lost one) can change it."""
+    docs = conn.execute(select(*_COLUMNS)).all() if seeds is None else _connected(conn, seeds)
     wanted = copies_of(docs)
     for d in docs:
         if d.copy_of != wanted[d.id]:
             conn.execute(update(DocumentT).where(DocumentT.id == d.id).values(copy_of=wanted[d.id]))
+
+
+def _plan(conn, document_id: int, copy_of: int | None) -> set[int]:
+    """The documents of a document's plan, as stored now."""
+    head = copy_of or document_id
+    return set(conn.scalars(select(DocumentT.id).where(or_(DocumentT.id == head, DocumentT.copy_of == head))))
 
 
 @dataclass
@@ -140,9 +178,12 @@ def delete_document(engine: Engine, document_id: int) -> Deleted:
     transaction; its oldest copy, if any, is counted instead."""
     with writer(engine).begin() as conn:
         lock_decisions(conn)
-        doc = conn.execute(select(DocumentT.source, DocumentT.row_count).where(DocumentT.id == document_id)).first()
+        doc = conn.execute(
+            select(DocumentT.source, DocumentT.row_count, DocumentT.copy_of).where(DocumentT.id == document_id)
+        ).first()
         if doc is None:
             raise StoreError(f"no document {document_id}", "see `chitieu documents list` for the ids")
+        others = _plan(conn, document_id, doc.copy_of) - {document_id}
         rows = select(TargetRowT.id).where(TargetRowT.document_id == document_id)
         assignments = conn.scalar(select(func.count()).select_from(AssignmentT).where(AssignmentT.row_id.in_(rows)))
         copies = list(conn.scalars(select(DocumentT.id).where(DocumentT.copy_of == document_id)))
@@ -150,7 +191,7 @@ def delete_document(engine: Engine, document_id: int) -> Deleted:
         conn.execute(delete(AssignmentT).where(AssignmentT.row_id.in_(rows)))
         conn.execute(delete(TargetRowT).where(TargetRowT.document_id == document_id))
         conn.execute(delete(DocumentT).where(DocumentT.id == document_id))
-        relink(conn)
+        relink(conn, others)
         promoted = conn.scalar(
             select(func.min(DocumentT.id)).where(DocumentT.id.in_(copies), DocumentT.copy_of.is_(None))
         )
@@ -177,9 +218,9 @@ def set_metadata(
     with writer(engine).begin() as conn:
         lock_decisions(conn)
         doc = conn.execute(
-            select(DocumentT.commune, DocumentT.plan_number, DocumentT.issued_on, DocumentT.year).where(
-                DocumentT.id == document_id
-            )
+            select(
+                DocumentT.commune, DocumentT.plan_number, DocumentT.issued_on, DocumentT.year, DocumentT.copy_of
+            ).where(DocumentT.id == document_id)
         ).first()
         if doc is None:
             raise StoreError(f"no document {document_id}", "see `chitieu documents list` for the ids")
@@ -189,6 +230,7 @@ def set_metadata(
         if isinstance(new_date, date) and doc.year is None:
             values["year"] = new_date.year
         if values:
+            plan = _plan(conn, document_id, doc.copy_of)
             conn.execute(update(DocumentT).where(DocumentT.id == document_id).values(**values))
-            relink(conn)
+            relink(conn, plan)
     return changed

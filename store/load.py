@@ -160,5 +160,5 @@ def save_document(engine: Engine, doc: NormalizedDocument, units: dict[str, int]
                 _apply_decisions(conn, assignments)
                 conn.execute(insert(AssignmentT), assignments)
         lock_decisions(conn)  # also one loader at a time recognises copies
-        relink(conn)
+        relink(conn, {document_id})
         return LoadResult("loaded", len(doc.rows))

@@ -13,12 +13,15 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from click.testing import CliRunner
+from sqlalchemy import insert, select
 from sqlalchemy import text as sql
 
 from chitieu.cli import main
 from chitieu.ingest.metadata import commune_name
 from chitieu.store import connect, db as store_db, queries
-from chitieu.store.documents import copies_of
+from chitieu.store.db import writer
+from chitieu.store.documents import copies_of, delete_document, relink, set_metadata
+from chitieu.store.models import DocumentT
 from chitieu.store.export import iter_records
 from chitieu.web import create_app
 
@@ -87,17 +90,11 @@ def test_ingest_commune_goes_through_the_same_reading(db_url):
 Doc = namedtuple("Doc", "id commune plan_number issued_on year rows_digest")
 
 
-@pytest.mark.parametrize("seed", range(30))
-def test_copies_are_found_by_metadata_or_rows_and_never_across_a_contradiction(seed):
-    """Generated plans, each stored several times in shuffled order, some
-    copies missing metadata; some plans are communes' versions of one
-    template (the same rows, another commune). Two copies of a plan with the
-    full metadata equal, or the same rows and nothing contradicting, are
-    found to be one plan; documents of two plans never are; the first stored
-    document of a plan is the one counted."""
-    rng = random.Random(seed)
-    stored = []  # (plan, fields)
-    for p in range(rng.randint(2, 9)):
+def generated(rng: random.Random, plans: int = 9) -> list[tuple[int, dict]]:
+    """(plan, document fields) of several plans stored a few times each, in
+    shuffled order; some copies miss metadata, some plans share a template's rows."""
+    stored = []
+    for p in range(rng.randint(2, plans)):
         meta = dict(commune=f"Xã {p}", plan_number=f"{p}/KH-UBND", issued_on=date(2026, 1 + p % 12, 1 + p), year=2026)
         shared = rng.random() < 0.5  # rows of a template other communes use too
         digest = f"template-{p % 3}" if shared else f"rows-{p}"
@@ -107,6 +104,18 @@ def test_copies_are_found_by_metadata_or_rows_and_never_across_a_contradiction(s
                 fields.update({k: None for k in meta if rng.random() < 0.5 and not (shared and k == "commune")})
             stored.append((p, fields))
     rng.shuffle(stored)
+    return stored
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_copies_are_found_by_metadata_or_rows_and_never_across_a_contradiction(seed):
+    """Generated plans, each stored several times in shuffled order, some
+    copies missing metadata; some plans are communes' versions of one
+    template (the same rows, another commune). Two copies of a plan with the
+    full metadata equal, or the same rows and nothing contradicting, are
+    found to be one plan; documents of two plans never are; the first stored
+    document of a plan is the one counted."""
+    stored = generated(random.Random(seed))
     docs = [Doc(i, **fields) for i, (_, fields) in enumerate(stored, 1)]
     plan = {i: p for i, (p, _) in enumerate(stored, 1)}
     linked = copies_of(docs)
@@ -131,6 +140,37 @@ def test_copies_are_found_by_metadata_or_rows_and_never_across_a_contradiction(s
                 assert counted[a.id] == counted[b.id], (a, b)
     for i, c in counted.items():
         assert c == min(j for j in counted if counted[j] == c) and linked[c] is None
+
+
+def stored_links(engine) -> dict[int, int | None]:
+    with engine.connect() as conn:
+        return dict(conn.execute(select(DocumentT.id, DocumentT.copy_of)).all())
+
+
+def worked_out_again(engine) -> dict[int, int | None]:
+    with engine.connect() as conn:
+        return copies_of(conn.execute(select(*(getattr(DocumentT, f) for f in Doc._fields))).all())
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_copies_kept_as_documents_come_and_go_equal_working_them_all_out_again(engine, seed):
+    """Each store, delete and correction relinks only the plans it can touch;
+    the result is always that of the rule over every document."""
+    rng = random.Random(100 + seed)
+    for n, (_, fields) in enumerate(generated(rng, plans=12)):
+        with writer(engine).begin() as conn:
+            values = dict(fields, sha256=f"{n:064x}", source=f"{n}.tsv", path=f"{n}.tsv", format="tsv", warnings=[])
+            relink(conn, {conn.scalar(insert(DocumentT).values(**values).returning(DocumentT.id))})
+        assert stored_links(engine) == worked_out_again(engine)
+    for _ in range(15):
+        ids = sorted(stored_links(engine))
+        if rng.random() < 0.5:
+            delete_document(engine, rng.choice(ids))
+        else:
+            p = rng.randrange(12)
+            change = rng.choice([{"commune": f"xã Xã {p}"}, {"commune": ""}, {"plan_number": f"{p}/KH-UBND"}])
+            set_metadata(engine, rng.choice(ids), **change)
+        assert stored_links(engine) == worked_out_again(engine)
 
 
 # --- the samples: one plan in several formats -----------------------------------------

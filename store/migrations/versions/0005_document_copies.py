@@ -23,6 +23,8 @@ def upgrade() -> None:
     op.add_column('documents', sa.Column('rows_digest', sa.String(64), nullable=True))
     op.add_column('documents', sa.Column('copy_of', sa.Integer(), nullable=True))
     op.create_index('ix_documents_copy_of', 'documents', ['copy_of'])
+    op.create_index('ix_documents_rows_digest', 'documents', ['rows_digest'])
+    op.create_index('ix_documents_issued_on', 'documents', ['issued_on'])
     conn = op.get_bind()
     for document_id in conn.scalars(select(DocumentT.id)).all():
         rows = conn.execute(
@@ -37,6 +39,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     # plain ALTER TABLE (SQLite 3.35+): a batch rebuild of `documents` would drop the
     # table, and with foreign keys on, SQLite would delete every row and assignment with it
+    op.drop_index('ix_documents_issued_on', table_name='documents')
+    op.drop_index('ix_documents_rows_digest', table_name='documents')
     op.drop_index('ix_documents_copy_of', table_name='documents')
     op.execute('ALTER TABLE documents DROP COLUMN copy_of')
     op.execute('ALTER TABLE documents DROP COLUMN rows_digest')
