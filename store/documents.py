@@ -11,11 +11,14 @@ exported again with another hash). Two documents are of the same plan when
 
 and nothing known of them contradicts it: within a plan, each of commune,
 plan number, issue date and year has at most one value (a template copied by
-two communes is two plans). The plan's first stored document (lowest id) is
-counted; the others are its copies (`copy_of` = its id) and are left out of
-`targets`, the analyst pages and `copy_of IS NULL` queries. Copies are worked
-out again whenever a document is stored, deleted or corrected, so deleting
-the counted document promotes its oldest copy.
+two communes is two plans). One document of the plan is counted, the most
+faithful reading: a DOCX, else a TSV (text as typed), else a PDF; among
+those, the one with more of commune, plan number and date; then the
+smallest sha256 — the same whatever order the files were loaded in (`--jobs`,
+two loaders). The others are its copies (`copy_of` = its id) and are left out
+of `targets`, the analyst pages and `copy_of IS NULL` queries. Copies are
+worked out again whenever a document is stored, deleted or corrected, so
+deleting the counted document counts the best of its copies.
 """
 
 from __future__ import annotations
@@ -88,7 +91,7 @@ def _keys(doc, known: dict[str, set]) -> list[tuple]:
 
 def copies_of(docs: Iterable) -> dict[int, int | None]:
     """Document id -> id of the document it is a copy of (None: it is counted),
-    for rows of (id, commune, plan_number, issued_on, year, rows_digest)."""
+    for rows of (id, commune, plan_number, issued_on, year, rows_digest, format, sha256)."""
     holders: dict[tuple, list[_Plan]] = defaultdict(list)  # a key -> the plans found by it
     first: dict[int, _Plan] = {}
     for doc in sorted(docs, key=lambda d: d.id):
@@ -101,8 +104,18 @@ def copies_of(docs: Iterable) -> dict[int, int | None]:
                         earlier.known[f] |= plan.known[f]
                     plan.into, plan = earlier, earlier
             holders[key].append(plan)
-    counted = {i: min(p.root().ids) for i, p in first.items()}
+    rank = {d.id: _faithful(d) for d in docs}
+    counted = {i: min(p.root().ids, key=rank.__getitem__) for i, p in first.items()}
     return {i: (None if c == i else c) for i, c in counted.items()}
+
+
+_FORMATS = ("docx", "tsv", "pdf")
+
+
+def _faithful(doc) -> tuple:
+    """Sorts a plan's documents, the one to count first."""
+    missing = sum(getattr(doc, f) is None for f in _NAMED_BY)
+    return (_FORMATS.index(doc.format) if doc.format in _FORMATS else len(_FORMATS), missing, doc.sha256)
 
 
 def _agree(a: _Plan, b: _Plan) -> bool:
@@ -116,6 +129,8 @@ _COLUMNS = (
     DocumentT.issued_on,
     DocumentT.year,
     DocumentT.rows_digest,
+    DocumentT.format,
+    DocumentT.sha256,
     DocumentT.copy_of,
 )
 
@@ -175,7 +190,7 @@ class Deleted:
 @guarded
 def delete_document(engine: Engine, document_id: int) -> Deleted:
     """Delete a document with its rows and their assignments in one
-    transaction; its oldest copy, if any, is counted instead."""
+    transaction; when it was counted, the best of its copies is counted instead."""
     with writer(engine).begin() as conn:
         lock_decisions(conn)
         doc = conn.execute(
@@ -186,14 +201,16 @@ def delete_document(engine: Engine, document_id: int) -> Deleted:
         others = _plan(conn, document_id, doc.copy_of) - {document_id}
         rows = select(TargetRowT.id).where(TargetRowT.document_id == document_id)
         assignments = conn.scalar(select(func.count()).select_from(AssignmentT).where(AssignmentT.row_id.in_(rows)))
-        copies = list(conn.scalars(select(DocumentT.id).where(DocumentT.copy_of == document_id)))
-        conn.execute(update(DocumentT).where(DocumentT.copy_of == document_id).values(copy_of=None))
         conn.execute(delete(AssignmentT).where(AssignmentT.row_id.in_(rows)))
         conn.execute(delete(TargetRowT).where(TargetRowT.document_id == document_id))
         conn.execute(delete(DocumentT).where(DocumentT.id == document_id))
         relink(conn, others)
-        promoted = conn.scalar(
-            select(func.min(DocumentT.id)).where(DocumentT.id.in_(copies), DocumentT.copy_of.is_(None))
+        promoted = (
+            None
+            if doc.copy_of
+            else conn.scalar(
+                select(func.min(DocumentT.id)).where(DocumentT.id.in_(others), DocumentT.copy_of.is_(None))
+            )
         )
     return Deleted(doc.source, doc.row_count, assignments or 0, promoted)
 

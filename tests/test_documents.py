@@ -1,6 +1,7 @@
 """`chitieu documents` and copies of one plan, on SQLite and PostgreSQL with
 the bundled samples (the five seed plans as TSV, and again as DOCX and PDF)."""
 
+import hashlib
 import json
 import random
 import re
@@ -30,6 +31,10 @@ from test_web import Browser, text
 
 TSV = SAMPLES / "tsv"
 XUAN_LOC = TSV / "xuan-loc-ke-hoach-cds-2026.tsv"
+
+
+def sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def run(*args, input=None):
@@ -87,7 +92,7 @@ def test_ingest_commune_goes_through_the_same_reading(db_url):
 
 # --- the rule, on generated plans -------------------------------------------------------
 
-Doc = namedtuple("Doc", "id commune plan_number issued_on year rows_digest")
+Doc = namedtuple("Doc", "id commune plan_number issued_on year rows_digest format sha256")
 
 
 def generated(rng: random.Random, plans: int = 9) -> list[tuple[int, dict]]:
@@ -99,7 +104,12 @@ def generated(rng: random.Random, plans: int = 9) -> list[tuple[int, dict]]:
         shared = rng.random() < 0.5  # rows of a template other communes use too
         digest = f"template-{p % 3}" if shared else f"rows-{p}"
         for c in range(rng.randint(1, 4)):
-            fields = dict(meta, rows_digest=digest if c == 0 or rng.random() < 0.7 else f"rows-{p}-{c}")
+            fields = dict(
+                meta,
+                rows_digest=digest if c == 0 or rng.random() < 0.7 else f"rows-{p}-{c}",
+                format=rng.choice(["docx", "tsv", "pdf"]),
+                sha256=f"{rng.getrandbits(256):064x}",
+            )
             if c and rng.random() < 0.6:  # a copy whose title lines were read only in part
                 fields.update({k: None for k in meta if rng.random() < 0.5 and not (shared and k == "commune")})
             stored.append((p, fields))
@@ -138,8 +148,18 @@ def test_copies_are_found_by_metadata_or_rows_and_never_across_a_contradiction(s
                 assert counted[a.id] != counted[b.id], (a, b)
             elif evidence(a, b):
                 assert counted[a.id] == counted[b.id], (a, b)
+    faithful = {"docx": 0, "tsv": 1, "pdf": 2}
     for i, c in counted.items():
-        assert c == min(j for j in counted if counted[j] == c) and linked[c] is None
+        plan_docs = [d for d in docs if counted[d.id] == c]
+        best = min(
+            plan_docs,
+            key=lambda d: (faithful[d.format], [d.commune, d.plan_number, d.issued_on].count(None), d.sha256),
+        )
+        assert c == best.id and linked[c] is None
+    # loaded in another order, the same documents are counted
+    again = [Doc(i, *d[1:]) for i, d in enumerate(random.Random(seed + 1).sample(docs, len(docs)), 1)]
+    relinked = copies_of(again)
+    assert {d.sha256 for d in again if relinked[d.id] is None} == {d.sha256 for d in docs if linked[d.id] is None}
 
 
 def stored_links(engine) -> dict[int, int | None]:
@@ -159,7 +179,7 @@ def test_copies_kept_as_documents_come_and_go_equal_working_them_all_out_again(e
     rng = random.Random(100 + seed)
     for n, (_, fields) in enumerate(generated(rng, plans=12)):
         with writer(engine).begin() as conn:
-            values = dict(fields, sha256=f"{n:064x}", source=f"{n}.tsv", path=f"{n}.tsv", format="tsv", warnings=[])
+            values = dict(fields, source=f"{n}.{fields['format']}", path=f"{n}", warnings=[])
             relink(conn, {conn.scalar(insert(DocumentT).values(**values).returning(DocumentT.id))})
         assert stored_links(engine) == worked_out_again(engine)
     for _ in range(15):
@@ -181,7 +201,16 @@ def test_copies_in_other_formats_change_no_count(db_url):
     before_targets = run("targets", "--indicator", "infra.5g_coverage", "--db", db_url).stdout
     before_pages = analyst_pages(db_url)
     ingest(db_url, SAMPLES / "docx", SAMPLES / "pdf")
-    assert run("targets", "--indicator", "infra.5g_coverage", "--db", db_url).stdout == before_targets
+    after_targets = run("targets", "--indicator", "infra.5g_coverage", "--db", db_url).stdout
+    # a DOCX is counted before a TSV (of two, the smaller sha256), and the rows are the same
+    nghia_son = min(SAMPLES.glob("docx/nghia-son-*.docx"), key=sha).name
+    assert after_targets.splitlines() == [
+        "Commune    Target  Lead agency                  Source",
+        "?          ≥ 95%   Các doanh nghiệp viễn thông  dang-uy-nq57-muc-tieu-2026.tsv #1",
+        f"Nghĩa Sơn  ≥ 70%   Các doanh nghiệp viễn thông  {nghia_son} #1",
+        "Xuân Hưng  ≥ 95%   Phòng Văn hóa - Xã hội       xuan-hung-phan-cong-chi-tieu-2026.docx #2.1",
+        "Xuân Lộc   ≥ 50%   -                            xuan-loc-ke-hoach-cds-2026.tsv #1",
+    ]
     assert before_targets.splitlines() == [
         "Commune    Target  Lead agency                  Source",
         "?          ≥ 95%   Các doanh nghiệp viễn thông  dang-uy-nq57-muc-tieu-2026.tsv #1",
@@ -231,9 +260,10 @@ def test_a_file_saved_again_is_a_copy_and_a_template_of_another_commune_is_not(d
         rows[r["document"]["source"]].append((r["row_no"], r["indicator_text"], r["target"]))
     engine.dispose()
     assert len(rows[other.name]) == 30 and rows[other.name] == rows[XUAN_LOC.name]  # the name is in no row
+    first, second = sorted([(XUAN_LOC, 1), (resaved, 2)], key=lambda f: sha(f[0]))  # the smaller sha256 is counted
     assert found == {
-        XUAN_LOC.name: (1, "Xuân Lộc", None),
-        resaved.name: (2, "Xuân Lộc", 1),
+        first[0].name: (first[1], "Xuân Lộc", None),
+        second[0].name: (second[1], "Xuân Lộc", first[1]),
         other.name: (3, "Đông Hòa", None),
     }
 
@@ -269,13 +299,22 @@ def test_the_export_keeps_every_document_and_names_the_counted_one(db_url, tmp_p
     for line in out.read_text("utf-8").splitlines():
         d = json.loads(line)["document"]
         docs[d["source"], d["format"]] = d
-    sha = {source: d["sha256"] for (source, fmt), d in docs.items() if fmt == "tsv"}
-    assert {(s, f): d["copy_of"] for (s, f), d in docs.items()} == {
-        **{(s, "tsv"): None for s in sha},
-        ("nghia-son-muc-tieu-2026.docx", "docx"): sha["nghia-son-muc-tieu-2026.tsv"],
-        ("nghia-son-muc-tieu-2026.libreoffice.docx", "docx"): sha["nghia-son-muc-tieu-2026.tsv"],
-        ("xuan-hung-phan-cong-chi-tieu-2026.docx", "docx"): sha["xuan-hung-phan-cong-chi-tieu-2026.tsv"],
-        ("xuan-son-dti-2023.docx", "docx"): sha["xuan-son-dti-2023.tsv"],
+    nghia_son = min(SAMPLES.glob("docx/nghia-son-*.docx"), key=sha)
+    counted = {  # a DOCX before a TSV; of two DOCX, the smaller sha256
+        "nghia-son-muc-tieu-2026": sha(nghia_son),
+        "xuan-hung-phan-cong-chi-tieu-2026": sha(SAMPLES / "docx" / "xuan-hung-phan-cong-chi-tieu-2026.docx"),
+        "xuan-son-dti-2023": sha(SAMPLES / "docx" / "xuan-son-dti-2023.docx"),
+    }
+    assert {source: d["copy_of"] for (source, _), d in docs.items()} == {
+        "dang-uy-nq57-muc-tieu-2026.tsv": None,
+        "xuan-loc-ke-hoach-cds-2026.tsv": None,
+        "nghia-son-muc-tieu-2026.tsv": counted["nghia-son-muc-tieu-2026"],
+        "nghia-son-muc-tieu-2026.docx": None if nghia_son.name.endswith("2026.docx") else sha(nghia_son),
+        "nghia-son-muc-tieu-2026.libreoffice.docx": None if "libreoffice" in nghia_son.name else sha(nghia_son),
+        "xuan-hung-phan-cong-chi-tieu-2026.tsv": counted["xuan-hung-phan-cong-chi-tieu-2026"],
+        "xuan-hung-phan-cong-chi-tieu-2026.docx": None,
+        "xuan-son-dti-2023.tsv": counted["xuan-son-dti-2023"],
+        "xuan-son-dti-2023.docx": None,
     }
 
 
@@ -398,9 +437,13 @@ def test_documents_list_show_set_delete(db_url):
         refused.stderr
     )
     assert stored(3) == (55, assigned3)
+    # two PDFs with the same metadata are left: the smaller sha256 is counted
+    kept, copy = sorted(
+        [(7, "xuan-hung-2026.pdf"), (8, "xuan-hung-borderless-2026.pdf")], key=lambda d: sha(SAMPLES / "pdf" / d[1])
+    )
     assert run("documents", "delete", 3, "--db", db_url, input="y\n").stdout == (
         f"deleted #3 xuan-hung-phan-cong-chi-tieu-2026.tsv: 55 rows, {assigned3} assignments; "
-        "#7 is counted for the plan now\n"
+        f"#{kept[0]} is counted for the plan now\n"
     )
     assert run("documents", "delete", 9, "--yes", "--db", db_url).stdout == (
         f"deleted #9 xuan-son-dti-2023.pdf: 91 rows, {assigned9} assignments\n"
@@ -413,7 +456,7 @@ def test_documents_list_show_set_delete(db_url):
     left = {d.id: d.copy_of for d in queries.documents(engine)}
     engine.dispose()
     assert stored(3) == stored(9) == (0, 0)
-    assert left == {1: None, 2: None, 4: None, 5: None, 6: None, 7: None, 8: 7}
+    assert left == {1: None, 2: None, 4: None, 5: None, 6: None, kept[0]: None, copy[0]: kept[0]}
     assert (orphans, rows) == (0, 29 + 29 + 30 + 91 + 29 + 57 + 55)
     gone = run("documents", "delete", 3, "--yes", "--db", db_url)
     assert (gone.exit_code, gone.stderr) == (1, "error: no document 3 (see `chitieu documents list` for the ids)\n")
