@@ -592,7 +592,8 @@ def documents():
     """The plans loaded: list them, show one, correct its metadata, delete it.
 
     A plan loaded more than once (a PDF and a DOCX of it, a file saved again)
-    is counted once: its first document; the others are its copies.
+    is counted once, by its DOCX, else its TSV, else its PDF; the others are
+    its copies and are left out of 'targets' and the analyst pages.
 
     \b
     chitieu documents list
@@ -725,7 +726,7 @@ def documents_show(document_id, db, as_json):
 @click.option("--db", metavar="URL", help=DB_HELP)
 def documents_delete(document_id, yes, db):
     """Delete a document, its rows and their agency assignments, in one
-    transaction. When it was counted for its plan, its oldest copy is
+    transaction. When it was counted for its plan, the best of its copies is
     counted instead. The file can be loaded again with 'chitieu ingest'."""
     engine = open_db(db)
     doc, _ = _found(engine, document_id)

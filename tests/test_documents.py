@@ -226,8 +226,12 @@ def test_copies_in_other_formats_change_no_count(db_url):
     docs = queries.documents(engine)
     every = list(iter_records(engine))
     counted = list(iter_records(engine, copies=False))
-    engine.dispose()
     assert (len(docs), sum(d.copy_of is None for d in docs)) == (13, 5)
+    browser = Browser(create_app(engine))
+    browser.sign_in()
+    page = text(browser.get("/documents"))
+    assert page.count("<td>copy of <a ") == 8 and page.count("<td>counted; copies ") == 3
+    engine.dispose()
     assert (len(every), len(counted)) == (670, 234)  # the export keeps every document; 234 = the TSV seeds
 
 
