@@ -94,7 +94,8 @@ def copies_of(docs: Iterable) -> dict[int, int | None]:
     for rows of (id, commune, plan_number, issued_on, year, rows_digest, format, sha256)."""
     holders: dict[tuple, list[_Plan]] = defaultdict(list)  # a key -> the plans found by it
     first: dict[int, _Plan] = {}
-    for doc in sorted(docs, key=lambda d: d.id):
+    docs = sorted(docs, key=lambda d: d.id)
+    for doc in docs:
         plan = first[doc.id] = _Plan([doc.id], _known(doc))
         for key in _keys(doc, plan.known):
             for earlier in [p.root() for p in holders[key]]:
