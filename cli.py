@@ -16,6 +16,7 @@ import os
 import shutil
 import sys
 import time
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -27,8 +28,9 @@ from chitieu.ingest.exceptions import ChitieuError
 from chitieu.normalize.registry import kinds as registry_kinds
 from chitieu.normalize.text import clean, fold
 from chitieu.store import StoreError, connect
-from chitieu.store.exceptions import UnknownIndicator
 from chitieu.store import catalog as store_catalog
+from chitieu.store import documents as store_documents
+from chitieu.store.exceptions import UnknownIndicator
 from chitieu.store import queries as store_queries
 from chitieu.store import review as store_review
 from chitieu.store import units as store_units
@@ -374,7 +376,7 @@ def targets(code, db, below, above, fmt, output, raw_formulas):
     except UnknownIndicator as e:
         engine.dispose()
         raise click.BadParameter(str(e), param_hint="'--indicator'")
-    rows = [flat(r) for r in iter_records(engine, indicator=code, below=below, above=above)]
+    rows = [flat(r) for r in iter_records(engine, indicator=code, below=below, above=above, copies=False)]
     engine.dispose()
     columns = ["commune", "target", "lead", "source", "row_no", "target_op", "target_value", "target_unit"]
     if fmt == "csv":
@@ -743,6 +745,202 @@ def units_import(folder, by, db):
     finally:
         engine.dispose()
     click.echo(f"{plural(added, 'unit')} added, {plural(replayed, 'decision')} replayed")
+
+
+@main.group()
+def documents():
+    """The plans loaded: list them, show one, correct its metadata, delete it.
+
+    A plan loaded more than once (a PDF and a DOCX of it, a file saved again)
+    is counted once, by its DOCX, else its TSV, else its PDF; the others are
+    its copies and are left out of 'targets' and the analyst pages.
+
+    \b
+    chitieu documents list
+    chitieu documents show 3
+    chitieu documents set 3 --commune "xã Đông Hòa"
+    chitieu documents delete 3
+    """
+
+
+def _document_json(d: store_queries.DocumentSummary) -> dict:
+    return {
+        "id": d.id,
+        "source": d.source,
+        "path": d.path,
+        "format": d.format,
+        "commune": d.commune,
+        "plan_number": d.plan_number,
+        "issued_on": d.issued_on.isoformat() if d.issued_on else None,
+        "year": d.year,
+        "rows": d.rows,
+        "unresolved": d.unresolved,
+        "copy_of": d.copy_of,
+        "same_plan": d.duplicates,
+    }
+
+
+def _columns(table: list[tuple[str, ...]], right: tuple[int, ...] = ()) -> None:
+    """Echo a table in aligned columns (those in `right` right-aligned), the last one unpadded."""
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
+    for row in table:
+        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        click.echo("  ".join(cells + [row[-1]]))
+
+
+@documents.command("list", short_help="Every plan loaded, by commune.")
+@click.option("--db", metavar="URL", help=DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help="JSON output for tools.")
+def documents_list(db, as_json):
+    """Every document, by commune: id, commune, plan number, date, format,
+    rows, unresolved agency names, the document it is a copy of, its path."""
+    engine = open_db(db)
+    docs = store_queries.documents(engine)
+    engine.dispose()
+    if as_json:
+        click.echo(json.dumps([_document_json(d) for d in docs], ensure_ascii=False, indent=1))
+        return
+    if not docs:
+        click.echo("no documents: load some with 'chitieu ingest'", err=True)
+        return
+    header = ("ID", "Commune", "Plan", "Date", "Format", "Rows", "Unresolved", "Copy of", "Path")
+    _columns(
+        [header]
+        + [
+            (
+                str(d.id),
+                d.commune or "?",
+                d.plan_number or "-",
+                str(d.issued_on or "-"),
+                d.format,
+                str(d.rows),
+                str(d.unresolved),
+                f"#{d.copy_of}" if d.copy_of else "-",
+                shown(d.path),
+            )
+            for d in docs
+        ],
+        right=(0, 5, 6),
+    )
+
+
+def _found(engine, document_id: int):
+    found = store_queries.document(engine, document_id)
+    if found is None:
+        engine.dispose()
+        fail(f"no document {document_id}", "see `chitieu documents list` for the ids")
+    return found
+
+
+@documents.command("show", short_help="One document: metadata, tables, copies.")
+@click.argument("document_id", metavar="ID", type=int)
+@click.option("--db", metavar="URL", help=DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help="JSON output for tools.")
+def documents_show(document_id, db, as_json):
+    """A document's metadata, its tables and their rows, unresolved agency
+    names, warnings, and the other documents of the same plan."""
+    engine = open_db(db)
+    doc, rows = _found(engine, document_id)
+    others = {d.id: d for d in store_queries.documents(engine) if d.id in doc.duplicates}
+    engine.dispose()
+    tables = Counter(r.table for r in rows)
+    if as_json:
+        listed = dict(_document_json(doc), tables={str(t): n for t, n in sorted(tables.items())})
+        click.echo(json.dumps(dict(listed, warnings=doc.warnings), ensure_ascii=False, indent=1))
+        return
+    counted = f"no: a copy of #{doc.copy_of} {shown(others[doc.copy_of].source)}" if doc.copy_of else "yes"
+    _columns(
+        [
+            ("id", str(doc.id)),
+            ("source", shown(doc.source)),
+            ("path", shown(doc.path)),
+            ("format", doc.format),
+            ("commune", doc.commune or "?"),
+            ("plan number", doc.plan_number or "-"),
+            ("issued on", str(doc.issued_on or "-")),
+            ("year", str(doc.year or "-")),
+            ("rows", str(doc.rows)),
+            (
+                "tables",
+                f"{len(tables)} (" + "; ".join(f"{t}: {plural(n, 'row')}" for t, n in sorted(tables.items())) + ")"
+                if tables
+                else "0",
+            ),
+            ("unresolved", plural(doc.unresolved, "agency name")),
+            ("warnings", str(len(doc.warnings))),
+            ("counted", counted),
+        ]
+        + [
+            (
+                "same plan",
+                f"#{d.id} {shown(d.source)} ({d.format}, {plural(d.rows, 'row')})" + ("" if d.copy_of else ", counted"),
+            )
+            for d in sorted(others.values(), key=lambda d: (d.copy_of is not None, d.id))
+        ]
+    )
+
+
+@documents.command("delete", short_help="Delete a document with its rows.")
+@click.argument("document_id", metavar="ID", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--db", metavar="URL", help=DB_HELP)
+def documents_delete(document_id, yes, db):
+    """Delete a document, its rows and their agency assignments, in one
+    transaction. When it was counted for its plan, the best of its copies is
+    counted instead. The file can be loaded again with 'chitieu ingest'."""
+    engine = open_db(db)
+    doc, _ = _found(engine, document_id)
+    if not yes:
+        click.confirm(
+            f"delete #{doc.id} {shown(doc.source)} ({doc.commune or '?'}, {plural(doc.rows, 'row')})?",
+            abort=True,
+            err=True,
+        )
+    try:
+        gone = store_documents.delete_document(engine, document_id)
+    except StoreError as e:
+        fail(e.reason, e.hint)
+    finally:
+        engine.dispose()
+    click.echo(
+        f"deleted #{document_id} {shown(gone.source)}: {plural(gone.rows, 'row')}, "
+        f"{plural(gone.assignments, 'assignment')}"
+        + (f"; #{gone.promoted} is counted for the plan now" if gone.promoted else "")
+    )
+
+
+@documents.command("set", short_help="Correct a document's commune, plan number or date.")
+@click.argument("document_id", metavar="ID", type=int)
+@click.option("--commune", metavar="NAME", help='Commune name ("xã Đông Hòa" is stored "Đông Hòa").')
+@click.option("--plan-number", metavar="TEXT", help='Plan number as written, e.g. "112/KH-UBND" ("" clears it).')
+@click.option("--issued-on", metavar="YYYY-MM-DD", type=click.DateTime(["%Y-%m-%d"]), help="Date of issue.")
+@click.option("--db", metavar="URL", help=DB_HELP)
+def documents_set(document_id, commune, plan_number, issued_on, db):
+    """Correct a document's metadata when its title lines named it wrongly or
+    not at all (a file already loaded is skipped by 'ingest', so '--commune'
+    there does not reach it). Which documents are copies of one plan is
+    worked out again; agency names are not matched again (to match them with
+    the new commune, delete the document and ingest the file with --commune)."""
+    fields = {
+        k: v
+        for k, v in (("commune", commune), ("plan_number", plan_number), ("issued_on", issued_on and issued_on.date()))
+        if v is not None
+    }
+    if not fields:
+        raise click.UsageError("give --commune, --plan-number or --issued-on")
+    engine = open_db(db)
+    try:
+        changed = store_documents.set_metadata(engine, document_id, **fields)
+        doc, _ = _found(engine, document_id)
+    except StoreError as e:
+        fail(e.reason, e.hint)
+    finally:
+        engine.dispose()
+    for field, (old, new) in changed.items():
+        click.echo(f"#{document_id} {field.replace('_', ' ')}: {old or '-'} -> {new or '-'}")
+    if not changed:
+        click.echo(f"#{document_id}: nothing changed")
+    click.echo(f"#{document_id} is " + (f"a copy of #{doc.copy_of}" if doc.copy_of else "counted for its plan"))
 
 
 @main.command(short_help="The clerks' and analysts' web pages.")

@@ -38,8 +38,26 @@ def _commune(text: str) -> str | None:
             if bare != token:
                 break
         if words:
-            found = " ".join(w[0].upper() + w[1:].lower() for w in words)
+            found = _capitalised(words)
     return found
+
+
+def _capitalised(words: list[str]) -> str:
+    return " ".join(w[0].upper() + w[1:].lower() for w in words)
+
+
+def commune_name(text: str | None) -> str | None:
+    """A commune as a person names it ("xã Đông Hòa", "XÃ ĐÔNG HÒA") the way the
+    title lines are read and the export contract stores it: the proper name
+    without "xã/phường/thị trấn", each word capitalised ("Đông Hòa")."""
+    text = clean(text)
+    place = _PLACE.match(text)
+    return _capitalised((text[place.end() :] if place else text).split()) or None
+
+
+def plan_number(text: str | None) -> str | None:
+    """A plan number as written, without spaces or a trailing "." / ":" ("112 / KH-UBND" -> "112/KH-UBND")."""
+    return re.sub(r"\s+", "", clean(text)).rstrip(".:") or None
 
 
 _LEVEL_WORD = {
@@ -81,7 +99,7 @@ def plan_meta(lines: list[str]) -> PlanMeta:
     scope = attached.group(0) if attached else text
     meta = PlanMeta()
     if m := _NUMBER.search(scope):
-        meta.plan_number = re.sub(r"\s+", "", m["no"]).rstrip(".:")
+        meta.plan_number = plan_number(m["no"])
     if m := _DATE.search(scope):
         meta.year = int(m["y"])
         if m["d"] and m["m"]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chitieu.ingest.metadata import commune_name
 from chitieu.ingest.model import Document, Row
 
 from .agencies import split_mentions
@@ -19,7 +20,6 @@ from .matching import Matcher
 from .model import Mention, NormalizedDocument, TargetRow
 from .registry import Registry, load_registry
 from .targets import parse_target
-from .text import clean
 
 
 @dataclass
@@ -74,8 +74,8 @@ class Normalizer:
         )
 
     def document(self, doc: Document, commune: str | None = None) -> NormalizedDocument:
-        """`commune` overrides what the title lines say (--commune)."""
-        commune = clean(commune) or doc.meta.commune
+        """`commune` overrides what the title lines say (--commune; "xã Đông Hòa" is "Đông Hòa")."""
+        commune = commune_name(commune) or doc.meta.commune
         warnings = list(doc.warnings)
         rows = [self.row(t.index, r, commune, doc.meta.level, warnings) for t in doc.tables for r in t.rows]
         return NormalizedDocument(

@@ -49,10 +49,13 @@ CSV_COLUMNS = [
     "unresolved",
     "notes",
     "sha256",
+    "copy_of",
 ]
 
 
-def _document(d: DocumentT) -> dict:
+def _document(d: DocumentT, sha256: dict[int, str]) -> dict:
+    """The contract's document fields, and `copy_of`: the sha256 of the document
+    counted for the same plan when this one is a copy (store/documents.py), else null."""
     return {
         "source": d.source,
         "sha256": d.sha256,
@@ -61,6 +64,7 @@ def _document(d: DocumentT) -> dict:
         "plan_number": d.plan_number,
         "issued_on": d.issued_on.isoformat() if d.issued_on else None,
         "year": d.year,
+        "copy_of": sha256.get(d.copy_of) if d.copy_of else None,
     }
 
 
@@ -94,13 +98,21 @@ def _deadline(r: TargetRowT) -> dict | None:
 
 
 def iter_records(
-    engine: Engine, *, indicator: str | None = None, below: float | None = None, above: float | None = None
+    engine: Engine,
+    *,
+    indicator: str | None = None,
+    below: float | None = None,
+    above: float | None = None,
+    copies: bool = True,
 ) -> Iterator[dict]:
     """Every target row as an export-contract record, document by document;
-    or only one indicator's rows, with a numeric target below/above a value."""
+    or only one indicator's rows, with a numeric target below/above a value;
+    without `copies`, one document per plan (those counted)."""
     with Session(engine) as conn:
         units = dict(conn.execute(select(UnitT.id, UnitT.name)).all())
-        docs = {d.id: _document(d) for d in conn.scalars(select(DocumentT))}
+        stored = conn.scalars(select(DocumentT)).all()
+        sha256 = {d.id: d.sha256 for d in stored}
+        docs = {d.id: _document(d, sha256) for d in stored}
         query = (
             select(TargetRowT)
             .join(DocumentT, DocumentT.id == TargetRowT.document_id)
@@ -112,6 +124,8 @@ def iter_records(
             query = query.where(TargetRowT.target_value < below)
         if above is not None:
             query = query.where(TargetRowT.target_value > above)
+        if not copies:
+            query = query.where(DocumentT.copy_of.is_(None))
         rows = conn.scalars(query.execution_options(yield_per=_BATCH))
         for batch in rows.partitions(_BATCH):
             assigned = defaultdict(list)
@@ -190,7 +204,7 @@ def flat(record: dict) -> dict:
     for a in record["assignments"]:
         by_role[a["role"]].append(a["unit"] or a["raw"])
     return {
-        **{k: doc[k] for k in ("source", "format", "commune", "plan_number", "issued_on", "year", "sha256")},
+        **{k: doc[k] for k in ("source", "format", "commune", "plan_number", "issued_on", "year", "sha256", "copy_of")},
         "table": record["table"],
         "page": record["page"],
         "row_no": record["row_no"],

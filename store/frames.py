@@ -65,8 +65,11 @@ def assignments(engine: Engine, indicator: str | None = None) -> pd.DataFrame:
 
 
 def documents(engine: Engine) -> pd.DataFrame:
-    """One row per stored plan."""
+    """One row per stored document; `copy_of` is the sha256 of the document
+    counted for its plan when it is a copy (store/documents.py)."""
     with Session(engine) as s:
+        stored = s.scalars(select(DocumentT).order_by(DocumentT.source, DocumentT.id)).all()
+        sha256 = {d.id: d.sha256 for d in stored}
         rows = [
             {
                 "source": d.source,
@@ -78,11 +81,24 @@ def documents(engine: Engine) -> pd.DataFrame:
                 "rows": d.row_count,
                 "sha256": d.sha256,
                 "path": d.path,
+                "copy_of": sha256.get(d.copy_of) if d.copy_of else None,
             }
-            for d in s.scalars(select(DocumentT).order_by(DocumentT.source, DocumentT.id))
+            for d in stored
         ]
     frame = pd.DataFrame(
-        rows, columns=["source", "format", "commune", "plan_number", "issued_on", "year", "rows", "sha256", "path"]
+        rows,
+        columns=[
+            "source",
+            "format",
+            "commune",
+            "plan_number",
+            "issued_on",
+            "year",
+            "rows",
+            "sha256",
+            "path",
+            "copy_of",
+        ],
     )
     frame["issued_on"] = pd.to_datetime(frame["issued_on"]).dt.date
     return frame.astype({"year": "Int64", "rows": "Int64"})

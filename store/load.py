@@ -12,6 +12,7 @@ from chitieu.normalize.names import key as mention_key
 
 from .catalog import apply_links
 from .db import guarded, lock_decisions, writer
+from .documents import relink, rows_digest
 from .models import AssignmentT, DecisionT, DocumentT, TargetRowT, UnitT
 
 
@@ -42,6 +43,7 @@ def _insert_document(conn, doc: NormalizedDocument):
         year=doc.year,
         row_count=len(doc.rows),
         warnings=doc.warnings,
+        rows_digest=rows_digest((r.row_no, r.indicator_text, r.target_cell) for r in doc.rows),
     )
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(DocumentT).values(**values).on_conflict_do_nothing(index_elements=["sha256"])
@@ -157,4 +159,6 @@ def save_document(engine: Engine, doc: NormalizedDocument, units: dict[str, int]
             if assignments:
                 _apply_decisions(conn, assignments)
                 conn.execute(insert(AssignmentT), assignments)
+        lock_decisions(conn)  # also one loader at a time recognises copies
+        relink(conn, {document_id})
         return LoadResult("loaded", len(doc.rows))

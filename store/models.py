@@ -35,10 +35,16 @@ class DocumentT(Base):
     format: Mapped[str] = mapped_column(String)
     commune: Mapped[str | None] = mapped_column(String, index=True)
     plan_number: Mapped[str | None] = mapped_column(String)
-    issued_on: Mapped[date | None] = mapped_column(Date)
+    issued_on: Mapped[date | None] = mapped_column(Date, index=True)
     year: Mapped[int | None] = mapped_column(Integer)
     row_count: Mapped[int] = mapped_column(Integer, default=0)
     warnings: Mapped[list] = mapped_column(JSON, default=list)
+    rows_digest: Mapped[str | None] = mapped_column(
+        String(64), index=True
+    )  # the rows, to recognise a copy (store/documents.py)
+    # the counted document of the same plan when this one is a copy; None when counted. Kept by
+    # store/documents.py; no foreign key (SQLite adds one to a stored table only by rebuilding it)
+    copy_of: Mapped[int | None] = mapped_column(Integer, index=True)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -18,6 +18,7 @@ from .export import target_record, target_text
 from .models import AliasT, AssignmentT, DecisionT, DocumentT, IndicatorT, TargetRowT, UnitT
 
 ROLES = ("lead", "coordinate", "monitor", "guide")
+COUNTED = DocumentT.copy_of.is_(None)  # one document per plan: its copies are left out (store/documents.py)
 
 
 def _blind(text: str | None) -> str:
@@ -70,7 +71,9 @@ class DocumentSummary:
     rows: int
     unresolved: int  # distinct unresolved agency names
     warnings: list[str]
-    duplicates: list[int]  # other documents of the same commune and plan number
+    duplicates: list[int]  # the other documents of the same plan (store/documents.py)
+    copy_of: int | None  # the document counted for the plan, when this one is a copy
+    year: int | None = None
 
 
 @dataclass
@@ -226,9 +229,18 @@ def decision(engine: Engine, decision_id: int) -> DecisionView | None:
 
 def _summaries(s: Session, where=None) -> list[DocumentSummary]:
     query = select(DocumentT)
-    docs = sorted(
-        s.scalars(query if where is None else query.where(where)),
-        key=lambda d: (d.commune is None, fold(d.commune), d.source, d.id),
+    found = s.scalars(query if where is None else query.where(where)).all()
+    sources = {d.id: d.source for d in found}
+    docs = sorted(  # by commune, then plan (by its counted document's name), the counted one first
+        found,
+        key=lambda d: (
+            d.commune is None,
+            fold(d.commune),
+            sources.get(d.copy_of or d.id, d.source),
+            d.copy_of is not None,
+            d.source,
+            d.id,
+        ),
     )
     open_names = dict(
         s.execute(
@@ -239,10 +251,8 @@ def _summaries(s: Session, where=None) -> list[DocumentSummary]:
         ).all()
     )
     plans = defaultdict(list)
-    for id_, commune, number in s.execute(
-        select(DocumentT.id, DocumentT.commune, DocumentT.plan_number).where(DocumentT.plan_number.is_not(None))
-    ):
-        plans[(fold(commune), fold(number))].append(id_)
+    for id_, copy_of in s.execute(select(DocumentT.id, DocumentT.copy_of).order_by(DocumentT.id)):
+        plans[copy_of or id_].append(id_)
     return [
         DocumentSummary(
             d.id,
@@ -255,14 +265,16 @@ def _summaries(s: Session, where=None) -> list[DocumentSummary]:
             d.row_count,
             open_names.get(d.id, 0),
             list(d.warnings or []),
-            [i for i in plans.get((fold(d.commune), fold(d.plan_number)), []) if i != d.id] if d.plan_number else [],
+            [i for i in plans[d.copy_of or d.id] if i != d.id],
+            d.copy_of,
+            d.year,
         )
         for d in docs
     ]
 
 
 def documents(engine: Engine) -> list[DocumentSummary]:
-    """Every loaded plan, by commune."""
+    """Every loaded document, by commune and plan, each plan's counted document first."""
     with Session(engine) as s:
         return _summaries(s)
 
@@ -328,7 +340,7 @@ def indicators(engine: Engine, text: str = "") -> list[IndicatorSummary]:
             for code, communes, rows in s.execute(
                 select(TargetRowT.indicator_code, func.count(distinct(DocumentT.commune)), func.count(TargetRowT.id))
                 .join(DocumentT, DocumentT.id == TargetRowT.document_id)
-                .where(TargetRowT.indicator_code.is_not(None))
+                .where(TargetRowT.indicator_code.is_not(None), COUNTED)
                 .group_by(TargetRowT.indicator_code)
             )
         }
@@ -353,7 +365,7 @@ def indicator_rows(engine: Engine, code: str) -> list[IndicatorRow]:
         rows = s.execute(
             select(TargetRowT, DocumentT.commune, DocumentT.source)
             .join(DocumentT, DocumentT.id == TargetRowT.document_id)
-            .where(TargetRowT.indicator_code == code)
+            .where(TargetRowT.indicator_code == code, COUNTED)
         ).all()
         leads = defaultdict(list)
         for row_id, raw, unit_id in s.execute(
@@ -390,6 +402,7 @@ def agency_load(engine: Engine) -> list[AgencyLoad]:
             .join(AssignmentT, AssignmentT.unit_id == UnitT.id)
             .join(TargetRowT, TargetRowT.id == AssignmentT.row_id)
             .join(DocumentT, DocumentT.id == TargetRowT.document_id)
+            .where(COUNTED)
             .group_by(UnitT.name, AssignmentT.role, DocumentT.commune)
         ).all()
     totals, communes = defaultdict(Counter), defaultdict(lambda: defaultdict(Counter))
@@ -405,14 +418,14 @@ def agency_load(engine: Engine) -> list[AgencyLoad]:
 def coverage(engine: Engine) -> Coverage:
     """Communes with a plan loaded × catalogued indicators their plans set."""
     with Session(engine) as s:
-        communes = sorted((c or "?" for c in s.scalars(select(DocumentT.commune).distinct())), key=fold)
+        communes = sorted((c or "?" for c in s.scalars(select(DocumentT.commune).where(COUNTED).distinct())), key=fold)
         present = {
             (c or "?", code)
             for c, code in s.execute(
                 select(DocumentT.commune, TargetRowT.indicator_code)
                 .distinct()
                 .join(TargetRowT, TargetRowT.document_id == DocumentT.id)
-                .where(TargetRowT.indicator_code.is_not(None))
+                .where(TargetRowT.indicator_code.is_not(None), COUNTED)
             )
         }
     return Coverage(communes, sorted(indicators(engine), key=lambda i: i.code), present)
