@@ -417,15 +417,25 @@ def aligned_tables(words: list[dict]) -> list[FoundTable]:
             continue
         start, n = band
         j = start + n
+        width = len(_band_cells(lines[start:j], size))
         while (
             j < len(lines)
             and lines[j][0]["top"] - lines[j - 1][0]["top"] < 2.2 * size
-            and not _header_band(lines, j, size_pitch)
+            and not _next_header(lines, j, size_pitch, width)
         ):
             j += 1
         tables.append(_aligned_table(lines[start:j], n, size))
         i = j
     return tables
+
+
+def _next_header(lines: list[list[dict]], j: int, size_pitch: tuple[float, float], width: int) -> bool:
+    """Whether lines[j] starts another table's header right under a table
+    of `width` columns: a header band with as many columns (a row's text
+    that happens to name roles, "Có 30 nhiệm vụ …" beside "Các cơ quan …",
+    has fewer)."""
+    band = _header_band(lines, j, size_pitch)
+    return band is not None and len(_band_cells(lines[band[0] : band[0] + band[1]], size_pitch[0])) >= width
 
 
 MAX_HEADER_LINES = 10
@@ -497,25 +507,52 @@ def _chunks(line: list[dict], size: float) -> list[str]:
     return [" ".join(w["text"] for w in run) for run in _runs(line, size)]
 
 
-def _spans(words: list[dict], size: float) -> list[list]:
-    """x-ranges covered by words closer than a wide space, left to right, with their words."""
-    spans: list[list] = []
-    for w in sorted(words, key=lambda w: w["x0"]):
-        if spans and w["x0"] - spans[-1][1] <= 0.5 * size:
-            spans[-1][1] = max(spans[-1][1], w["x1"])
-            spans[-1][2].append(w)
+def _band_runs(band: list[list[dict]], size: float) -> list[tuple[float, float, list[dict]]]:
+    """The header band's runs of words (x0, x1, words), a run also split
+    before a word that starts where a run on another line starts (two
+    left-aligned header cells close side by side)."""
+    runs = [r for line in band for r in _runs(line, size)]
+    starts = [(r[0]["x0"], r[0]["top"]) for r in runs]
+    out = []
+    for run in runs:
+        pieces = [[run[0]]]
+        for w in run[1:]:
+            if _aligned(w, starts):
+                pieces.append([])
+            pieces[-1].append(w)
+        out += [(p[0]["x0"], max(w["x1"] for w in p), p) for p in pieces]
+    return out
+
+
+def _aligned(word: dict, starts: list[tuple[float, float]]) -> bool:
+    """Whether the word starts where a run on another line starts."""
+    return any(abs(word["x0"] - x) <= 1 and abs(word["top"] - top) > 1 for x, top in starts)
+
+
+def _band_columns(band: list[list[dict]], size: float) -> tuple[list[tuple], list[list]]:
+    """The header band's group cells (runs over several sub-columns' runs)
+    and its columns [x0, x1, words]: the other runs' x-ranges, merged where
+    they overlap or are closer than a wide space, unless the next starts
+    where a run on another line starts (a column's left edge)."""
+    runs = _band_runs(band, size)
+    groups = [r for r in runs if _spans_several(r, runs)]
+    starts = [(r[0], r[2][0]["top"]) for r in runs]
+    columns: list[list] = []
+    for x0, x1, words in sorted((r for r in runs if r not in groups), key=lambda r: r[0]):
+        last = columns[-1] if columns else None
+        if last and (x0 < last[1] or x0 - last[1] <= 0.5 * size and not _aligned(words[0], starts)):
+            last[1] = max(last[1], x1)
+            last[2] += words
         else:
-            spans.append([w["x0"], w["x1"], [w]])
-    return spans
+            columns.append([x0, x1, list(words)])
+    return groups, columns
 
 
 def _band_cells(band: list[list[dict]], size: float) -> list[str]:
     """The texts of a header band per column, each read top to bottom; a
     group cell over sub-columns ("Cơ quan thực hiện" over "Chủ trì" |
     "Phối hợp") heads each of them."""
-    runs = [(r[0]["x0"], max(w["x1"] for w in r), r) for line in band for r in _runs(line, size)]
-    groups = [r for r in runs if _spans_several(r, runs)]
-    columns = _spans([w for r in runs if r not in groups for w in r[2]], size)
+    groups, columns = _band_columns(band, size)
     out = []
     for x0, x1, words in columns:
         above = [w for g in groups if g[0] < x1 and g[1] > x0 for w in g[2]]
@@ -539,9 +576,7 @@ def _over_columns(line: list[dict], below: list[list[dict]], size: float) -> boo
 
 
 def _header_spans(band: list[list[dict]], size: float) -> list[tuple[float, float]]:
-    runs = [(r[0]["x0"], max(w["x1"] for w in r), r) for line in band for r in _runs(line, size)]
-    groups = [r for r in runs if _spans_several(r, runs)]
-    return [(a, b) for a, b, _ in _spans([w for r in runs if r not in groups for w in r[2]], size)]
+    return [(a, b) for a, b, _ in _band_columns(band, size)[1]]
 
 
 def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTable:
@@ -562,10 +597,8 @@ def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTa
         if start - x > free[1] - free[0]:
             free = (x, start)
         starts.append(free[1] if free[1] > free[0] else start)
-    pitches = sorted(b[0]["top"] - a[0]["top"] for a, b in zip(lines[header:], lines[header + 1 :]))
-    new_row_pitch = 1.12 * pitches[len(pitches) // 4] if pitches else 1.35 * size  # header alone: text lines
     x1 = max(w["x1"] for line in lines for w in line)
-    grid = Grid(starts, x1, size, new_row_pitch)
+    grid = Grid(starts, x1, size, _cell_pitch(lines[header:], Grid(starts, x1, size, 0), size))
     cells = [cell_text(c) for c in _band_cells(lines[:header], size)]
     if len(lines) == header:
         return FoundTable(lines[0][0]["top"], max(w["bottom"] for w in lines[-1]), starts[0], x1, [cells], grid)
@@ -575,51 +608,131 @@ def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTa
     return table
 
 
-def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
-    """Rows of lines in the columns of `grid`: a row starts after a line
-    pitch wider than inside a cell, or at text in the first column when the
-    row has some there already (a row centred in its height has its number
-    on a middle line). A line whose first run of words starts in the first
-    column and runs on over the next (a heading merged across the row) is
-    all first-column text, and so are the lines it wraps onto."""
-    rows: list[list[list[str]]] = []
-    previous_top = None
-    spanning = after_numbers = False
+def _cell_pitch(lines: list[list[dict]], grid: Grid, size: float) -> float:
+    """The line pitch above which a column's next line starts another cell:
+    a little over the usual step between a column's consecutive lines
+    (measured per column: the lines of cells centred in their rows'
+    heights interleave across columns)."""
+    tops: dict[int, list[float]] = {}
     for line in lines:
-        cells: list[list[str]] = [[] for _ in grid.starts]
+        for k in {grid.column(w["x0"]) for w in line}:
+            tops.setdefault(k, []).append(line[0]["top"])
+    pitches = sorted(b - a for ts in tops.values() for a, b in zip(ts, ts[1:]))
+    return 1.12 * pitches[len(pitches) // 4] if pitches else 1.35 * size  # header alone: text lines
+
+
+def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
+    """Rows of lines in the columns of `grid`. A column's words on lines
+    closer than the row pitch are one cell; each line's text in the first
+    column anchors a row (a row number, a heading merged across the row and
+    the lines it wraps onto), the "(1) (2) (3)" line is a row of its own, and
+    no cell runs across either. Any other cell joins the row whose anchor lies
+    within its height — the cell starts on the row's first line, or is
+    centred in the row's height — split at the anchors' tops when it spans
+    several; a cell beside no anchor joins the row whose cells it overlaps,
+    or starts a row of its own (a row without a number)."""
+    rows: list[_Row] = []
+    cells: list[_Row] = []  # the other columns' cells, each as a one-column row
+    open_cells: dict[int, _Row] = {}
+    for line in lines:
         first = _runs(line, grid.size)[0]
-        top = line[0]["top"]
-        wide = top - previous_top > grid.row_pitch if rows else True
+        top, bottom = line[0]["top"], max(w["bottom"] for w in line)
         if (
             grid.column(first[0]["x0"]) == 0
             and len(grid.starts) > 1
-            and (max(w["x1"] for w in first) > grid.starts[1] + 0.5 * grid.size)
+            and max(w["x1"] for w in first) > grid.starts[1] + 0.5 * grid.size
         ):
-            cells[0] = [w["text"] for w in line]
-            if wide or not spanning or after_numbers:
-                rows.append([[] for _ in grid.starts])
-            spanning, numbers = True, False
-        else:
+            open_cells.clear()
+            if not (rows and rows[-1].kind == "heading" and top - rows[-1].last_top <= grid.row_pitch):
+                rows.append(_Row("heading"))
+            rows[-1].add(0, top, bottom, [w["text"] for w in line])
+            continue
+        if is_column_number_row(_chunks(line, grid.size)):
+            open_cells.clear()
+            rows.append(_Row("numbers"))
             for w in line:
-                cells[grid.column(w["x0"])].append(w["text"])
-            numbers = is_column_number_row(_chunks(line, grid.size))
-            if wide or spanning or numbers or after_numbers or (cells[0] and rows[-1][0]):
-                rows.append([[] for _ in grid.starts])
-            spanning = False
-        after_numbers = numbers  # the "(1) (2) (3)" line is a row of its own
-        for k, texts in enumerate(cells):
-            if texts:
-                rows[-1][k].append(" ".join(texts))
-        previous_top = top
+                rows[-1].add(grid.column(w["x0"]), top, w["bottom"], [w["text"]])
+            continue
+        columns: dict[int, list[dict]] = {}
+        for w in line:
+            columns.setdefault(grid.column(w["x0"]), []).append(w)
+        for k, words in sorted(columns.items()):
+            low, texts = max(w["bottom"] for w in words), [w["text"] for w in words]
+            if k == 0:
+                rows.append(_Row("anchor"))
+                rows[-1].add(0, top, low, texts)
+                continue
+            cell = open_cells.get(k)
+            if cell is None or top - cell.last_top > grid.row_pitch:
+                cell = open_cells[k] = _Row("cell")
+                cells.append(cell)
+            cell.add(k, top, low, texts)
+    anchors = [r for r in rows if r.kind == "anchor"]
+    centred = _centred(anchors, cells, grid.size)
+    loose = []
+    for cell in cells:
+        hit = [r for r in anchors if r.lines[0][1] < cell.bottom and r.lines[0][2] > cell.top]
+        above = _Row("cell")  # lines above the first anchor: the row before's, unless centred
+        for line in cell.lines:
+            row = next((r for r in reversed(hit) if r.lines[0][1] <= line[1] + 1), hit[0] if centred and hit else None)
+            (row or above).add(*line)
+        if above.lines:
+            loose.append(above)
+    for cell in loose:
+        row = next(
+            (r for r in rows if r.kind in ("anchor", "cell") and r.top < cell.bottom and r.bottom > cell.top), None
+        )
+        if row is None:
+            rows.append(cell)
+        else:
+            for line in cell.lines:
+                row.add(*line)
+    rows.sort(key=lambda r: r.top)
     words = [w for line in lines for w in line]
     return FoundTable(
         min(w["top"] for w in words),
         max(w["bottom"] for w in words),
         grid.starts[0],
         max(grid.x1, *(w["x1"] for w in words)),
-        [[cell_text("\n".join(c)) for c in row] for row in rows],
+        [[cell_text("\n".join(row.text(k))) for k in range(len(grid.starts))] for row in rows],
         grid,
     )
+
+
+def _centred(anchors: list[_Row], cells: list[_Row], size: float) -> bool:
+    """Whether the table's cells are centred in their rows' heights (most
+    cells of several lines beside a row's anchor have their middle, not their
+    first line, level with it)."""
+    first = middle = 0
+    for cell in (c for c in cells if len(c.lines) > 1):
+        for _, top, bottom, _ in (a.lines[0] for a in anchors):
+            if top < cell.bottom and bottom > cell.top:
+                first += abs(top - cell.top) <= 1
+                middle += abs(top + bottom - cell.top - cell.bottom) <= size
+    return middle > first
+
+
+@dataclass
+class _Row:
+    """Lines of a borderless table's row (or of one cell) as (column, top,
+    bottom, texts); `kind` is what started it: "anchor" (text in the first
+    column), "heading" (merged across the row), "numbers" or "cell"."""
+
+    kind: str
+    lines: list[tuple[int, float, float, list[str]]] = field(default_factory=list)
+    top: float = math.inf
+    bottom: float = -math.inf
+
+    @property
+    def last_top(self) -> float:
+        return self.lines[-1][1]
+
+    def add(self, column: int, top: float, bottom: float, texts: list[str]) -> None:
+        self.lines.append((column, top, bottom, texts))
+        self.top, self.bottom = min(self.top, top), max(self.bottom, bottom)
+
+    def text(self, column: int) -> list[str]:
+        return [" ".join(t) for k, _, _, t in sorted(self.lines, key=lambda ln: ln[1]) if k == column]
 
 
 def continue_tables(pages: list[_Page]) -> list[str]:
