@@ -448,7 +448,7 @@ def _header_band(lines: list[list[dict]], i: int, size_pitch: tuple[float, float
     while its lines are as closely spaced as lines inside a cell (`size_pitch`:
     text size and the page's line pitch inside a cell), or further apart when
     the line's two or more short word runs each name a role (the sub-header
-    row under group cells), and no line starts with a row number. Title lines above it are left out: a line
+    row under group cells), and no line starts with a row number at the band's left edge. Title lines above it are left out: a line
     over several of its columns, or one that changes no column's role."""
     if NUM_TITLE.match(" ".join(w["text"] for w in lines[i])):
         return None  # a heading above the header
@@ -463,7 +463,8 @@ def _header_band(lines: list[list[dict]], i: int, size_pitch: tuple[float, float
             break
         if n > 1:
             step = lines[i + n - 1][0]["top"] - lines[i + n - 2][0]["top"]
-            first = lines[i + n - 1][0]["text"]
+            left = min(w["x0"] for line in lines[i : i + n - 1] for w in line) + size  # a row number's place
+            first = lines[i + n - 1][0]["text"] if lines[i + n - 1][0]["x0"] <= left else ""
             chunks = _chunks(lines[i + n - 1], size)
             named = len(chunks) >= 2 and all(header_role(t) and len(t.split()) <= 5 for t in chunks)
             if (
@@ -571,8 +572,8 @@ def _spans_several(run: tuple, runs: list[tuple]) -> bool:
 
 def _over_columns(line: list[dict], below: list[list[dict]], size: float) -> bool:
     """Whether every run of words on the line lies over several runs of the lines below."""
-    runs = [(r[0]["x0"], max(w["x1"] for w in r), r) for ln in below for r in _runs(ln, size)]
-    return all(_spans_several((r[0]["x0"], max(w["x1"] for w in r), r), runs) for r in _runs(line, size))
+    runs, mine = _band_runs([line, *below], size), {id(w) for w in line}
+    return all(_spans_several(r, runs) for r in runs if id(r[2][0]) in mine)
 
 
 def _header_spans(band: list[list[dict]], size: float) -> list[tuple[float, float]]:
