@@ -38,7 +38,7 @@ import re
 import statistics
 from collections import Counter
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 
 import pdfplumber
@@ -406,7 +406,7 @@ def aligned_tables(words: list[dict]) -> list[FoundTable]:
     if not lines:
         return []
     size = statistics.median(w["bottom"] - w["top"] for w in words)
-    steps = sorted(b[0]["top"] - a[0]["top"] for a, b in zip(lines, lines[1:]))
+    steps = sorted(_steps_down(lines))
     size_pitch = (size, 1.12 * steps[len(steps) // 4] if steps else 1.6 * size)
     tables = []
     i = 0
@@ -436,6 +436,20 @@ def _next_header(lines: list[list[dict]], j: int, size_pitch: tuple[float, float
     has fewer)."""
     band = _header_band(lines, j, size_pitch)
     return band is not None and len(_band_cells(lines[band[0] : band[0] + band[1]], size_pitch[0])) >= width
+
+
+def _steps_down(lines: list[list[dict]]) -> list[float]:
+    """Each line's step down to the next line with a word above or below one
+    of its words (lines of cells centred in their rows' heights interleave
+    across columns: the step between a page's consecutive lines is then
+    less than a cell's line pitch)."""
+    out = []
+    for n, line in enumerate(lines):
+        for below in lines[n + 1 : n + 6]:
+            if any(a["x0"] < b["x1"] and b["x0"] < a["x1"] for a in line for b in below):
+                out.append(below[0]["top"] - line[0]["top"])
+                break
+    return out
 
 
 MAX_HEADER_LINES = 10
@@ -760,6 +774,7 @@ def continue_tables(pages: list[_Page]) -> list[str]:
                 and (not tables or it.top < tables[0].top)
                 and (not furniture(it) or grid.fits(it.words) and not furniture.in_place(page.number, it))
             ]
+            grid = _realigned(grid, above)
             taken, lines, found = _continued(above, grid, page.number)
             warnings += found
             if taken:
@@ -769,6 +784,26 @@ def continue_tables(pages: list[_Page]) -> list[str]:
         if content:
             grid = content[-1].grid if isinstance(content[-1], FoundTable) else None
     return warnings
+
+
+def _realigned(grid: Grid, texts: list[_Text]) -> Grid:
+    """The grid moved sideways to where the lines at the top of the next page
+    line up with it (a page turned to the other orientation centres the
+    table elsewhere): when the grid fits under half of the first lines, the
+    shift by which a line's run starts at a column start that makes
+    nearly all of them fit; else the grid unchanged."""
+    sample = [t.words for t in texts[:12] if t.words]
+    fitting = sum(grid.fits(words) for words in sample)
+    if not sample or 2 * fitting >= len(sample):
+        return grid
+    best, score = grid, fitting
+    shifts = {round(run[0]["x0"] - s, 1) for words in sample for run in _runs(words, grid.size) for s in grid.starts}
+    for dx in sorted(shifts, key=abs):
+        moved = replace(grid, starts=[s + dx for s in grid.starts], x1=grid.x1 + dx)
+        n = sum(moved.fits(words) for words in sample)
+        if n > score:
+            best, score = moved, n
+    return best if 5 * score >= 4 * len(sample) else grid
 
 
 def _continued(texts: list[_Text], grid: Grid, number: int) -> tuple[list[_Text], list[list[dict]], list[str]]:
