@@ -417,13 +417,16 @@ def aligned_tables(words: list[dict]) -> list[FoundTable]:
             continue
         start, n = band
         j = start + n
-        width = len(_band_cells(lines[start:j], size))
+        width, after = len(_band_cells(lines[start:j], size)), False
         while (
             j < len(lines)
             and lines[j][0]["top"] - lines[j - 1][0]["top"] < 2.2 * size
-            and not _next_header(lines, j, size_pitch, width)
+            and not (after := _next_header(lines, j, size_pitch, width))
         ):
             j += 1
+        left = min(w["x0"] for line in lines[start:j] for w in line) + size
+        while after and j - 1 > start + n and _caption(lines[j - 1], left, size):
+            j -= 1  # "Bảng 3" right above the next table's header is its caption, not a heading row
         tables.append(_aligned_table(lines[start:j], n, size))
         i = j
     return tables
@@ -436,6 +439,11 @@ def _next_header(lines: list[list[dict]], j: int, size_pitch: tuple[float, float
     has fewer)."""
     band = _header_band(lines, j, size_pitch)
     return band is not None and len(_band_cells(lines[band[0] : band[0] + band[1]], size_pitch[0])) >= width
+
+
+def _caption(line: list[dict], left: float, size: float) -> bool:
+    """Whether a line is one run of words from the left edge that is not a row number."""
+    return len(_runs(line, size)) == 1 and line[0]["x0"] <= left and not NUM_ONLY.fullmatch(line[0]["text"])
 
 
 def _steps_down(lines: list[list[dict]]) -> list[float]:
@@ -625,15 +633,19 @@ def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTa
 
 def _cell_pitch(lines: list[list[dict]], grid: Grid, size: float) -> float:
     """The line pitch above which a column's next line starts another cell:
-    a little over the usual step between a column's consecutive lines
-    (measured per column: the lines of cells centred in their rows'
-    heights interleave across columns)."""
+    a little over a cell's line pitch, the smallest step between a column's
+    consecutive lines that recurs (measured per column: the lines of cells
+    centred in their rows' heights interleave across columns; in a table of
+    mostly one-line rows most steps are from row to row)."""
     tops: dict[int, list[float]] = {}
     for line in lines:
         for k in {grid.column(w["x0"]) for w in line}:
             tops.setdefault(k, []).append(line[0]["top"])
-    pitches = sorted(b - a for ts in tops.values() for a, b in zip(ts, ts[1:]))
-    return 1.12 * pitches[len(pitches) // 4] if pitches else 1.35 * size  # header alone: text lines
+    pitches = sorted(p for ts in tops.values() for a, b in zip(ts, ts[1:]) if (p := b - a) >= 0.9 * size)
+    recurring = next((b for a, b in zip(pitches, pitches[1:]) if b - a <= 0.5), None)
+    if recurring is None:
+        return 1.12 * pitches[len(pitches) // 4] if pitches else 1.35 * size  # header alone: text lines
+    return 1.12 * recurring
 
 
 def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
