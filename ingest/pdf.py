@@ -531,16 +531,17 @@ def _chunks(line: list[dict], size: float) -> list[str]:
 
 
 def _band_runs(band: list[list[dict]], size: float) -> list[tuple[float, float, list[dict]]]:
-    """The header band's runs of words (x0, x1, words), a run also split
-    before a word that starts where a run on another line starts (two
-    left-aligned header cells close side by side)."""
+    """The header band's runs of words (x0, x1, words), a run that starts
+    where a run on another line starts also split before each word that
+    does (two left-aligned header cells close side by side; a title line
+    over the columns starts elsewhere)."""
     runs = [r for line in band for r in _runs(line, size)]
     starts = [(r[0]["x0"], r[0]["top"]) for r in runs]
     out = []
     for run in runs:
         pieces = [[run[0]]]
         for w in run[1:]:
-            if _aligned(w, starts):
+            if _aligned(run[0], starts) and _aligned(w, starts):
                 pieces.append([])
             pieces[-1].append(w)
         out += [(p[0]["x0"], max(w["x1"] for w in p), p) for p in pieces]
@@ -555,15 +556,14 @@ def _aligned(word: dict, starts: list[tuple[float, float]]) -> bool:
 def _band_columns(band: list[list[dict]], size: float) -> tuple[list[tuple], list[list]]:
     """The header band's group cells (runs over several sub-columns' runs)
     and its columns [x0, x1, words]: the other runs' x-ranges, merged where
-    they overlap or are closer than a wide space, unless the next starts
-    where a run on another line starts (a column's left edge)."""
+    they overlap (a column's lines overlap whether left-aligned or centred;
+    two header cells side by side, however close, do not)."""
     runs = _band_runs(band, size)
     groups = [r for r in runs if _spans_several(r, runs)]
-    starts = [(r[0], r[2][0]["top"]) for r in runs]
     columns: list[list] = []
     for x0, x1, words in sorted((r for r in runs if r not in groups), key=lambda r: r[0]):
         last = columns[-1] if columns else None
-        if last and (x0 < last[1] or x0 - last[1] <= 0.5 * size and not _aligned(words[0], starts)):
+        if last and x0 < last[1]:
             last[1] = max(last[1], x1)
             last[2] += words
         else:
@@ -803,10 +803,11 @@ def _realigned(grid: Grid, texts: list[_Text]) -> Grid:
     line up with it (a page turned to the other orientation centres the
     table elsewhere): when the grid fits under half of the first lines, the
     shift by which a line's run starts at a column start that makes
-    nearly all of them fit; else the grid unchanged."""
+    nearly all of them fit, half of them with text in several columns; else
+    the grid unchanged."""
     sample = [t.words for t in texts[:12] if t.words]
     fitting = sum(grid.fits(words) for words in sample)
-    if not sample or 2 * fitting >= len(sample):
+    if len(sample) < 3 or 2 * fitting >= len(sample):
         return grid
     best, score = grid, fitting
     shifts = {round(run[0]["x0"] - s, 1) for words in sample for run in _runs(words, grid.size) for s in grid.starts}
@@ -815,7 +816,8 @@ def _realigned(grid: Grid, texts: list[_Text]) -> Grid:
         n = sum(moved.fits(words) for words in sample)
         if n > score:
             best, score = moved, n
-    return best if 5 * score >= 4 * len(sample) else grid
+    wide = sum(len({best.column(w["x0"]) for w in words}) > 1 for words in sample)
+    return best if 5 * score >= 4 * len(sample) and 2 * wide >= len(sample) else grid
 
 
 def _continued(texts: list[_Text], grid: Grid, number: int) -> tuple[list[_Text], list[list[dict]], list[str]]:
