@@ -530,13 +530,15 @@ def _chunks(line: list[dict], size: float) -> list[str]:
     return [" ".join(w["text"] for w in run) for run in _runs(line, size)]
 
 
-def _band_runs(band: list[list[dict]], size: float) -> list[tuple[float, float, list[dict]]]:
+def _band_runs(
+    band: list[list[dict]], size: float, edges: tuple[float, ...] = ()
+) -> list[tuple[float, float, list[dict]]]:
     """The header band's runs of words (x0, x1, words), a run that starts
-    where a run on another line starts also split before each word that
-    does (two left-aligned header cells close side by side; a title line
-    over the columns starts elsewhere)."""
+    where a run on another line (or a body column, `edges`) starts also
+    split before each word that does (two left-aligned header cells close
+    side by side; a title line over the columns starts elsewhere)."""
     runs = [r for line in band for r in _runs(line, size)]
-    starts = [(r[0]["x0"], r[0]["top"]) for r in runs]
+    starts = [(r[0]["x0"], r[0]["top"]) for r in runs] + [(x, -math.inf) for x in edges]
     out = []
     for run in runs:
         pieces = [[run[0]]]
@@ -553,12 +555,12 @@ def _aligned(word: dict, starts: list[tuple[float, float]]) -> bool:
     return any(abs(word["x0"] - x) <= 1 and abs(word["top"] - top) > 1 for x, top in starts)
 
 
-def _band_columns(band: list[list[dict]], size: float) -> tuple[list[tuple], list[list]]:
+def _band_columns(band: list[list[dict]], size: float, edges: tuple[float, ...] = ()) -> tuple[list[tuple], list[list]]:
     """The header band's group cells (runs over several sub-columns' runs)
     and its columns [x0, x1, words]: the other runs' x-ranges, merged where
     they overlap (a column's lines overlap whether left-aligned or centred;
     two header cells side by side, however close, do not)."""
-    runs = _band_runs(band, size)
+    runs = _band_runs(band, size, edges)
     groups = [r for r in runs if _spans_several(r, runs)]
     columns: list[list] = []
     for x0, x1, words in sorted((r for r in runs if r not in groups), key=lambda r: r[0]):
@@ -571,11 +573,11 @@ def _band_columns(band: list[list[dict]], size: float) -> tuple[list[tuple], lis
     return groups, columns
 
 
-def _band_cells(band: list[list[dict]], size: float) -> list[str]:
+def _band_cells(band: list[list[dict]], size: float, edges: tuple[float, ...] = ()) -> list[str]:
     """The texts of a header band per column, each read top to bottom; a
     group cell over sub-columns ("Cơ quan thực hiện" over "Chủ trì" |
     "Phối hợp") heads each of them."""
-    groups, columns = _band_columns(band, size)
+    groups, columns = _band_columns(band, size, edges)
     out = []
     for x0, x1, words in columns:
         above = [w for g in groups if g[0] < x1 and g[1] > x0 for w in g[2]]
@@ -598,8 +600,14 @@ def _over_columns(line: list[dict], below: list[list[dict]], size: float) -> boo
     return all(_spans_several(r, runs) for r in runs if id(r[2][0]) in mine)
 
 
-def _header_spans(band: list[list[dict]], size: float) -> list[tuple[float, float]]:
-    return [(a, b) for a, b, _ in _band_columns(band, size)[1]]
+def _header_spans(band: list[list[dict]], size: float, edges: tuple[float, ...]) -> list[tuple[float, float]]:
+    return [(a, b) for a, b, _ in _band_columns(band, size, edges)[1]]
+
+
+def _body_edges(lines: list[list[dict]], size: float) -> tuple[float, ...]:
+    """Where the body's runs of words start on three or more lines (its columns' left edges)."""
+    starts = Counter(round(run[0]["x0"]) for line in lines for run in _runs(line, size))
+    return tuple(x for x, n in starts.items() if n >= 3)
 
 
 def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTable:
@@ -607,7 +615,8 @@ def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTa
     header. Columns are the header's x-ranges; each starts where the body
     words under the gap before it start (a centred header word starts right
     of its column's text)."""
-    head = _header_spans(lines[:header], size)
+    edges = _body_edges(lines[header:], size)
+    head = _header_spans(lines[:header], size, edges)
     body = [w for line in lines[header:] for w in line]
     starts = [min(w["x0"] for line in lines for w in line)]
     for (_, end), (start, _) in zip(head, head[1:]):
@@ -622,7 +631,7 @@ def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTa
         starts.append(free[1] if free[1] > free[0] else start)
     x1 = max(w["x1"] for line in lines for w in line)
     grid = Grid(starts, x1, size, _cell_pitch(lines[header:], Grid(starts, x1, size, 0), size))
-    cells = [cell_text(c) for c in _band_cells(lines[:header], size)]
+    cells = [cell_text(c) for c in _band_cells(lines[:header], size, edges)]
     if len(lines) == header:
         return FoundTable(lines[0][0]["top"], max(w["bottom"] for w in lines[-1]), starts[0], x1, [cells], grid)
     table = _grid_table(lines[header:], grid)
