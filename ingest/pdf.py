@@ -673,6 +673,12 @@ def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
     for line in lines:
         first = _runs(line, grid.size)[0]
         top, bottom = line[0]["top"], max(w["bottom"] for w in line)
+        if is_column_number_row([w["text"] for w in line]):  # "(1) (2)" may be closer than a wide space
+            open_cells.clear()
+            rows.append(_Row("numbers"))
+            for w in line:
+                rows[-1].add(grid.column(w["x0"]), top, w["bottom"], [w["text"]])
+            continue
         if (
             grid.column(first[0]["x0"]) == 0
             and len(grid.starts) > 1
@@ -682,12 +688,6 @@ def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
             if not (rows and rows[-1].kind == "heading" and top - rows[-1].last_top <= grid.row_pitch):
                 rows.append(_Row("heading"))
             rows[-1].add(0, top, bottom, [w["text"] for w in line])
-            continue
-        if is_column_number_row(_chunks(line, grid.size)):
-            open_cells.clear()
-            rows.append(_Row("numbers"))
-            for w in line:
-                rows[-1].add(grid.column(w["x0"]), top, w["bottom"], [w["text"]])
             continue
         columns: dict[int, list[dict]] = {}
         for w in line:
