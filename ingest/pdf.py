@@ -850,9 +850,12 @@ def _continued(texts: list[_Text], grid: Grid, number: int) -> tuple[list[_Text]
         m = n + 1
         while m < len(texts) and texts[m].top - texts[m - 1].top < wide and not grid.fits(texts[m].words):
             m += 1
-        if m == len(texts) or texts[m].top - texts[m - 1].top >= wide or not _row_like(texts[m].words, grid):
-            break
         off = texts[n:m]
+        last_heading = m == len(texts) and _heading_at_end(off, grid)
+        if not last_heading and (
+            m == len(texts) or texts[m].top - texts[m - 1].top >= wide or not _row_like(texts[m].words, grid)
+        ):
+            break
         taken += off
         if all(grid.column(t.words[0]["x0"]) == 0 for t in off):
             lines.append([dict(w, x0=grid.starts[0]) for t in off for w in t.words])
@@ -870,6 +873,12 @@ def _continued(texts: list[_Text], grid: Grid, number: int) -> tuple[list[_Text]
             f"{number - 1} reads like a row of it but is not taken as one; check that page by hand"
         )
     return taken, lines, warnings
+
+
+def _heading_at_end(off: list[_Text], grid: Grid) -> bool:
+    """Whether the lines that end the page off the columns are a numbered
+    heading merged across the row ("V. Phát triển …"), its rows on the next page."""
+    return all(grid.column(t.words[0]["x0"]) == 0 for t in off) and bool(NUM_TITLE.match(off[0].text))
 
 
 def _row_like(line: list[dict], grid: Grid) -> bool:
