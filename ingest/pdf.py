@@ -6,14 +6,19 @@ What happens here:
   or outsized watermark or stamp); its tables are read once, and the page closed;
 - a page whose ruling lines make a table is read with pdfplumber's "lines"
   strategy; a page without one is read by text alignment (`aligned_tables`):
-  columns are the x-ranges the words of a header and its rows cover, and a
-  row starts at a number or after a gap wider than the line spacing.
+  columns are the x-ranges the words of a header and its rows cover (header
+  cells side by side told apart where a column's lines start); a column's
+  lines closer than a cell's line pitch are one cell, each line in the first
+  column anchors a row, and a cell joins the row whose anchor lies within
+  its height (cells on the row's first line, or centred in its height).
   `settings.pdf_table` replaces that choice with pdfplumber table settings;
 - a borderless table that runs on over the next page without its header
-  (`continue_tables`) is read there with the columns of the page before, up
-  to a wide gap or lines that do not fit the columns and no row follows (the
-  signature block); such lines with rows after them are a merged heading when
-  they start in the first column, else left out with a warning, and a line
+  (`continue_tables`) is read there with the columns of the page before
+  (moved sideways when the page turned the other way and its lines line up
+  elsewhere), up to a wide gap or lines that do not fit the columns and no
+  row follows (the signature block); such lines with rows after them, or a
+  numbered one ending the page, are a merged heading when they start in the
+  first column, else left out with a warning, and a line
   after the end that still reads as a row is warned about, never dropped
   silently. There a row's last line in the edge band ("2030") is furniture
   only if the same text sits at the same height on another page;
@@ -399,9 +404,8 @@ def _lines(words: list[dict], tolerance: float = 3.0) -> list[list[dict]]:
 def aligned_tables(words: list[dict]) -> list[FoundTable]:
     """Borderless tables: a header (one line, or a band of closely spaced
     lines whose words, wrapped in narrow columns, together name the roles)
-    and the lines under it up to a wide gap; a row starts where the line
-    spacing is wider than inside a cell, or at a second number in the first
-    column."""
+    and the lines under it up to a wide gap or the next table's header (a
+    caption line right above it left out); rows as `_grid_table` reads them."""
     lines = _lines(words)
     if not lines:
         return []
@@ -470,8 +474,9 @@ def _header_band(lines: list[list[dict]], i: int, size_pitch: tuple[float, float
     while its lines are as closely spaced as lines inside a cell (`size_pitch`:
     text size and the page's line pitch inside a cell), or further apart when
     the line's two or more short word runs each name a role (the sub-header
-    row under group cells), and no line starts with a row number at the band's left edge. Title lines above it are left out: a line
-    over several of its columns, or one that changes no column's role."""
+    row under group cells), and no line starts with a row number at the
+    band's left edge. Title lines above it are left out: a line over several
+    of its columns, or one that changes no column's role."""
     if NUM_TITLE.match(" ".join(w["text"] for w in lines[i])):
         return None  # a heading above the header
     size, cell_pitch = size_pitch
