@@ -6,14 +6,19 @@ What happens here:
   or outsized watermark or stamp); its tables are read once, and the page closed;
 - a page whose ruling lines make a table is read with pdfplumber's "lines"
   strategy; a page without one is read by text alignment (`aligned_tables`):
-  columns are the x-ranges the words of a header and its rows cover, and a
-  row starts at a number or after a gap wider than the line spacing.
+  columns are the x-ranges the words of a header and its rows cover (header
+  cells side by side told apart where a column's lines start); a column's
+  lines closer than a cell's line pitch are one cell, each line in the first
+  column anchors a row, and a cell joins the row whose anchor lies within
+  its height (cells on the row's first line, or centred in its height).
   `settings.pdf_table` replaces that choice with pdfplumber table settings;
 - a borderless table that runs on over the next page without its header
-  (`continue_tables`) is read there with the columns of the page before, up
-  to a wide gap or lines that do not fit the columns and no row follows (the
-  signature block); such lines with rows after them are a merged heading when
-  they start in the first column, else left out with a warning, and a line
+  (`continue_tables`) is read there with the columns of the page before
+  (moved sideways when the page turned the other way and its lines line up
+  elsewhere), up to a wide gap or lines that do not fit the columns and no
+  row follows (the signature block); such lines with rows after them, or a
+  numbered one ending the page, are a merged heading when they start in the
+  first column, else left out with a warning, and a line
   after the end that still reads as a row is warned about, never dropped
   silently. There a row's last line in the edge band ("2030") is furniture
   only if the same text sits at the same height on another page;
@@ -38,7 +43,7 @@ import re
 import statistics
 from collections import Counter
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 
 import pdfplumber
@@ -399,14 +404,13 @@ def _lines(words: list[dict], tolerance: float = 3.0) -> list[list[dict]]:
 def aligned_tables(words: list[dict]) -> list[FoundTable]:
     """Borderless tables: a header (one line, or a band of closely spaced
     lines whose words, wrapped in narrow columns, together name the roles)
-    and the lines under it up to a wide gap; a row starts where the line
-    spacing is wider than inside a cell, or at a second number in the first
-    column."""
+    and the lines under it up to a wide gap or the next table's header (a
+    caption line right above it left out); rows as `_grid_table` reads them."""
     lines = _lines(words)
     if not lines:
         return []
     size = statistics.median(w["bottom"] - w["top"] for w in words)
-    steps = sorted(b[0]["top"] - a[0]["top"] for a, b in zip(lines, lines[1:]))
+    steps = sorted(_steps_down(lines))
     size_pitch = (size, 1.12 * steps[len(steps) // 4] if steps else 1.6 * size)
     tables = []
     i = 0
@@ -417,15 +421,47 @@ def aligned_tables(words: list[dict]) -> list[FoundTable]:
             continue
         start, n = band
         j = start + n
+        width, after = len(_band_cells(lines[start:j], size)), False
         while (
             j < len(lines)
             and lines[j][0]["top"] - lines[j - 1][0]["top"] < 2.2 * size
-            and not _header_band(lines, j, size_pitch)
+            and not (after := _next_header(lines, j, size_pitch, width))
         ):
             j += 1
+        left = min(w["x0"] for line in lines[start:j] for w in line) + size
+        while after and j - 1 > start + n and _caption(lines[j - 1], left, size):
+            j -= 1  # "Bảng 3" right above the next table's header is its caption, not a heading row
         tables.append(_aligned_table(lines[start:j], n, size))
         i = j
     return tables
+
+
+def _next_header(lines: list[list[dict]], j: int, size_pitch: tuple[float, float], width: int) -> bool:
+    """Whether lines[j] starts another table's header right under a table
+    of `width` columns: a header band with as many columns (a row's text
+    that happens to name roles, "Có 30 nhiệm vụ …" beside "Các cơ quan …",
+    has fewer)."""
+    band = _header_band(lines, j, size_pitch)
+    return band is not None and len(_band_cells(lines[band[0] : band[0] + band[1]], size_pitch[0])) >= width
+
+
+def _caption(line: list[dict], left: float, size: float) -> bool:
+    """Whether a line is one run of words from the left edge that is not a row number."""
+    return len(_runs(line, size)) == 1 and line[0]["x0"] <= left and not NUM_ONLY.fullmatch(line[0]["text"])
+
+
+def _steps_down(lines: list[list[dict]]) -> list[float]:
+    """Each line's step down to the next line with a word above or below one
+    of its words (lines of cells centred in their rows' heights interleave
+    across columns: the step between a page's consecutive lines is then
+    less than a cell's line pitch)."""
+    out = []
+    for n, line in enumerate(lines):
+        for below in lines[n + 1 : n + 6]:
+            if any(a["x0"] < b["x1"] and b["x0"] < a["x1"] for a in line for b in below):
+                out.append(below[0]["top"] - line[0]["top"])
+                break
+    return out
 
 
 MAX_HEADER_LINES = 10
@@ -438,8 +474,9 @@ def _header_band(lines: list[list[dict]], i: int, size_pitch: tuple[float, float
     while its lines are as closely spaced as lines inside a cell (`size_pitch`:
     text size and the page's line pitch inside a cell), or further apart when
     the line's two or more short word runs each name a role (the sub-header
-    row under group cells), and no line starts with a row number. Title lines above it are left out: a line
-    over several of its columns, or one that changes no column's role."""
+    row under group cells), and no line starts with a row number at the
+    band's left edge. Title lines above it are left out: a line over several
+    of its columns, or one that changes no column's role."""
     if NUM_TITLE.match(" ".join(w["text"] for w in lines[i])):
         return None  # a heading above the header
     size, cell_pitch = size_pitch
@@ -453,7 +490,8 @@ def _header_band(lines: list[list[dict]], i: int, size_pitch: tuple[float, float
             break
         if n > 1:
             step = lines[i + n - 1][0]["top"] - lines[i + n - 2][0]["top"]
-            first = lines[i + n - 1][0]["text"]
+            left = min(w["x0"] for line in lines[i : i + n - 1] for w in line) + size  # a row number's place
+            first = lines[i + n - 1][0]["text"] if lines[i + n - 1][0]["x0"] <= left else ""
             chunks = _chunks(lines[i + n - 1], size)
             named = len(chunks) >= 2 and all(header_role(t) and len(t.split()) <= 5 for t in chunks)
             if (
@@ -497,25 +535,54 @@ def _chunks(line: list[dict], size: float) -> list[str]:
     return [" ".join(w["text"] for w in run) for run in _runs(line, size)]
 
 
-def _spans(words: list[dict], size: float) -> list[list]:
-    """x-ranges covered by words closer than a wide space, left to right, with their words."""
-    spans: list[list] = []
-    for w in sorted(words, key=lambda w: w["x0"]):
-        if spans and w["x0"] - spans[-1][1] <= 0.5 * size:
-            spans[-1][1] = max(spans[-1][1], w["x1"])
-            spans[-1][2].append(w)
+def _band_runs(
+    band: list[list[dict]], size: float, edges: tuple[float, ...] = ()
+) -> list[tuple[float, float, list[dict]]]:
+    """The header band's runs of words (x0, x1, words), a run that starts
+    where a run on another line (or a body column, `edges`) starts also
+    split before each word that does (two left-aligned header cells close
+    side by side; a title line over the columns starts elsewhere)."""
+    runs = [r for line in band for r in _runs(line, size)]
+    starts = [(r[0]["x0"], r[0]["top"]) for r in runs] + [(x, -math.inf) for x in edges]
+    out = []
+    for run in runs:
+        pieces = [[run[0]]]
+        for w in run[1:]:
+            if _aligned(run[0], starts) and _aligned(w, starts):
+                pieces.append([])
+            pieces[-1].append(w)
+        out += [(p[0]["x0"], max(w["x1"] for w in p), p) for p in pieces]
+    return out
+
+
+def _aligned(word: dict, starts: list[tuple[float, float]]) -> bool:
+    """Whether the word starts where a run on another line starts."""
+    return any(abs(word["x0"] - x) <= 1 and abs(word["top"] - top) > 1 for x, top in starts)
+
+
+def _band_columns(band: list[list[dict]], size: float, edges: tuple[float, ...] = ()) -> tuple[list[tuple], list[list]]:
+    """The header band's group cells (runs over several sub-columns' runs)
+    and its columns [x0, x1, words]: the other runs' x-ranges, merged where
+    they overlap (a column's lines overlap whether left-aligned or centred;
+    two header cells side by side, however close, do not)."""
+    runs = _band_runs(band, size, edges)
+    groups = [r for r in runs if _spans_several(r, runs)]
+    columns: list[list] = []
+    for x0, x1, words in sorted((r for r in runs if r not in groups), key=lambda r: r[0]):
+        last = columns[-1] if columns else None
+        if last and x0 < last[1]:
+            last[1] = max(last[1], x1)
+            last[2] += words
         else:
-            spans.append([w["x0"], w["x1"], [w]])
-    return spans
+            columns.append([x0, x1, list(words)])
+    return groups, columns
 
 
-def _band_cells(band: list[list[dict]], size: float) -> list[str]:
+def _band_cells(band: list[list[dict]], size: float, edges: tuple[float, ...] = ()) -> list[str]:
     """The texts of a header band per column, each read top to bottom; a
     group cell over sub-columns ("Cơ quan thực hiện" over "Chủ trì" |
     "Phối hợp") heads each of them."""
-    runs = [(r[0]["x0"], max(w["x1"] for w in r), r) for line in band for r in _runs(line, size)]
-    groups = [r for r in runs if _spans_several(r, runs)]
-    columns = _spans([w for r in runs if r not in groups for w in r[2]], size)
+    groups, columns = _band_columns(band, size, edges)
     out = []
     for x0, x1, words in columns:
         above = [w for g in groups if g[0] < x1 and g[1] > x0 for w in g[2]]
@@ -534,14 +601,18 @@ def _spans_several(run: tuple, runs: list[tuple]) -> bool:
 
 def _over_columns(line: list[dict], below: list[list[dict]], size: float) -> bool:
     """Whether every run of words on the line lies over several runs of the lines below."""
-    runs = [(r[0]["x0"], max(w["x1"] for w in r), r) for ln in below for r in _runs(ln, size)]
-    return all(_spans_several((r[0]["x0"], max(w["x1"] for w in r), r), runs) for r in _runs(line, size))
+    runs, mine = _band_runs([line, *below], size), {id(w) for w in line}
+    return all(_spans_several(r, runs) for r in runs if id(r[2][0]) in mine)
 
 
-def _header_spans(band: list[list[dict]], size: float) -> list[tuple[float, float]]:
-    runs = [(r[0]["x0"], max(w["x1"] for w in r), r) for line in band for r in _runs(line, size)]
-    groups = [r for r in runs if _spans_several(r, runs)]
-    return [(a, b) for a, b, _ in _spans([w for r in runs if r not in groups for w in r[2]], size)]
+def _header_spans(band: list[list[dict]], size: float, edges: tuple[float, ...]) -> list[tuple[float, float]]:
+    return [(a, b) for a, b, _ in _band_columns(band, size, edges)[1]]
+
+
+def _body_edges(lines: list[list[dict]], size: float) -> tuple[float, ...]:
+    """Where the body's runs of words start on three or more lines (its columns' left edges)."""
+    starts = Counter(round(run[0]["x0"]) for line in lines for run in _runs(line, size))
+    return tuple(x for x, n in starts.items() if n >= 3)
 
 
 def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTable:
@@ -549,7 +620,8 @@ def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTa
     header. Columns are the header's x-ranges; each starts where the body
     words under the gap before it start (a centred header word starts right
     of its column's text)."""
-    head = _header_spans(lines[:header], size)
+    edges = _body_edges(lines[header:], size)
+    head = _header_spans(lines[:header], size, edges)
     body = [w for line in lines[header:] for w in line]
     starts = [min(w["x0"] for line in lines for w in line)]
     for (_, end), (start, _) in zip(head, head[1:]):
@@ -562,11 +634,9 @@ def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTa
         if start - x > free[1] - free[0]:
             free = (x, start)
         starts.append(free[1] if free[1] > free[0] else start)
-    pitches = sorted(b[0]["top"] - a[0]["top"] for a, b in zip(lines[header:], lines[header + 1 :]))
-    new_row_pitch = 1.12 * pitches[len(pitches) // 4] if pitches else 1.35 * size  # header alone: text lines
     x1 = max(w["x1"] for line in lines for w in line)
-    grid = Grid(starts, x1, size, new_row_pitch)
-    cells = [cell_text(c) for c in _band_cells(lines[:header], size)]
+    grid = Grid(starts, x1, size, _cell_pitch(lines[header:], Grid(starts, x1, size, 0), size))
+    cells = [cell_text(c) for c in _band_cells(lines[:header], size, edges)]
     if len(lines) == header:
         return FoundTable(lines[0][0]["top"], max(w["bottom"] for w in lines[-1]), starts[0], x1, [cells], grid)
     table = _grid_table(lines[header:], grid)
@@ -575,51 +645,135 @@ def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTa
     return table
 
 
-def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
-    """Rows of lines in the columns of `grid`: a row starts after a line
-    pitch wider than inside a cell, or at text in the first column when the
-    row has some there already (a row centred in its height has its number
-    on a middle line). A line whose first run of words starts in the first
-    column and runs on over the next (a heading merged across the row) is
-    all first-column text, and so are the lines it wraps onto."""
-    rows: list[list[list[str]]] = []
-    previous_top = None
-    spanning = after_numbers = False
+def _cell_pitch(lines: list[list[dict]], grid: Grid, size: float) -> float:
+    """The line pitch above which a column's next line starts another cell:
+    a little over a cell's line pitch, the smallest step between a column's
+    consecutive lines that recurs (measured per column: the lines of cells
+    centred in their rows' heights interleave across columns; in a table of
+    mostly one-line rows most steps are from row to row)."""
+    tops: dict[int, list[float]] = {}
     for line in lines:
-        cells: list[list[str]] = [[] for _ in grid.starts]
+        for k in {grid.column(w["x0"]) for w in line}:
+            tops.setdefault(k, []).append(line[0]["top"])
+    pitches = sorted(p for ts in tops.values() for a, b in zip(ts, ts[1:]) if (p := b - a) >= 0.9 * size)
+    recurring = next((b for a, b in zip(pitches, pitches[1:]) if b - a <= 0.5), None)
+    if recurring is None:
+        return 1.12 * pitches[len(pitches) // 4] if pitches else 1.35 * size  # header alone: text lines
+    return 1.12 * recurring
+
+
+def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
+    """Rows of lines in the columns of `grid`. A column's words on lines
+    closer than the row pitch are one cell; each line's text in the first
+    column anchors a row (a row number, a heading merged across the row and
+    the lines it wraps onto), the "(1) (2) (3)" line is a row of its own, and
+    no cell runs across either. Any other cell joins the row whose anchor lies
+    within its height — the cell starts on the row's first line, or is
+    centred in the row's height — split at the anchors' tops when it spans
+    several; a cell beside no anchor joins the row whose cells it overlaps,
+    or starts a row of its own (a row without a number)."""
+    rows: list[_Row] = []
+    cells: list[_Row] = []  # the other columns' cells, each as a one-column row
+    open_cells: dict[int, _Row] = {}
+    for line in lines:
         first = _runs(line, grid.size)[0]
-        top = line[0]["top"]
-        wide = top - previous_top > grid.row_pitch if rows else True
+        top, bottom = line[0]["top"], max(w["bottom"] for w in line)
+        if is_column_number_row([w["text"] for w in line]):  # "(1) (2)" may be closer than a wide space
+            open_cells.clear()
+            rows.append(_Row("numbers"))
+            for w in line:
+                rows[-1].add(grid.column(w["x0"]), top, w["bottom"], [w["text"]])
+            continue
         if (
             grid.column(first[0]["x0"]) == 0
             and len(grid.starts) > 1
-            and (max(w["x1"] for w in first) > grid.starts[1] + 0.5 * grid.size)
+            and max(w["x1"] for w in first) > grid.starts[1] + 0.5 * grid.size
         ):
-            cells[0] = [w["text"] for w in line]
-            if wide or not spanning or after_numbers:
-                rows.append([[] for _ in grid.starts])
-            spanning, numbers = True, False
+            open_cells.clear()
+            if not (rows and rows[-1].kind == "heading" and top - rows[-1].last_top <= grid.row_pitch):
+                rows.append(_Row("heading"))
+            rows[-1].add(0, top, bottom, [w["text"] for w in line])
+            continue
+        columns: dict[int, list[dict]] = {}
+        for w in line:
+            columns.setdefault(grid.column(w["x0"]), []).append(w)
+        for k, words in sorted(columns.items()):
+            low, texts = max(w["bottom"] for w in words), [w["text"] for w in words]
+            if k == 0:
+                rows.append(_Row("anchor"))
+                rows[-1].add(0, top, low, texts)
+                continue
+            cell = open_cells.get(k)
+            if cell is None or top - cell.last_top > grid.row_pitch:
+                cell = open_cells[k] = _Row("cell")
+                cells.append(cell)
+            cell.add(k, top, low, texts)
+    anchors = [r for r in rows if r.kind == "anchor"]
+    centred = _centred(anchors, cells, grid.size)
+    loose = []
+    for cell in cells:
+        hit = [r for r in anchors if r.lines[0][1] < cell.bottom and r.lines[0][2] > cell.top]
+        above = _Row("cell")  # lines above the first anchor: the row before's, unless centred
+        for line in cell.lines:
+            row = next((r for r in reversed(hit) if r.lines[0][1] <= line[1] + 1), hit[0] if centred and hit else None)
+            (row or above).add(*line)
+        if above.lines:
+            loose.append(above)
+    for cell in loose:
+        row = next(
+            (r for r in rows if r.kind in ("anchor", "cell") and r.top < cell.bottom and r.bottom > cell.top), None
+        )
+        if row is None:
+            rows.append(cell)
         else:
-            for w in line:
-                cells[grid.column(w["x0"])].append(w["text"])
-            numbers = is_column_number_row(_chunks(line, grid.size))
-            if wide or spanning or numbers or after_numbers or (cells[0] and rows[-1][0]):
-                rows.append([[] for _ in grid.starts])
-            spanning = False
-        after_numbers = numbers  # the "(1) (2) (3)" line is a row of its own
-        for k, texts in enumerate(cells):
-            if texts:
-                rows[-1][k].append(" ".join(texts))
-        previous_top = top
+            for line in cell.lines:
+                row.add(*line)
+    rows.sort(key=lambda r: r.top)
     words = [w for line in lines for w in line]
     return FoundTable(
         min(w["top"] for w in words),
         max(w["bottom"] for w in words),
         grid.starts[0],
         max(grid.x1, *(w["x1"] for w in words)),
-        [[cell_text("\n".join(c)) for c in row] for row in rows],
+        [[cell_text("\n".join(row.text(k))) for k in range(len(grid.starts))] for row in rows],
         grid,
     )
+
+
+def _centred(anchors: list[_Row], cells: list[_Row], size: float) -> bool:
+    """Whether the table's cells are centred in their rows' heights (most
+    cells of several lines beside a row's anchor have their middle, not their
+    first line, level with it)."""
+    first = middle = 0
+    for cell in (c for c in cells if len(c.lines) > 1):
+        for _, top, bottom, _ in (a.lines[0] for a in anchors):
+            if top < cell.bottom and bottom > cell.top:
+                first += abs(top - cell.top) <= 1
+                middle += abs(top + bottom - cell.top - cell.bottom) <= size
+    return middle > first
+
+
+@dataclass
+class _Row:
+    """Lines of a borderless table's row (or of one cell) as (column, top,
+    bottom, texts); `kind` is what started it: "anchor" (text in the first
+    column), "heading" (merged across the row), "numbers" or "cell"."""
+
+    kind: str
+    lines: list[tuple[int, float, float, list[str]]] = field(default_factory=list)
+    top: float = math.inf
+    bottom: float = -math.inf
+
+    @property
+    def last_top(self) -> float:
+        return self.lines[-1][1]
+
+    def add(self, column: int, top: float, bottom: float, texts: list[str]) -> None:
+        self.lines.append((column, top, bottom, texts))
+        self.top, self.bottom = min(self.top, top), max(self.bottom, bottom)
+
+    def text(self, column: int) -> list[str]:
+        return [" ".join(t) for k, _, _, t in sorted(self.lines, key=lambda ln: ln[1]) if k == column]
 
 
 def continue_tables(pages: list[_Page]) -> list[str]:
@@ -646,6 +800,7 @@ def continue_tables(pages: list[_Page]) -> list[str]:
                 and (not tables or it.top < tables[0].top)
                 and (not furniture(it) or grid.fits(it.words) and not furniture.in_place(page.number, it))
             ]
+            grid = _realigned(grid, above)
             taken, lines, found = _continued(above, grid, page.number)
             warnings += found
             if taken:
@@ -655,6 +810,28 @@ def continue_tables(pages: list[_Page]) -> list[str]:
         if content:
             grid = content[-1].grid if isinstance(content[-1], FoundTable) else None
     return warnings
+
+
+def _realigned(grid: Grid, texts: list[_Text]) -> Grid:
+    """The grid moved sideways to where the lines at the top of the next page
+    line up with it (a page turned to the other orientation centres the
+    table elsewhere): when the grid fits under half of the first lines, the
+    shift by which a line's run starts at a column start that makes
+    nearly all of them fit, half of them with text in several columns; else
+    the grid unchanged."""
+    sample = [t.words for t in texts[:12] if t.words]
+    fitting = sum(grid.fits(words) for words in sample)
+    if len(sample) < 3 or 2 * fitting >= len(sample):
+        return grid
+    best, score = grid, fitting
+    shifts = {round(run[0]["x0"] - s, 1) for words in sample for run in _runs(words, grid.size) for s in grid.starts}
+    for dx in sorted(shifts, key=abs):
+        moved = replace(grid, starts=[s + dx for s in grid.starts], x1=grid.x1 + dx)
+        n = sum(moved.fits(words) for words in sample)
+        if n > score:
+            best, score = moved, n
+    wide = sum(len({best.column(w["x0"]) for w in words}) > 1 for words in sample)
+    return best if 5 * score >= 4 * len(sample) and 2 * wide >= len(sample) else grid
 
 
 def _continued(texts: list[_Text], grid: Grid, number: int) -> tuple[list[_Text], list[list[dict]], list[str]]:
@@ -678,9 +855,12 @@ def _continued(texts: list[_Text], grid: Grid, number: int) -> tuple[list[_Text]
         m = n + 1
         while m < len(texts) and texts[m].top - texts[m - 1].top < wide and not grid.fits(texts[m].words):
             m += 1
-        if m == len(texts) or texts[m].top - texts[m - 1].top >= wide or not _row_like(texts[m].words, grid):
-            break
         off = texts[n:m]
+        last_heading = m == len(texts) and _heading_at_end(off, grid)
+        if not last_heading and (
+            m == len(texts) or texts[m].top - texts[m - 1].top >= wide or not _row_like(texts[m].words, grid)
+        ):
+            break
         taken += off
         if all(grid.column(t.words[0]["x0"]) == 0 for t in off):
             lines.append([dict(w, x0=grid.starts[0]) for t in off for w in t.words])
@@ -698,6 +878,12 @@ def _continued(texts: list[_Text], grid: Grid, number: int) -> tuple[list[_Text]
             f"{number - 1} reads like a row of it but is not taken as one; check that page by hand"
         )
     return taken, lines, warnings
+
+
+def _heading_at_end(off: list[_Text], grid: Grid) -> bool:
+    """Whether the lines that end the page off the columns are a numbered
+    heading merged across the row ("V. Phát triển …"), its rows on the next page."""
+    return all(grid.column(t.words[0]["x0"]) == 0 for t in off) and bool(NUM_TITLE.match(off[0].text))
 
 
 def _row_like(line: list[dict], grid: Grid) -> bool:

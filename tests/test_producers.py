@@ -31,6 +31,9 @@ SLICE = [
     ("003", "lo-writer-docx", "plain"),
     ("001", "lo-writer-pdf", "plain"),
     ("003", "lo-writer-pdf", "two-row"),
+    ("003", "lo-writer-pdf", "borderless"),  # cells centred in their rows' heights
+    ("001", "lo-writer-pdf", "borderless-two-row"),
+    ("002", "reportlab", "borderless-turning"),  # continued without header on pages turned the other way
     ("001", "word-xml", "plain"),
     ("004", "word-xml", "plain"),
 ]
