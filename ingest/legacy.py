@@ -60,6 +60,7 @@ _TABLES = {TCVN3: _TCVN3, VNI: _VNI}
 _UNICODE_ONLY = re.compile("[ĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9]")
 _ABC_FONT = re.compile(r"[._]?Vn[A-Z][A-Za-z -]*")
 _VNI_FONT = re.compile(r"VNI[- ]?[A-Za-z][A-Za-z -]*", re.I)
+_SUBSET = re.compile(r"^[A-Z]{6}\+")  # a PDF's subset tag ("ABCDEF+.VnTime")
 _STYLE = re.compile(r"[,-](?:Bold|Italic|Oblique|Regular|BoldItalic|BoldOblique)$", re.I)
 
 
@@ -75,7 +76,7 @@ def from_font(name: str | None) -> Legacy | None:
     """The encoding a font's name says (".VnTime", "ABCDEF+VnTimeH,Bold", "VNI-Times"), or None."""
     if not name:
         return None
-    base = _STYLE.sub("", re.sub(r"^[A-Z]{6}\+", "", name.strip()))
+    base = _STYLE.sub("", _SUBSET.sub("", name.strip()))
     if _ABC_FONT.fullmatch(base):
         return Legacy(TCVN3, capitals=base.endswith("H"))
     if _VNI_FONT.fullmatch(base):
@@ -155,5 +156,5 @@ def detect(text: str, prior: Legacy | None = None) -> Legacy | None:
 
 def note(legacy: Legacy, font: str | None = None) -> str:
     """The warning a reader adds when it converted text."""
-    how = f"font {font}" if font else "by its characters; no font names the encoding"
+    how = f"font {_SUBSET.sub('', font)}" if font else "by its characters; no font names the encoding"
     return f"converted from {legacy.encoding} ({how})"

@@ -60,7 +60,7 @@ from .settings import ExtractSettings
 LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 FURNITURE_BAND = 0.1  # top and bottom share of the page where furniture sits
 _PAGE_NO = re.compile(r"(?:trang|page)?\s*[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:/|trên|of)\s*\d{1,4})?")
-_MARK_FIRST = re.compile(r"(?<!\w)([\u0300-\u036f]+)(\w)")
+_MARK_FIRST = re.compile(r"(?<![\w\u0300-\u036f])([\u0300-\u036f]+)(\w)")  # not a run after a letter ("e\u0302\u0309")
 
 
 @dataclass
