@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 TCVN3, VNI = "TCVN3", "VNI"
@@ -84,6 +85,11 @@ def from_font(name: str | None) -> Legacy | None:
     return None
 
 
+def named(encoding: str) -> Legacy | None:
+    """The encoding a user names (`--encoding tcvn3`), or None for another name."""
+    return Legacy(encoding.upper()) if encoding.upper() in _TABLES else None
+
+
 def convert(text: str, legacy: Legacy) -> str:
     """The text in Unicode (NFC); characters the encoding does not use are kept."""
     out = text.translate(_TABLES[legacy.encoding])
@@ -108,6 +114,7 @@ _SYLLABLE = re.compile(
 )
 _VOWEL = re.compile(r"[aeiouy]", re.I)  # in a word's NFD form: one without (HĐND) is an abbreviation, no evidence
 MIN_WORDS = 4  # fewer changed words than this are no evidence either way
+SAMPLE = 200_000  # characters: a file is in one encoding, so its beginning tells
 # Of the words a conversion changes, legacy text has a fifth to a half that
 # are spelled like syllables as they are ("soá") and over 95% once converted;
 # Unicode Vietnamese has all of them as they are (measured on the seeds and
@@ -123,28 +130,31 @@ def is_syllable(word: str) -> bool:
 
 
 def detect(text: str, prior: Legacy | None = None) -> Legacy | None:
-    """The encoding a text without font names is in, from its characters: of
-    the words the conversion changes (abbreviations aside), most become
-    Vietnamese syllables and clearly fewer were before; of two encodings
-    that pass, the one that gains at least twice as many syllables (Unicode Vietnamese and English pass
-    neither). With fewer than MIN_WORDS changed words, `prior` (what the text
-    before was in)."""
+    """The encoding a text without font names is in, from its characters (its
+    first SAMPLE of them): of the words the conversion changes (abbreviations
+    aside), most become Vietnamese syllables and clearly fewer were before;
+    of two encodings that pass, the one that gains at least twice as many
+    syllables. Unicode Vietnamese and English pass neither. With fewer than
+    MIN_WORDS changed words, `prior` (what the text before was in)."""
     if is_unicode(text):
         return None
-    words = _TOKEN.findall(text)
+    words = Counter(_TOKEN.findall(text[:SAMPLE]))
     gains: dict[Legacy, int] = {}
     evidence = False
     for encoding in (TCVN3, VNI):
         legacy = Legacy(encoding)
         changed = [
-            (w, c) for w in words if (c := convert(w, legacy)) != w and _VOWEL.search(unicodedata.normalize("NFD", c))
+            (w, c, n)
+            for w, n in words.items()
+            if (c := convert(w, legacy)) != w and _VOWEL.search(unicodedata.normalize("NFD", c))
         ]
-        if len(changed) < MIN_WORDS:
+        total = sum(n for *_, n in changed)
+        if total < MIN_WORDS:
             continue
         evidence = True
-        before = sum(is_syllable(w) for w, _ in changed)
-        after = sum(is_syllable(c) for _, c in changed)
-        if after >= _AFTER * len(changed) and after - before >= _GAIN * len(changed):
+        before = sum(n for w, _, n in changed if is_syllable(w))
+        after = sum(n for _, c, n in changed if is_syllable(c))
+        if after >= _AFTER * total and after - before >= _GAIN * total:
             gains[legacy] = after - before
     if not evidence:
         return prior

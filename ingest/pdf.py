@@ -181,7 +181,9 @@ class _Encodings:
             found = legacy.from_font(font)
             if found is None:
                 unnamed.extend(group)
-            elif not legacy.is_unicode("".join(c["text"] for c in group)):
+            elif (
+                not legacy.is_unicode(text := "".join(c["text"] for c in group)) and legacy.convert(text, found) != text
+            ):
                 self._convert(group, found)
                 self._note(found, font)
         if legacy.is_unicode("".join(c["text"] for c in unnamed)):

@@ -29,8 +29,13 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 def decode(data: bytes, encoding: str | None = None, warnings: list[str] | None = None) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1258 — line by
     line when a file mixes the two (named in `warnings`). Text in a legacy
-    font encoding (TCVN3, VNI; ingest.legacy) is converted, and named in `warnings`."""
+    font encoding (TCVN3, VNI; ingest.legacy) is converted, and named in
+    `warnings`; `encoding` may name one ("tcvn3", "vni")."""
     warnings = warnings if warnings is not None else []
+    if encoding and (given := legacy.named(encoding)):
+        return unicodedata.normalize(
+            "NFC", legacy.convert(codecs.charmap_decode(data, "strict", _LEGACY_BYTES)[0], given)
+        )
     if encoding:
         try:
             return _unicode(data.decode(encoding), warnings)

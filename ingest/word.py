@@ -332,11 +332,11 @@ class _Reader:
             found = legacy.from_font(font)
             if found is None:
                 unnamed.append(text)
-            elif text.strip() and not legacy.is_unicode(text):
+            elif not legacy.is_unicode(text) and legacy.convert(text, found) != text:
                 self.legacy[font] = found
                 self.notes.append(legacy.note(found, font))
         if guess := legacy.detect("".join(unnamed)):
-            self.legacy.update({font: guess for font in by_font if font not in self.legacy})
+            self.legacy.update({font: guess for font in by_font if legacy.from_font(font) is None})
             self.notes.append(legacy.note(guess))
 
     def q(self, name: str) -> str:

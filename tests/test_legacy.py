@@ -6,6 +6,7 @@ original."""
 
 from __future__ import annotations
 
+import copy
 import random
 import shutil
 import subprocess
@@ -179,6 +180,7 @@ def test_windows_1258_seeds_still_read_as_windows_1258(tmp_path):
 # --- DOCX ---------------------------------------------------------------------------------------------------------
 
 docx = pytest.importorskip("docx")
+from docx.oxml import OxmlElement  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 from docx.text.run import Run  # noqa: E402
 
@@ -357,3 +359,80 @@ def test_a_pdf_whose_fonts_name_no_encoding_is_read_by_its_characters(seed, tmp_
     assert reading(make_pdf(text, tmp_path / "vni.pdf", "VNI", named=False)) == reading(
         make_pdf(text, tmp_path / "unicode.pdf")
     )
+
+
+def test_word_s_soft_hyphen_element_is_tcvn3_s_u_with_horn(tmp_path):
+    """Word writes the soft hyphen's byte (AD, TCVN3's ư) as a w:softHyphen element."""
+    text = source(SEEDS[1])
+    path = make_docx(text, tmp_path / "a.docx", "TCVN3")
+    document = docx.Document(path)
+    split = 0
+    for t in list(document.element.body.iter(qn("w:t"))):
+        pieces = (t.text or "").split("\xad")
+        t.text = pieces[0]
+        at = t
+        for piece in pieces[1:]:
+            hyphen, rest = OxmlElement("w:softHyphen"), OxmlElement("w:t")
+            rest.text = piece
+            rest.set(qn("xml:space"), "preserve")
+            at.addnext(hyphen)
+            hyphen.addnext(rest)
+            at, split = rest, split + 1
+    assert split > 10
+    document.save(tmp_path / "b.docx")
+    assert reading(tmp_path / "b.docx") == reading(make_docx(text, tmp_path / "unicode.docx"))
+
+
+# --- naming the encoding, and -v --------------------------------------------------------------------------------
+
+
+def test_a_short_file_is_read_in_the_encoding_named_with_encoding(tmp_path):
+    """Three words changed are too few to tell; --encoding tcvn3 / vni says it."""
+    header = "STT\tNội dung\tChủ trì\n"
+    row = "1\tInternet\tUBND\n"
+    (tmp_path / "unicode.tsv").write_text(header + row, encoding="utf-8")
+    for encoding, encoded in (("tcvn3", tcvn3_plain(header + row)), ("VNI", vni(header + row))):
+        path = tmp_path / f"{encoding}.tsv"
+        path.write_bytes(file_bytes(encoded))
+        assert legacy.detect(encoded) is None
+        doc = extract(path, {"encoding": encoding})
+        assert [(r.row_no, r.indicator, r.agencies) for t in doc.tables for r in t.rows] == [
+            ("1", "Internet", {"lead": "UBND"})
+        ]
+
+
+def test_verbose_ingest_shows_the_conversion(tmp_path):
+    from click.testing import CliRunner
+
+    from chitieu.cli import main
+
+    path = tmp_path / "plan.tsv"
+    path.write_bytes(file_bytes(vni(source(SEEDS[1]))))
+    result = CliRunner().invoke(main, ["ingest", str(path), "--db", f"sqlite:///{tmp_path / 'x.db'}", "-v"])
+    assert result.exit_code == 0, result.output
+    assert f"warning: {path}: converted from VNI (by its characters; no font names the encoding)" in result.output
+
+
+def test_a_vni_mark_in_the_next_run_joins_its_letter(tmp_path):
+    """Word splits runs anywhere (an edit, a spell check): a mark byte may start the run after its letter's."""
+    text = source(SEEDS[1])
+    path = make_docx(text, tmp_path / "a.docx", "VNI")
+    document = docx.Document(path)
+    split = 0
+    for r in list(document.element.body.iter(qn("w:r"))):
+        t = r.find(qn("w:t"))
+        at = (
+            next((i for i, ch in enumerate(t.text or "") if i and ch in "ùøûõïâáàåãäêéèúüë"), None)
+            if t is not None
+            else None
+        )
+        if at is None:
+            continue
+        after = copy.deepcopy(r)
+        after.find(qn("w:t")).text, t.text = t.text[at:], t.text[:at]
+        after.find(qn("w:t")).set(qn("xml:space"), "preserve")
+        r.addnext(after)
+        split += 1
+    assert split > 10
+    document.save(tmp_path / "b.docx")
+    assert reading(tmp_path / "b.docx") == reading(make_docx(text, tmp_path / "unicode.docx"))
