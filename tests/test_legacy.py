@@ -228,9 +228,8 @@ def make_docx(text: str, path: Path, encoding: str | None = None, how: str = "ru
             continue
         width = max(len(row) for row in item)
         table = document.add_table(rows=len(item), cols=width)
-        for r, row in enumerate(item):
-            for c, cell_text in enumerate(row):
-                cell = table.cell(r, c)
+        for row, table_row in zip(item, table.rows):
+            for cell_text, cell in zip(row, table_row.cells):
                 for k, line in enumerate(cell_text.split("\n")):
                     write(cell.paragraphs[0] if k == 0 else cell.add_paragraph(), line)
         document.add_paragraph()
