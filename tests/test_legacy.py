@@ -7,6 +7,7 @@ original."""
 from __future__ import annotations
 
 import copy
+import os
 import random
 import shutil
 import subprocess
@@ -435,3 +436,20 @@ def test_a_vni_mark_in_the_next_run_joins_its_letter(tmp_path):
     assert split > 10
     document.save(tmp_path / "b.docx")
     assert reading(tmp_path / "b.docx") == reading(make_docx(text, tmp_path / "unicode.docx"))
+
+
+@pytest.mark.skipif(not shutil.which("libreoffice"), reason="LibreOffice is not installed")
+def test_an_old_word_file_in_legacy_fonts_reads_as_its_unicode_original(tmp_path):
+    """Legacy text mostly comes in .doc files: LibreOffice keeps the fonts' names when it converts them."""
+    text = source(SEEDS[2])
+    made = make_docx(text, tmp_path / "plan.docx", "TCVN3")
+    subprocess.run(
+        ["libreoffice", "--headless", "--convert-to", "doc", "--outdir", str(tmp_path / "doc"), str(made)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    old = tmp_path / "doc" / "plan.doc"
+    assert reading(old) == reading(make_docx(text, tmp_path / "unicode.docx"))
+    assert "converted from TCVN3 (font .VnTime)" in conversions(old)
