@@ -197,7 +197,8 @@ class _Encodings:
     @staticmethod
     def _convert(chars: list[dict], found: legacy.Legacy) -> None:
         for c in chars:
-            c["text"] = legacy.convert(c["text"], found)
+            if not c["text"].startswith("(cid:"):  # a glyph id stays one (UnreadableText), even in a font of capitals
+                c["text"] = legacy.convert(c["text"], found)
 
 
 def _spaced(chars: list[dict]) -> str:

@@ -22,7 +22,7 @@ from legacy_text import CAPITALS, LEGACY, OTHER, file_bytes, tcvn3_plain, tcvn3_
 from legacy_text import vni_segments
 from test_bad_input import cp1258
 from chitieu.ingest import extract, legacy
-from chitieu.ingest.exceptions import ExtractError
+from chitieu.ingest.exceptions import ExtractError, UnreadableText
 from chitieu.ingest.tsv import _records, decode
 
 SEEDS = sorted((SAMPLES / "tsv").glob("*.tsv"))
@@ -453,3 +453,32 @@ def test_an_old_word_file_in_legacy_fonts_reads_as_its_unicode_original(tmp_path
     old = tmp_path / "doc" / "plan.doc"
     assert reading(old) == reading(make_docx(text, tmp_path / "unicode.docx"))
     assert "converted from TCVN3 (font .VnTime)" in conversions(old)
+
+
+def test_glyph_ids_in_a_font_of_capitals_stay_unreadable(tmp_path):
+    """A .VnTimeH font with no Unicode map gives glyph ids ("(cid:43)"), which upper case must not hide."""
+    content = b"BT /F1 14 Tf 72 760 Td <002B0048004F004F0052> Tj ET"
+    objs = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 5 0 R>>>>/Contents 4 0 R>>",
+        b"<</Length %d>>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<</Type/Font/Subtype/Type0/BaseFont/ABCDEF+.VnTimeH/Encoding/Identity-H/DescendantFonts[6 0 R]>>",
+        b"<</Type/Font/Subtype/CIDFontType2/BaseFont/ABCDEF+.VnTimeH/FontDescriptor 7 0 R"
+        b"/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>/DW 500>>",
+        b"<</Type/FontDescriptor/FontName/ABCDEF+.VnTimeH/Flags 32/FontBBox[0 -200 1000 800]/ItalicAngle 0"
+        b"/Ascent 800/Descent -200/CapHeight 700/StemV 80>>",
+    ]
+    data = b"%PDF-1.4\n"
+    offsets = []
+    for i, obj in enumerate(objs, 1):
+        offsets.append(len(data))
+        data += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(data)
+    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    data += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    data += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    path = tmp_path / "caps.pdf"
+    path.write_bytes(data)
+    with pytest.raises(UnreadableText):
+        extract(path)
