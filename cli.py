@@ -179,7 +179,9 @@ def output_path(ctx, param, value):
     help="Refuse files (or unzipped DOCX content) larger than this.",
 )
 @click.option("--password", help="Password for encrypted PDFs.")
-@click.option("--encoding", help="Text encoding of TSV files, when detection gets it wrong (e.g. cp1258, utf-16).")
+@click.option(
+    "--encoding", help="Text encoding of TSV files, when detection gets it wrong (e.g. cp1258, utf-16, tcvn3, vni)."
+)
 @click.option(
     "--ocr",
     is_flag=True,

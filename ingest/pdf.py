@@ -33,7 +33,11 @@ What happens here:
   that the OCR made of rules dropped;
 - scanned pages raise NeedsOCR, or with settings.ocr are read by
   `ingest.ocr` (ruled tables cell by cell; refused when Tesseract is unsure);
-  text in a font with no Unicode map raises UnreadableText.
+  text in a font with no Unicode map raises UnreadableText;
+- text in a legacy Vietnamese encoding (TCVN3, VNI; `ingest.legacy`) is
+  converted character by character before anything reads the page: by the
+  font's name (".VnTime", "VNI-Times"), else by the characters of the page
+  (or, when it has too few, as the page before).
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from chitieu.normalize.text import fold
 
-from . import ocr
+from . import legacy, ocr
 from .assemble import NUM_ONLY, NUM_TITLE
 from .columns import assign_roles, header_role, is_column_number_row, is_header_row, is_sub_header_row
 from .exceptions import DamagedFile, EncryptedFile, ExtractError, NeedsOCR, UnreadableText
@@ -61,7 +65,7 @@ from .settings import ExtractSettings
 LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 FURNITURE_BAND = 0.1  # top and bottom share of the page where furniture sits
 _PAGE_NO = re.compile(r"(?:trang|page)?\s*[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:/|trên|of)\s*\d{1,4})?")
-_MARK_FIRST = re.compile(r"(?<!\w)([\u0300-\u036f]+)(\w)")
+_MARK_FIRST = re.compile(r"(?<![\w\u0300-\u036f])([\u0300-\u036f]+)(\w)")  # not a run after a letter ("e\u0302\u0309")
 
 
 @dataclass
@@ -114,11 +118,13 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
     data = _without_trailing_bytes(data)
     pages: list[_Page] = []
     scanned: list[int] = []
+    encodings = _Encodings()
     try:
         with pdfplumber.open(BytesIO(data), password=settings.password or "") as pdf:
             for number, page in enumerate(pdf.pages, 1):
                 try:
                     page = _upright(page)
+                    encodings.to_unicode(page.chars)
                     read_page = _read_page(page, number, settings)
                 finally:
                     page.close()
@@ -153,8 +159,62 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
         )
     warnings = continue_tables(pages)
     extraction = _extraction(pages)
-    extraction.warnings += refused + [n for p in pages for n in p.notes] + warnings
+    extraction.warnings += encodings.notes + refused + [n for p in pages for n in p.notes] + warnings
     return extraction
+
+
+class _Encodings:
+    """Converts pages' characters from legacy encodings, remembering what the
+    pages before were in and what was converted (`notes`)."""
+
+    def __init__(self) -> None:
+        self.guess: legacy.Legacy | None = None
+        self.notes: list[str] = []
+
+    def _note(self, found: legacy.Legacy, font: str | None = None) -> None:
+        if (note := legacy.note(found, font)) not in self.notes:
+            self.notes.append(note)
+
+    def to_unicode(self, chars: list[dict]) -> None:
+        """Each character's text in Unicode, changed in place (what the page's
+        tables and words are made of)."""
+        by_font: dict[str | None, list[dict]] = {}
+        for c in chars:
+            by_font.setdefault(c.get("fontname"), []).append(c)
+        unnamed: list[dict] = []
+        for font, group in by_font.items():
+            found = legacy.from_font(font)
+            if found is None:
+                unnamed.extend(group)
+            elif (
+                not legacy.is_unicode(text := "".join(c["text"] for c in group)) and legacy.convert(text, found) != text
+            ):
+                self._convert(group, found)
+                self._note(found, font)
+        if legacy.is_unicode("".join(c["text"] for c in unnamed)):
+            self.guess = None
+        else:
+            self.guess = legacy.detect(_spaced(sorted(unnamed, key=lambda c: (round(c["top"]), c["x0"]))), self.guess)
+        if self.guess:
+            self._convert(unnamed, self.guess)
+            self._note(self.guess)
+
+    @staticmethod
+    def _convert(chars: list[dict], found: legacy.Legacy) -> None:
+        for c in chars:
+            if not c["text"].startswith("(cid:"):  # a glyph id stays one (UnreadableText), even in a font of capitals
+                c["text"] = legacy.convert(c["text"], found)
+
+
+def _spaced(chars: list[dict]) -> str:
+    """Characters in reading order as text, a space where they stand apart."""
+    out, last = [], None
+    for c in chars:
+        if last is not None and (abs(c["top"] - last["top"]) > 1 or c["x0"] - last["x1"] > 0.15 * c["size"]):
+            out.append(" ")
+        out.append(c["text"])
+        last = c
+    return "".join(out)
 
 
 def _reason(e: BaseException) -> str:

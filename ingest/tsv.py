@@ -18,6 +18,7 @@ import io
 import re
 import unicodedata
 
+from . import legacy
 from .exceptions import EncodingError, UnsupportedFormat
 from .columns import is_header_row
 from .model import Block, Extraction, SourceRow
@@ -27,16 +28,23 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 
 def decode(data: bytes, encoding: str | None = None, warnings: list[str] | None = None) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1258 — line by
-    line when a file mixes the two (named in `warnings`)."""
+    line when a file mixes the two (named in `warnings`). Text in a legacy
+    font encoding (TCVN3, VNI; ingest.legacy) is converted, and named in
+    `warnings`; `encoding` may name one ("tcvn3", "vni")."""
+    warnings = warnings if warnings is not None else []
+    if encoding and (given := legacy.named(encoding)):
+        return unicodedata.normalize(
+            "NFC", legacy.convert(codecs.charmap_decode(data, "strict", _LEGACY_BYTES)[0], given)
+        )
     if encoding:
         try:
-            return unicodedata.normalize("NFC", data.decode(encoding))
+            return _unicode(data.decode(encoding), warnings)
         except (UnicodeDecodeError, LookupError) as e:
             raise EncodingError(f"cannot decode as {encoding}: {e}", "try another --encoding") from None
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return unicodedata.normalize("NFC", data.decode(enc))
+                return _unicode(data.decode(enc), warnings)
             except UnicodeDecodeError:
                 raise EncodingError(f"damaged {enc} text", "re-save the file as UTF-8") from None
     sample = data[:65536]
@@ -44,32 +52,55 @@ def decode(data: bytes, encoding: str | None = None, warnings: list[str] | None 
     if b"\x00" in sample or controls > max(8, len(sample) // 1000):
         raise UnsupportedFormat("binary data, not a text table", "give a TSV, DOCX or PDF file")
     try:
-        text = data.decode("utf-8")
+        return _unicode(data.decode("utf-8"), warnings)
     except UnicodeDecodeError:
-        text = _mixed(data, warnings if warnings is not None else [])
+        return unicodedata.normalize("NFC", _mixed(data, warnings))
+
+
+def _unicode(text: str, warnings: list[str]) -> str:
+    """Decoded text in NFC, converted from a legacy encoding its characters show."""
+    if found := legacy.detect(text):
+        warnings.append(legacy.note(found))
+        text = legacy.convert(text, found)
     return unicodedata.normalize("NFC", text)
 
 
+# A legacy font's bytes as characters: Windows-1252 (– “ ” •), Latin-1 where it has none.
+_LEGACY_BYTES = "".join(bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(256))
+
+
 def _mixed(data: bytes, warnings: list[str]) -> str:
-    """Windows-1258 text, where lines that are valid UTF-8 with non-ASCII
+    """Windows-1258 text (or TCVN3 or VNI, when the lines that are not UTF-8
+    read as that), where lines that are valid UTF-8 with non-ASCII
     letters (pasted from another file) are read as UTF-8."""
-    lines, legacy, utf8 = [], [], 0
+    decoded: dict[int, str] = {}
+    raw: dict[int, bytes] = {}
+    utf8 = 0
     for n, line in enumerate(data.split(b"\n"), 1):
         try:
-            lines.append(line.decode("utf-8"))
+            decoded[n] = line.decode("utf-8")
             utf8 += not line.isascii()
         except UnicodeDecodeError:
-            try:
-                lines.append(line.decode("cp1258"))
-            except UnicodeDecodeError:
-                raise EncodingError(
-                    f"line {n} is neither UTF-8 nor Windows-1258 text", "use --encoding, or re-save as UTF-8"
-                ) from None
-            legacy.append(n)
+            raw[n] = line
+    chars = {n: codecs.charmap_decode(line, "strict", _LEGACY_BYTES)[0] for n, line in raw.items()}
+    if found := legacy.detect("\n".join(chars.values())):
+        warnings.append(legacy.note(found))
+    for n, line in raw.items():
+        if found:
+            decoded[n] = legacy.convert(chars[n], found)
+            continue
+        try:
+            decoded[n] = line.decode("cp1258")
+        except UnicodeDecodeError:
+            raise EncodingError(
+                f"line {n} is neither UTF-8 nor Windows-1258 text", "use --encoding, or re-save as UTF-8"
+            ) from None
     if utf8:
-        shown = ", ".join(map(str, legacy[:5])) + (" …" if len(legacy) > 5 else "")
-        warnings.append(f"mixed encodings: line(s) {shown} read as Windows-1258, the others as UTF-8")
-    return "\n".join(lines)
+        listed = list(raw)
+        shown = ", ".join(map(str, listed[:5])) + (" …" if len(listed) > 5 else "")
+        read_as = found.encoding if found else "Windows-1258"
+        warnings.append(f"mixed encodings: line(s) {shown} read as {read_as}, the others as UTF-8")
+    return "\n".join(decoded[n] for n in sorted(decoded))
 
 
 _QUOTED_CELL = re.compile(r'(?:^|\t)"', re.M)

@@ -28,6 +28,7 @@ from lxml import etree
 
 from chitieu.normalize.text import clean
 
+from . import legacy
 from .columns import assign_roles, is_header_row
 from .exceptions import NoTables, TooLarge, UnsupportedFormat
 from .model import INDICATOR, NUMBER, Block, Extraction, SourceRow
@@ -259,12 +260,84 @@ class _Lists:
         return f"{n:02d}" if fmt == "decimalZero" else str(n)
 
 
+class _Fonts:
+    """The font a run's text is in: the run's w:rFonts, else its character
+    style's, its paragraph style's (through w:basedOn), the default paragraph
+    style's, the document defaults'."""
+
+    def __init__(self, styles, w: str, based_on: dict[str, str]):
+        self.w = w
+        self.based_on = based_on
+        self.style_font: dict[str, str] = {}
+        self.default_style: str | None = None
+        self.default_font: str | None = None
+        if styles is not None:
+            self.default_font = self._font(styles.find(f"{{{w}}}docDefaults/{{{w}}}rPrDefault/{{{w}}}rPr"))
+            for style in styles.iterchildren(f"{{{w}}}style"):
+                sid = _attr(style, "styleId")
+                if sid and (font := self._font(style.find(f"{{{w}}}rPr"))):
+                    self.style_font[sid] = font
+                if _attr(style, "type") == "paragraph" and _attr(style, "default") in ("1", "true", "on"):
+                    self.default_style = sid
+
+    def _font(self, rpr) -> str | None:
+        fonts = rpr.find(f"{{{self.w}}}rFonts") if rpr is not None else None
+        return _attr(fonts, "hAnsi") or _attr(fonts, "ascii")  # hAnsi draws the letters past ASCII
+
+    def _style(self, sid: str | None) -> str | None:
+        for _ in range(10):
+            if sid is None or sid in self.style_font:
+                break
+            sid = self.based_on.get(sid)
+        return self.style_font.get(sid) if sid else None
+
+    def of(self, el) -> str | None:
+        """The font of a run's child (w:t, w:softHyphen)."""
+        rpr = el.getparent().find(f"{{{self.w}}}rPr")
+        if font := self._font(rpr):
+            return font
+        rstyle = rpr.find(f"{{{self.w}}}rStyle") if rpr is not None else None
+        if rstyle is not None and (font := self._style(_attr(rstyle, "val"))):
+            return font
+        p = next(el.iterancestors(f"{{{self.w}}}p"), None)
+        pstyle = p.find(f"{{{self.w}}}pPr/{{{self.w}}}pStyle") if p is not None else None
+        return self._style(_attr(pstyle, "val") or self.default_style) or self.default_font
+
+
 class _Reader:
     """Text of paragraphs and cells, and tables as grids, for one package."""
 
     def __init__(self, package: _Package):
         self.w = package.w
-        self.lists = _Lists(package.part("numbering"), package.part("styles"), self.w)
+        styles = package.part("styles")
+        self.lists = _Lists(package.part("numbering"), styles, self.w)
+        self.fonts = _Fonts(styles, self.w, self.lists.based_on)
+        self.legacy: dict[str | None, legacy.Legacy] = {}  # font -> the encoding its text is in
+        self.notes: list[str] = []
+
+    def find_legacy(self, parts: list) -> None:
+        """Which fonts' text is in a legacy encoding (ingest.legacy): a font
+        named for one, unless its text is Unicode; the other fonts' text
+        when its characters say so."""
+        by_font: dict[str | None, list[str]] = {}
+        for part in parts:
+            for p in part.iter(self.q("p")):
+                for t in p.iter(self.q("t")):
+                    by_font.setdefault(self.fonts.of(t), []).append(t.text or "")
+                for texts in by_font.values():
+                    texts.append("\n")
+        unnamed = []
+        for font, texts in by_font.items():
+            text = "".join(texts)
+            found = legacy.from_font(font)
+            if found is None:
+                unnamed.append(text)
+            elif not legacy.is_unicode(text) and legacy.convert(text, found) != text:
+                self.legacy[font] = found
+                self.notes.append(legacy.note(found, font))
+        if guess := legacy.detect("".join(unnamed)):
+            self.legacy.update({font: guess for font in by_font if legacy.from_font(font) is None})
+            self.notes.append(legacy.note(guess))
 
     def q(self, name: str) -> str:
         return f"{{{self.w}}}{name}"
@@ -292,7 +365,10 @@ class _Reader:
             if local in _SKIP:
                 continue
             if local == "t":
-                out.append(child.text or "")
+                found = self.legacy.get(self.fonts.of(child)) if self.legacy else None
+                out.append(legacy.convert(child.text or "", found) if found else child.text or "")
+            elif local == "softHyphen" and (found := self.legacy.get(self.fonts.of(child))):
+                out.append(legacy.convert("\xad", found) if found.encoding == legacy.TCVN3 else "")  # TCVN3's ư
             elif local == "tab":
                 out.append(" ")
             elif local in ("br", "cr"):
@@ -380,6 +456,7 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
     """Blocks of rows (one per Word table, split tables marked as joining) and title lines."""
     package = _Package(data, settings.max_mb)
     reader = _Reader(package)
+    reader.find_legacy([package.document, *package.header_footer_parts()])
     body = package.document.find(reader.q("body"))
     if body is None or next(body.iter(reader.q("tbl")), None) is None:
         raise NoTables(
@@ -423,4 +500,4 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
         last, separated = grid, False
     for part in package.header_footer_parts():
         titles.extend(line for line in reader.lines(part) if line not in titles)
-    return Extraction(blocks=blocks, title_lines=titles)
+    return Extraction(blocks=blocks, title_lines=titles, warnings=reader.notes)
