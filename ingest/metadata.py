@@ -21,17 +21,33 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 def _commune(text: str) -> str | None:
-    """Proper name after the last "xã/phường/thị trấn" that has one."""
+    """Proper name after the last "xã/phường/thị trấn" that has one. A name
+    runs on over a line break only where the line was wrapped (it is nearly as
+    long as the longest line) and the next line opens with a capitalised word;
+    a word in lower case is a name's last, before punctuation or a line's end
+    that ends the clause (the next line not opening in lower case or a digit)."""
     found = None
+    longest = max((len(l) for l in text.splitlines()), default=0)
     for m in _PLACE.finditer(text):
-        rest = text[m.end() :].split("\n", 1)[0]
+        first, _, after = text[m.end() :].partition("\n")
+        line = first.split()
+        wrapped = len(text[: m.start()].rpartition("\n")[2] + text[m.start() : m.end()] + first) >= max(
+            40, 0.8 * longest
+        )
+        tokens = line + (after.split("\n", 1)[0].split() if wrapped else [])
         words: list[str] = []
-        for w in re.finditer(r"\S+", rest):
-            token = w.group(0)
+        for k, token in enumerate(tokens):
             bare = token.rstrip(",;.:)")
             if not bare or not _WORD.fullmatch(bare) or len(words) >= 4:
                 break
-            ends = bare != token or w.end() == len(rest)
+            if k == len(line) and not (bare[0].isupper() and bare[1:].islower() and all(w[0].isupper() for w in words)):
+                break  # the next line goes on with something else
+            following = tokens[k + 1][:1] if k + 1 < len(tokens) else ""
+            ends = (
+                bare != token
+                or not following
+                or (k == len(line) - 1 and not (following.islower() or following.isdigit()))
+            )
             if not (bare[0].isupper() or (words and ends)):
                 break
             words.append(bare)
@@ -109,11 +125,31 @@ def plan_meta(lines: list[str]) -> PlanMeta:
                 pass
     if meta.year is None and (m := _YEAR.search(scope) or _YEAR.search(text) or _ANY_YEAR.search(scope)):
         meta.year = int(m.group(1))
-    title = "\n".join(l for l in text.splitlines()[:12] if not re.match(r"(căn cứ|thực hiện)\b", l, re.I))
+    title = "\n".join(_title(text.splitlines())[:12])
     meta.level = _level(scope if attached else "", title)
     meta.commune = _commune(scope) if attached else None
     if meta.commune is None:
-        meta.commune = _commune(
-            "\n".join(l for l in text.splitlines()[:12] if not re.match(r"(căn cứ|thực hiện)\b", l, re.I))
-        )
+        meta.commune = _commune(title)
     return meta
+
+
+_GROUNDS = re.compile(r"(căn cứ|thực hiện)\b", re.I)
+
+
+def _title(lines: list[str]) -> list[str]:
+    """The title lines without the grounds cited ("Căn cứ …;", "Thực hiện Kế
+    hoạch … của UBND tỉnh …;"), whose bodies are not the issuer. A ground runs
+    on over wrapped lines until one ends its clause (";", ".", ":"), a blank
+    line, or the next ground."""
+    kept, within = [], False
+    for line in lines:
+        stripped = line.strip()
+        if _GROUNDS.match(stripped):
+            within = True
+        elif within and not stripped:
+            within = False
+        if not within:
+            kept.append(line)
+        elif stripped.endswith((";", ".", ":")):
+            within = False
+    return kept
