@@ -139,8 +139,11 @@ def _lines(text: str, reader: _Reader) -> list[str]:
     continues the one before when that one ends open ("… và", "… -", "… ,"),
     when the two read as one known name ("Văn phòng HĐND và" / "UBND xã"), or
     when it starts in lower case and names no agency of its own ("công xã");
-    a list item ("- …") or a line starting in capitals begins a mention."""
+    a list item ("- …") or a line starting in capitals begins a mention.
+    Only a line that might begin a mention reads the joined text again, so
+    lines wrapped one after another cost their own length, not the sum."""
     out: list[str] = []
+    end = ""  # the end of out[-1]: its last line and the space before it
     for line in (part.strip() for part in _LINE.split(text)):
         if not line:
             continue
@@ -148,15 +151,16 @@ def _lines(text: str, reader: _Reader) -> list[str]:
             out
             and not _MARKER.match(line)
             and (
-                _OPEN_END.search(out[-1])
-                or reader.exact(f"{out[-1]} {line}")
+                _OPEN_END.search(end)
                 or line[0].islower()
                 and not reader.match(line).unit
+                or reader.exact(f"{out[-1]} {line}")  # last: the only test that reads all of out[-1]
             )
         ):
-            out[-1] = f"{out[-1]} {line}"
+            out[-1], end = f"{out[-1]} {line}", f" {line}"
         else:
             out.append(line)
+            end = line
     return out
 
 
