@@ -33,6 +33,7 @@ RUN_SCORE = 95.0  # least match score for comma/"và" pieces to be read as one n
 MAX_MENTIONS = 40  # mentions read from one cell
 
 _SEGMENT = re.compile(r";+")
+_PIECE = re.compile(r"[,;\n\r&]|\svà\s", re.IGNORECASE)  # what may separate two mentions
 _LINE = re.compile(r"[\n\r]+")
 _MARKER = re.compile(r"^\s*(?:[-–•+*]|\d+[.)])\s*")  # a list item begins
 _OPEN_END = re.compile(r"(?:\s(?:và|&|của|thuộc|trên|các)|[-–&(,])\s*$", re.IGNORECASE)  # a name goes on
@@ -104,6 +105,12 @@ class _Reader:
 
     def exact(self, text: str) -> str | None:
         return self.matcher.exact(text, self.commune)
+
+
+def pieces(cell: str) -> int:
+    """How many mentions a cell may name at most (its separators plus one),
+    counted before splitting, which reads each piece through the matcher."""
+    return len(_PIECE.findall(cell or "")) + 1
 
 
 def split_mentions(
