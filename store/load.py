@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import JSON, Engine, Table, insert, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.dialects import postgresql, sqlite
 
 from chitieu.normalize.model import Deadline, NormalizedDocument, Target, TargetRow
@@ -99,6 +101,38 @@ def _row_values(document_id: int, position: int, r: TargetRow) -> dict:
     )
 
 
+def _insert_rows(conn, rows: list[dict]) -> list[int]:
+    """Insert target rows, returning their ids in order: on PostgreSQL the ids
+    are drawn from the sequence and the rows sent by COPY (one statement
+    however many rows, no SQL text to build and parse per document);
+    elsewhere one multi-row INSERT … RETURNING (SQLAlchemy's insertmanyvalues)."""
+    if conn.dialect.name != "postgresql":
+        return conn.scalars(insert(TargetRowT).returning(TargetRowT.id, sort_by_parameter_order=True), rows).all()
+    ids = conn.scalars(
+        text("SELECT nextval(pg_get_serial_sequence('target_rows', 'id')) FROM generate_series(1, :n)"),
+        {"n": len(rows)},
+    ).all()
+    _copy(conn, TargetRowT.__table__, [dict(r, id=i) for r, i in zip(rows, ids)])
+    return ids
+
+
+def _copy(conn, table: Table, rows: list[dict]) -> None:
+    """COPY rows (dicts with the same keys) into a PostgreSQL table within the
+    connection's transaction; JSON columns are written as SQLAlchemy writes
+    them (json.dumps, None as JSON null), driver errors raised as SQLAlchemy's."""
+    import psycopg
+
+    columns = list(rows[0])
+    as_json = [isinstance(table.c[c].type, JSON) for c in columns]
+    sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    try:
+        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row([json.dumps(row[c]) if j else row[c] for c, j in zip(columns, as_json)])
+    except psycopg.Error as e:
+        raise DBAPIError.instance(sql, None, e, psycopg.Error) from None
+
+
 @guarded
 def unit_ids(engine: Engine) -> dict[str, int]:
     """Canonical unit name -> id, read once per batch."""
@@ -134,10 +168,7 @@ def save_document(engine: Engine, doc: NormalizedDocument, units: dict[str, int]
         if document_id is None:
             return LoadResult("skipped", 0)
         if doc.rows:
-            ids = conn.scalars(
-                insert(TargetRowT).returning(TargetRowT.id, sort_by_parameter_order=True),
-                [_row_values(document_id, i, r) for i, r in enumerate(doc.rows)],
-            ).all()
+            ids = _insert_rows(conn, [_row_values(document_id, i, r) for i, r in enumerate(doc.rows)])
             assignments = [
                 dict(
                     row_id=row_id,
@@ -156,5 +187,8 @@ def save_document(engine: Engine, doc: NormalizedDocument, units: dict[str, int]
             if assignments:
                 lock_decisions(conn)
                 _apply_decisions(conn, assignments)
-                conn.execute(insert(AssignmentT), assignments)
+                if conn.dialect.name == "postgresql":
+                    _copy(conn, AssignmentT.__table__, assignments)
+                else:
+                    conn.execute(insert(AssignmentT), assignments)
         return LoadResult("loaded", len(doc.rows))
