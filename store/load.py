@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import JSON, Engine, Table, insert, select, text
+from sqlalchemy import JSON, Engine, insert, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -13,7 +13,7 @@ from chitieu.normalize.model import Deadline, NormalizedDocument, Target, Target
 from chitieu.normalize.names import key as mention_key
 
 from .db import guarded, lock_decisions, writer
-from .models import AssignmentT, DecisionT, DocumentT, TargetRowT, UnitT
+from .models import AssignmentT, Base, DecisionT, DocumentT, TargetRowT, UnitT
 
 
 @dataclass
@@ -112,16 +112,17 @@ def _insert_rows(conn, rows: list[dict]) -> list[int]:
         text("SELECT nextval(pg_get_serial_sequence('target_rows', 'id')) FROM generate_series(1, :n)"),
         {"n": len(rows)},
     ).all()
-    _copy(conn, TargetRowT.__table__, [dict(r, id=i) for r, i in zip(rows, ids)])
+    _copy(conn, TargetRowT.__tablename__, [dict(r, id=i) for r, i in zip(rows, ids)])
     return ids
 
 
-def _copy(conn, table: Table, rows: list[dict]) -> None:
+def _copy(conn, name: str, rows: list[dict]) -> None:
     """COPY rows (dicts with the same keys) into a PostgreSQL table within the
     connection's transaction; JSON columns are written as SQLAlchemy writes
     them (json.dumps, None as JSON null), driver errors raised as SQLAlchemy's."""
     import psycopg
 
+    table = Base.metadata.tables[name]
     columns = list(rows[0])
     as_json = [isinstance(table.c[c].type, JSON) for c in columns]
     sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
@@ -188,7 +189,7 @@ def save_document(engine: Engine, doc: NormalizedDocument, units: dict[str, int]
                 lock_decisions(conn)
                 _apply_decisions(conn, assignments)
                 if conn.dialect.name == "postgresql":
-                    _copy(conn, AssignmentT.__table__, assignments)
+                    _copy(conn, AssignmentT.__tablename__, assignments)
                 else:
                     conn.execute(insert(AssignmentT), assignments)
         return LoadResult("loaded", len(doc.rows))
