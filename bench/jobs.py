@@ -8,7 +8,8 @@ skipped as already loaded. Then, per database (SQLite, PostgreSQL), runs
 `chitieu ingest` with --jobs 1 and --jobs 2 into fresh databases, alternating
 ROUNDS times, and prints each wall time, the ratio and the load average
 (os.getloadavg) around each run: the machine is shared, so the ratio is only
-as good as the load beside it.
+as good as the load beside it; beside it, what two busy-loop processes get
+done against one at that moment (2.0 on two idle cores).
 
 Then profiles the parent process (cProfile, in this process, --jobs 1): where
 its time goes. Each run also reports the CPU time per document of the parent
@@ -96,6 +97,25 @@ def run(folder: Path, db: str, jobs: int, empty: bool = False) -> dict:
     }
 
 
+def _spin(n: int) -> float:
+    start = time.perf_counter()
+    while n:
+        n -= 1
+    return time.perf_counter() - start
+
+
+def capacity(n: int = 20_000_000) -> float:
+    """How much more two busy processes get done than one, now: what the
+    machine's other load leaves of its cores (2.0 on an idle 2-core machine)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_spin, [1000, 1000]))  # both started
+        one = pool.submit(_spin, n).result()
+        two = max(pool.map(_spin, [n, n]))
+    return 2 * one / two
+
+
 def profile(folder: Path, db: str, top: int) -> None:
     """Where the parent's time goes (cProfile, --jobs 1, in this process)."""
     from chitieu import batch
@@ -150,7 +170,10 @@ def main() -> None:
                         f"bound on the ratio {2 * (1 - share):.2f}×)"
                     )
                 best = {j: min(r["seconds"] for r in runs if r["jobs"] == j) for j in (1, 2)}
-                print(f"  {kind}: --jobs 2 is {best[1] / best[2]:.2f}× --jobs 1 (best of {args.rounds})")
+                print(
+                    f"  {kind}: --jobs 2 is {best[1] / best[2]:.2f}× --jobs 1 (best of {args.rounds}); "
+                    f"two busy processes now get {capacity():.2f}× one done"
+                )
             if not args.no_profile:
                 for kind in kinds:
                     print(f"profile of the parent, {kind}, --jobs 1:")
