@@ -25,8 +25,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chitieu.ingest import ExtractError, ExtractSettings, extract
-from chitieu.ingest.exceptions import TooLarge
+from chitieu.ingest import ExtractSettings, extract
+from chitieu.ingest.exceptions import ChitieuError, TooLarge
 from chitieu.normalize.pipeline import Normalizer
 from chitieu.normalize.indicators import load_catalog
 from chitieu.normalize.registry import Registry, load_registry
@@ -63,9 +63,10 @@ class Limits:
 
     timeout_s: float = 120.0
     memory_mb: float = 1024.0
+    max_cell_mentions: int = 500  # agencies one cell may name (its separators + 1), checked before splitting
 
     def __post_init__(self):
-        for name in ("timeout_s", "memory_mb"):
+        for name in ("timeout_s", "memory_mb", "max_cell_mentions"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and value > 0):
                 raise ValueError(f"{name} must be a positive number, not {value!r}")
@@ -172,7 +173,7 @@ def _init(registry: Registry, settings: ExtractSettings, commune: str | None, li
     global _worker
     _die_with_parent()
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings are noise beside our one-line errors
-    _worker = (Normalizer.build(registry), settings, commune, limits)
+    _worker = (Normalizer.build(registry, limits.max_cell_mentions), settings, commune, limits)
     try:
         cap = _virtual_bytes() + int(limits.memory_mb * 1024 * 1024)
         resource.setrlimit(resource.RLIMIT_AS, (cap, resource.getrlimit(resource.RLIMIT_AS)[1]))
@@ -192,7 +193,7 @@ def _process(path: str):
         return None, FileResult(path, "failed", reason=limits.timeout_reason())
     except MemoryError:
         return None, FileResult(path, "failed", reason=limits.memory_reason())
-    except ExtractError as e:
+    except ChitieuError as e:  # ExtractError, or a limit of the normalise stage
         return None, FileResult(path, "failed", reason=str(e), detail=traceback.format_exc())
     except Exception as e:  # a reader bug must not stop the batch
         return None, FileResult(

@@ -150,6 +150,31 @@ def main():
     """
 
 
+# The limits --limit sets: ExtractSettings' and batch.Limits' fields named max_*, with their defaults.
+LIMITS = {
+    name: value
+    for obj in (ExtractSettings(), batch.Limits())
+    for name, value in vars(obj).items()
+    if name.startswith("max_") and name != "max_mb"
+}
+
+
+def limit_values(ctx, param, value):
+    """--limit NAME=N (repeated) -> {NAME: N}; a usage error names the known limits."""
+    out = {}
+    for item in value:
+        name, _, number = item.partition("=")
+        if name not in LIMITS:
+            raise click.BadParameter(f"{name!r} is no limit; known: {', '.join(LIMITS)}")
+        try:
+            out[name] = type(LIMITS[name])(number.replace(",", "").replace("_", ""))
+        except ValueError:
+            raise click.BadParameter(f"{item!r}: give a number, e.g. {name}={LIMITS[name] * 2:g}") from None
+        if out[name] <= 0:
+            raise click.BadParameter(f"{item!r}: a limit must be positive")
+    return out
+
+
 def output_path(ctx, param, value):
     """An output file's folder must exist: a usage error (exit 2) names it."""
     if value and value != "-" and not Path(value).resolve().parent.is_dir():
@@ -205,13 +230,25 @@ def output_path(ctx, param, value):
     help="Give up on a file whose reading needs more memory than this.",
 )
 @click.option(
+    "--limit",
+    "limits",
+    multiple=True,
+    callback=limit_values,
+    metavar="NAME=N",
+    help="Raise (or lower) a limit checked before the work: "
+    + ", ".join(f"{n} ({v:,})" if isinstance(v, int) else f"{n} ({v:g})" for n, v in LIMITS.items())
+    + ".",
+)
+@click.option(
     "--report",
     type=click.Path(dir_okay=False, writable=True),
     callback=output_path,
     help="Write a JSON report of every file.",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of failures and what readers skipped.")
-def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, file_timeout, file_memory, report, verbose):
+def ingest(
+    paths, db, commune, jobs, max_mb, password, encoding, ocr, file_timeout, file_memory, limits, report, verbose
+):
     """Load plan files (TSV, DOCX, PDF) or folders of them into the database.
 
     Each file is loaded in one transaction, all of it or none; a file already
@@ -219,10 +256,12 @@ def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, file_timeo
     what is missing. A bad file gets one error line and the others still load;
     the exit code is then 1.
     """
+    read_limits = {k: v for k, v in limits.items() if k in vars(ExtractSettings())}
     try:
-        settings = ExtractSettings(max_mb=max_mb, password=password, encoding=encoding, ocr=ocr)
+        settings = ExtractSettings(max_mb=max_mb, password=password, encoding=encoding, ocr=ocr, **read_limits)
     except ExtractError as e:
         fail(str(e), code=2)
+    file_limits = batch.Limits(file_timeout, file_memory, **{k: v for k, v in limits.items() if k not in read_limits})
     files, missing = batch.collect(paths)
     engine = open_db(db, must_exist=False)
     progress = Progress(len(files) + len(missing), verbose)
@@ -235,7 +274,7 @@ def ingest(paths, db, commune, jobs, max_mb, password, encoding, ocr, file_timeo
             settings,
             jobs=jobs,
             commune=commune,
-            limits=batch.Limits(file_timeout, file_memory),
+            limits=file_limits,
             on_result=progress,
         )
     except ChitieuError as e:  # the database, or registry data that cannot be used

@@ -8,7 +8,8 @@
   that resolved;
 - cold matching: distinct generated mentions resolved per second, each once;
 - lookups per second of mentions already resolved (the cache);
-- splitting one cell naming CELL agencies.
+- splitting one cell naming CELL agencies, and cells of 50 to 400 pieces
+  of each separator kind (the time should grow with the length, no faster).
 Prints the figures and writes them as JSON to stdout's last line.
 """
 
@@ -67,6 +68,17 @@ def main() -> None:
     start = time.perf_counter()
     pieces = split_mentions(cell, Matcher(registry), [])
     split = time.perf_counter() - start
+    growth = {}  # cells of n pieces, each separator kind: seconds to split with a fresh matcher
+    for kind, make in {
+        "commas": lambda n: ", ".join(f"{names[i % len(names)]} {i}" for i in range(n)),
+        "và": lambda n: " và ".join(f"đơn vị số {i}" for i in range(n)),
+        "wrapped lines": lambda n: "\n".join(f"các thôn {i}" for i in range(n)),
+        "unknown pieces": lambda n: ", ".join(f"ngành {i}" for i in range(n)),
+    }.items():
+        for n in (50, 100, 200, 400):
+            start = time.perf_counter()
+            split_mentions(make(n), Matcher(registry), [])
+            growth[f"{kind} {n}"] = round(time.perf_counter() - start, 3)
 
     figures = {
         "seeds": f"{args.seed}-{args.seed + args.seeds - 1}",
@@ -84,6 +96,7 @@ def main() -> None:
         "cell_agencies": args.cell,
         "cell_mentions_kept": len(pieces),
         "cell_split_s": round(split, 3),
+        "split_s_by_pieces": growth,
     }
     print(f"held-out spellings (seeds {figures['seeds']}): {len(generated)} distinct variants, {len(trap_list)} traps")
     print(
@@ -95,6 +108,9 @@ def main() -> None:
         f"cached: {figures['cached_lookups_per_s']} lookups/s"
     )
     print(f"  a cell of {args.cell} agencies: split in {split:.3f} s, {len(pieces)} mentions kept")
+    for kind in ("commas", "và", "wrapped lines", "unknown pieces"):
+        times = ", ".join(f"{n}: {growth[f'{kind} {n}']:.3f} s" for n in (50, 100, 200, 400))
+        print(f"  splitting a cell of 50/100/200/400 pieces ({kind}): {times}")
     print(json.dumps(figures, ensure_ascii=False))
 
 

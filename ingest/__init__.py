@@ -9,6 +9,7 @@ from pathlib import Path
 from . import convert
 from .assemble import assemble
 from .exceptions import ExtractError, NoTables, TooLarge
+from .limits import check_blocks
 from .metadata import plan_meta
 from .model import Document
 from .settings import ExtractSettings
@@ -69,6 +70,7 @@ def extract(path: str | os.PathLike, settings: ExtractSettings | dict | None = N
         raise NoTables("empty file", "the file has no content; export or download it again")
     fmt = sniff(data, path.name)
     extraction = _reader(fmt)(data, settings)
+    check_blocks(extraction.blocks, fmt, settings.max_table_cells, settings.max_cell_chars)
     tables, warnings = assemble(extraction.blocks)
     if not tables:
         skipped = next((w for w in warnings if "skipped as not an appendix" in w), None)

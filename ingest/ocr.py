@@ -42,6 +42,7 @@ from rapidfuzz.distance import Levenshtein
 
 from chitieu.normalize.text import new_tone_placement
 
+from .limits import check_pixels
 from .columns import assign_roles, is_header_row
 from .exceptions import NeedsOCR
 from .lexicon import lexicon
@@ -114,10 +115,12 @@ def text_layer_is_trustworthy(words: list[dict]) -> bool:
     return len(valid) >= GOOD_LAYER_SYLLABLES * len(tokens) and len(marked) >= GOOD_LAYER_MARKED * len(valid)
 
 
-def read_page(page, number: int) -> Scan:
+def read_page(page, number: int, max_pixels: int) -> Scan:
     """OCR one pdfplumber page; raises PageRefused when it cannot be read at
-    all, NeedsOCR when Tesseract or its Vietnamese data is missing."""
+    all, NeedsOCR when Tesseract or its Vietnamese data is missing, TooLarge
+    when it would render (or holds an image) past `max_pixels`."""
     check_tesseract()
+    check_pixels(page, number, DPI, max_pixels)
     image = page.to_image(resolution=DPI).original.convert("L")
     return read_image(image, number, 72 / DPI)
 

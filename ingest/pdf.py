@@ -59,6 +59,7 @@ from . import legacy, ocr
 from .assemble import NUM_ONLY, NUM_TITLE
 from .columns import assign_roles, header_role, is_column_number_row, is_header_row, is_sub_header_row
 from .exceptions import DamagedFile, EncryptedFile, ExtractError, NeedsOCR, UnreadableText
+from .limits import check_glyphs, check_pixels, check_streams
 from .model import Block, Extraction, SourceRow
 from .settings import ExtractSettings
 
@@ -121,8 +122,10 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
     encodings = _Encodings()
     try:
         with pdfplumber.open(BytesIO(data), password=settings.password or "") as pdf:
+            check_streams(pdf.doc, settings.max_stream_mb)
             for number, page in enumerate(pdf.pages, 1):
                 try:
+                    check_glyphs(page, number, settings.max_page_chars)
                     page = _upright(page)
                     encodings.to_unicode(page.chars)
                     read_page = _read_page(page, number, settings)
@@ -232,7 +235,7 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
         if not page.images or not settings.ocr:
             return None if page.images else _Page(number)
         try:
-            scan = ocr.read_page(page, number)
+            scan = ocr.read_page(page, number, settings.max_ocr_pixels)
         except ocr.PageRefused as e:
             return _Page(number, refused=str(e))
         found = [
@@ -247,7 +250,7 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
     table_settings = _lines_settings(page)
     if _scanned_with_text(page):
         page = page.filter(lambda obj: obj.get("object_type") != "char" or obj["text"] not in "|¦_")
-        table_settings = _image_rules(page)
+        table_settings = _image_rules(page, number, settings.max_ocr_pixels)
     if settings.pdf_table:
         found = [_plumber_table(t) for t in page.find_tables(settings.pdf_table)]
     else:
@@ -300,11 +303,13 @@ def _scanned_with_text(page) -> bool:
 RULE_DPI = 100
 
 
-def _image_rules(page) -> dict:
+def _image_rules(page, number: int, max_pixels: int) -> dict:
     """pdfplumber "explicit" settings with the ruling lines seen in the page
     image: runs of dark pixels across at least 4% of the width, or down over
     twice a text line's height, merged with their neighbours."""
     import numpy as np
+
+    check_pixels(page, number, RULE_DPI, max_pixels)
 
     grey = np.asarray(page.to_image(resolution=RULE_DPI).original.convert("L"))
     dark = grey < 140

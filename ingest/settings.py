@@ -18,6 +18,14 @@ class ExtractSettings:
         (e.g. {"vertical_strategy": "text"}) for a hard file.
     ocr: read scanned PDF pages with Tesseract (ruled tables only; a page
         Tesseract is unsure of is still refused) instead of refusing them.
+
+    Limits checked before the work (a file past one fails with one line;
+    defaults a 16-page plan never meets):
+    max_table_cells: cells in one table (a DOCX grid of a huge gridSpan).
+    max_cell_chars: characters in one cell.
+    max_page_chars: glyphs on one PDF page.
+    max_stream_mb: one PDF stream once decoded (a stream that inflates to GBs).
+    max_ocr_pixels: pixels of a page rendered, or an image decoded, for OCR.
     """
 
     max_mb: float = 50.0
@@ -25,10 +33,24 @@ class ExtractSettings:
     encoding: str | None = None
     pdf_table: dict = field(default_factory=dict)
     ocr: bool = False
+    max_table_cells: int = 200_000
+    max_cell_chars: int = 20_000
+    max_page_chars: int = 200_000
+    max_stream_mb: float = 256.0
+    max_ocr_pixels: int = 60_000_000
 
     def __post_init__(self):
-        if not (isinstance(self.max_mb, (int, float)) and self.max_mb > 0):
-            raise ExtractError(f"max_mb must be a positive number, not {self.max_mb!r}")
+        for name in (
+            "max_mb",
+            "max_table_cells",
+            "max_cell_chars",
+            "max_page_chars",
+            "max_stream_mb",
+            "max_ocr_pixels",
+        ):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not (isinstance(value, (int, float)) and value > 0):
+                raise ExtractError(f"{name} must be a positive number, not {value!r}")
         if not isinstance(self.pdf_table, dict):
             raise ExtractError("pdf_table must be a dict of pdfplumber table settings")
         if self.pdf_table:

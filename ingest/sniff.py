@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from io import BytesIO
 from xml.etree import ElementTree
 
@@ -27,8 +28,19 @@ def office_main_part(archive: zipfile.ZipFile) -> tuple[str, str] | None:
     """(kind, main part name) of an Office Open XML file, read from its
     [Content_Types].xml (the part may have any name), or None."""
     try:
-        types = ElementTree.fromstring(archive.read("[Content_Types].xml")[: 1 << 20])
-    except (KeyError, ValueError, ElementTree.ParseError, zipfile.BadZipFile, OSError, EOFError, RuntimeError):
+        with archive.open("[Content_Types].xml") as part:
+            types = ElementTree.fromstring(part.read(1 << 20))  # never more than 1 MB unzipped
+    except (
+        KeyError,
+        ValueError,
+        ElementTree.ParseError,
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        RuntimeError,
+        zlib.error,
+        NotImplementedError,
+    ):
         return None
     for override in types:
         content_type, part = override.get("ContentType") or "", (override.get("PartName") or "").lstrip("/")

@@ -30,7 +30,8 @@ from chitieu.normalize.text import clean
 
 from . import legacy
 from .columns import assign_roles, is_header_row
-from .exceptions import NoTables, TooLarge, UnsupportedFormat
+from .exceptions import NoTables, UnsupportedFormat
+from .limits import check_declared, over, read_part
 from .model import INDICATOR, NUMBER, Block, Extraction, SourceRow
 from .settings import ExtractSettings
 from .sniff import office_main_part
@@ -89,15 +90,8 @@ class _Package:
         main = found[1] if found and found[0] == "docx" and found[1] in names else _MAIN
         if main not in names:
             raise UnsupportedFormat("a ZIP archive that is not a Word document", "open it in Word and save as .docx")
-        limit = max_mb * 1024 * 1024
-        total = sum(i.file_size for i in infos)
-        if total > limit:
-            biggest = max(infos, key=lambda i: i.file_size)
-            raise TooLarge(
-                f"DOCX unzips to {total / 1048576:.0f} MB ({biggest.filename}: "
-                f"{biggest.file_size / 1048576:.0f} MB), over the {max_mb:g} MB limit",
-                "raise --max-mb if the file is genuine; it may be a zip bomb",
-            )
+        check_declared(self.zip, max_mb, "DOCX")
+        self.max_mb = max_mb
         self.names = names
         self.document = self.xml(main)
         self.w = etree.QName(self.document).namespace
@@ -106,7 +100,7 @@ class _Package:
 
     def xml(self, name: str):
         try:
-            return etree.fromstring(self.zip.read(name), _PARSER)
+            return etree.fromstring(read_part(self.zip, name, self.max_mb, "DOCX"), _PARSER)
         except (
             zipfile.BadZipFile,
             zlib.error,
@@ -307,8 +301,9 @@ class _Fonts:
 class _Reader:
     """Text of paragraphs and cells, and tables as grids, for one package."""
 
-    def __init__(self, package: _Package):
+    def __init__(self, package: _Package, max_cells: int):
         self.w = package.w
+        self.max_cells = max_cells
         styles = package.part("styles")
         self.lists = _Lists(package.part("numbering"), styles, self.w)
         self.fonts = _Fonts(styles, self.w, self.lists.based_on)
@@ -401,14 +396,18 @@ class _Reader:
         """The table on its grid, a vertically merged cell's text in every row it covers
         (marked as merged), and its header row and columns when it has one."""
         width = len(tbl.findall(f"{self.q('tblGrid')}/{self.q('gridCol')}"))
+        trs = list(self.children(tbl, "tr"))
+        self._within(width * len(trs))
         raw: list[list[tuple[str, bool]]] = []  # (text, is a vMerge continuation)
-        for tr in self.children(tbl, "tr"):
+        for tr in trs:
             pr = tr.find(self.q("trPr"))
             before = _int(_attr(pr.find(self.q("gridBefore")) if pr is not None else None, "val"), 0)
+            self._within(before * len(trs))
             row = [("", False)] * before
             for tc in self.children(tr, "tc"):
                 pr = tc.find(self.q("tcPr"))
                 span = max(1, _int(_attr(pr.find(self.q("gridSpan")) if pr is not None else None, "val"), 1))
+                self._within((len(row) + span) * len(trs))  # every row is laid out as wide as the widest
                 vmerge = pr.find(self.q("vMerge")) if pr is not None else None
                 cont = vmerge is not None and _attr(vmerge, "val") in (None, "continue")
                 row.append(("", True) if cont else (self.cell_text(tc), False))
@@ -430,6 +429,11 @@ class _Reader:
                 grid.columns = tuple(roles.index(r) if r in roles else None for r in (NUMBER, INDICATOR))
                 break
         return grid
+
+    def _within(self, cells: int) -> None:
+        """Refuse a grid (widest row × rows) over the cell limit before laying it out."""
+        if cells > self.max_cells:
+            raise over(f"a Word table spans {cells:,} cells", "max_table_cells", self.max_cells)
 
 
 def _trimmed(cells: list[str]) -> tuple[str, ...]:
@@ -455,7 +459,7 @@ def _rows(grid: _Grid) -> list[list[str]]:
 def read(data: bytes, settings: ExtractSettings) -> Extraction:
     """Blocks of rows (one per Word table, split tables marked as joining) and title lines."""
     package = _Package(data, settings.max_mb)
-    reader = _Reader(package)
+    reader = _Reader(package, settings.max_table_cells)
     reader.find_legacy([package.document, *package.header_footer_parts()])
     body = package.document.find(reader.q("body"))
     if body is None or next(body.iter(reader.q("tbl")), None) is None:

@@ -15,9 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+import zlib
 from io import BytesIO
 
 from .exceptions import DamagedFile, TooLarge
+from .limits import check_unzipped
 from .model import Extraction
 from .settings import ExtractSettings
 from .tsv import from_records
@@ -30,8 +32,19 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
     import openpyxl  # only workbooks need it
 
     try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            check_unzipped(archive, settings.max_mb, "XLSX")
         book = openpyxl.load_workbook(BytesIO(data), read_only=False, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as e:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        KeyError,
+        ValueError,
+        TypeError,
+        OSError,
+    ) as e:
         raise DamagedFile(
             f"damaged Excel workbook: {type(e).__name__}", "open it in Excel or LibreOffice and save again"
         ) from None

@@ -33,6 +33,7 @@ RUN_SCORE = 95.0  # least match score for comma/"và" pieces to be read as one n
 MAX_MENTIONS = 40  # mentions read from one cell
 
 _SEGMENT = re.compile(r";+")
+_PIECE = re.compile(r"[,;\n\r&]|\svà\s", re.IGNORECASE)  # what may separate two mentions
 _LINE = re.compile(r"[\n\r]+")
 _MARKER = re.compile(r"^\s*(?:[-–•+*]|\d+[.)])\s*")  # a list item begins
 _OPEN_END = re.compile(r"(?:\s(?:và|&|của|thuộc|trên|các)|[-–&(,])\s*$", re.IGNORECASE)  # a name goes on
@@ -106,6 +107,12 @@ class _Reader:
         return self.matcher.exact(text, self.commune)
 
 
+def pieces(cell: str) -> int:
+    """How many mentions a cell may name at most (its separators plus one),
+    counted before splitting, which reads each piece through the matcher."""
+    return len(_PIECE.findall(cell or "")) + 1
+
+
 def split_mentions(
     cell: str,
     matcher: Matcher,
@@ -139,8 +146,11 @@ def _lines(text: str, reader: _Reader) -> list[str]:
     continues the one before when that one ends open ("… và", "… -", "… ,"),
     when the two read as one known name ("Văn phòng HĐND và" / "UBND xã"), or
     when it starts in lower case and names no agency of its own ("công xã");
-    a list item ("- …") or a line starting in capitals begins a mention."""
+    a list item ("- …") or a line starting in capitals begins a mention.
+    Only a line that might begin a mention reads the joined text again, so
+    lines wrapped one after another cost their own length, not the sum."""
     out: list[str] = []
+    end = ""  # the end of out[-1]: its last line and the space before it
     for line in (part.strip() for part in _LINE.split(text)):
         if not line:
             continue
@@ -148,15 +158,16 @@ def _lines(text: str, reader: _Reader) -> list[str]:
             out
             and not _MARKER.match(line)
             and (
-                _OPEN_END.search(out[-1])
-                or reader.exact(f"{out[-1]} {line}")
+                _OPEN_END.search(end)
                 or line[0].islower()
                 and not reader.match(line).unit
+                or reader.exact(f"{out[-1]} {line}")  # last: the only test that reads all of out[-1]
             )
         ):
-            out[-1] = f"{out[-1]} {line}"
+            out[-1], end = f"{out[-1]} {line}", f" {line}"
         else:
             out.append(line)
+            end = line
     return out
 
 

@@ -3,7 +3,8 @@
 Targets and deadlines are parsed, agency cells split into mentions and each
 mention resolved against the registry, and each row linked to a canonical
 indicator. Build one `Normalizer` per process: its matchers cache what they
-have already resolved.
+have already resolved. A cell that may name more than `max_cell_mentions`
+agencies fails the document before it is split.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from dataclasses import dataclass
 from chitieu.ingest.metadata import commune_name
 from chitieu.ingest.model import Document, Row
 
-from .agencies import split_mentions
+from .agencies import pieces, split_mentions
 from .deadlines import parse_deadline
+from .exceptions import NormalizeError
 from .indicators import IndicatorMatcher, load_catalog, strip_target_words
 from .matching import Matcher
 from .model import Mention, NormalizedDocument, TargetRow
@@ -26,10 +28,11 @@ from .targets import parse_target
 class Normalizer:
     matcher: Matcher
     indicators: IndicatorMatcher
+    max_cell_mentions: int = 500
 
     @classmethod
-    def build(cls, registry: Registry | None = None) -> "Normalizer":
-        return cls(Matcher(registry or load_registry()), IndicatorMatcher(load_catalog()))
+    def build(cls, registry: Registry | None = None, max_cell_mentions: int = 500) -> "Normalizer":
+        return cls(Matcher(registry or load_registry()), IndicatorMatcher(load_catalog()), max_cell_mentions)
 
     def mentions(
         self, row: Row, commune: str | None = None, level: str | None = None, warnings: list[str] | None = None
@@ -37,6 +40,13 @@ class Normalizer:
         """The agencies of a row, resolved for a document of `commune` issued at `level`."""
         out = []
         for role, cell in row.agencies.items():
+            if pieces(cell) > self.max_cell_mentions:
+                where = f"page {row.page}, row {row.row_no}" if row.page else f"line {row.line}"
+                raise NormalizeError(
+                    f"the agency cell at {where} may name {pieces(cell):,} agencies, over the "
+                    f"max_cell_mentions limit of {self.max_cell_mentions:,}",
+                    "raise it with --limit max_cell_mentions=N if the file is genuine",
+                )
             for raw in split_mentions(cell, self.matcher, warnings, commune=commune, level=level):
                 res = self.matcher.match(raw, commune, level)
                 out.append(Mention(role=role, raw=raw, **vars(res)))

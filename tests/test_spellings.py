@@ -117,6 +117,55 @@ def test_a_cell_is_capped_with_a_warning(matcher):
     assert len(warnings) == 1 and f"more than {MAX_MENTIONS} agencies" in warnings[0]
 
 
+class _Reading(Matcher):
+    """A real matcher that counts the characters it is asked to read."""
+
+    read = 0
+
+    def match(self, mention, *args, **kwargs):
+        self.read += len(mention)
+        return super().match(mention, *args, **kwargs)
+
+    def exact(self, mention, *args, **kwargs):
+        self.read += len(mention)
+        return super().exact(mention, *args, **kwargs)
+
+
+_WRAPPED = ["các thôn", "ngành", "đơn vị số", "địa phương", "công xã", "và các hội"]
+
+
+@pytest.mark.parametrize(
+    "seps, words",
+    [
+        (["\n"], "wrapped"),  # lines wrapped inside one long name
+        (["\n", "\n- "], "mixed"),
+        ([" và ", " & "], "mixed"),
+        ([", "], "wrapped"),  # comma pieces that start no agency join the one before
+        ([", ", "; ", " và "], "mixed"),
+        ([", "], "bracketed"),
+    ],
+)
+def test_splitting_reads_a_cell_in_linear_work(registry, seps, words):
+    """Splitting a cell four times as long reads at most about four times as
+    many characters through the matcher, whatever its separators."""
+    spellings = [m for m, _, _ in variants(registry, 1)]
+    pieces = _WRAPPED if words == "wrapped" else spellings + _WRAPPED
+
+    def cell(n: int) -> str:
+        pick = random.Random(7)  # the short cell is the long one's start
+        text = pick.choice(pieces)
+        for i in range(n - 1):
+            text += pick.choice(seps) + pick.choice(pieces) + f" {i}" * pick.randint(0, 1)
+        return f"UBND xã ({text})" if words == "bracketed" else text
+
+    reads = []
+    for n in (100, 400):
+        m = _Reading(registry)
+        split_mentions(cell(n), m, [])
+        reads.append(m.read / len(cell(n)))
+    assert reads[1] <= 1.3 * reads[0] + 1, reads
+
+
 ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĐHQTUV àáảãạèéẻẽẹ.,;-–&()/:\n"
 
 
