@@ -28,8 +28,8 @@ def office_main_part(archive: zipfile.ZipFile) -> tuple[str, str] | None:
     """(kind, main part name) of an Office Open XML file, read from its
     [Content_Types].xml (the part may have any name), or None."""
     try:
-        with archive.open("[Content_Types].xml") as part:
-            types = ElementTree.fromstring(part.read(1 << 20))  # never more than 1 MB unzipped
+        with archive.open("[Content_Types].xml") as listing:
+            types = ElementTree.fromstring(listing.read(1 << 20))  # never more than 1 MB unzipped
     except (
         KeyError,
         ValueError,
