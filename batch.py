@@ -336,7 +336,14 @@ class _Workers:
                 done(item)
                 continue
             self._fresh()
-            inflight[self.pool.submit(_process, item)] = item
+            try:
+                future = self.pool.submit(_process, item)
+            except BrokenProcessPool:  # a worker died since the last result was seen
+                self.broken = True
+                self._drain(inflight, save, ALL_COMPLETED)  # what was in flight is read again, alone
+                self._fresh()
+                future = self.pool.submit(_process, item)
+            inflight[future] = item
             if len(inflight) >= 2 * self.jobs:
                 self._drain(inflight, save, FIRST_COMPLETED)
         while inflight:

@@ -102,7 +102,7 @@ def test_a_workbook_part_past_the_unzipped_limit(plans, db_url):
         f"error: {plans / 'bomb.xlsx'}: XLSX part xl/media/image1.bin unzips to more than the 10 bytes it declares "
         "(it may be a zip bomb; ask for the file again)",
     ]
-    assert "loaded: good.tsv (1 rows)" in result.stderr.splitlines()
+    assert "loaded: good.tsv (1 row) [3 of 3]" in result.stderr.splitlines()
 
 
 @SQLITE
@@ -237,6 +237,6 @@ def test_a_limit_raised_on_the_command_line_lets_the_file_load(plans, db_url):
     failed = ingest(plans, db_url)
     assert "over the max_cell_chars limit of 20,000" in failed.stderr
     loaded = ingest(plans, db_url, "--limit", "max_cell_chars=30000")
-    assert loaded.exit_code == 0 and "loaded: long.tsv (1 rows)" in loaded.stderr
+    assert loaded.exit_code == 0 and "loaded: long.tsv (1 row) [2 of 2]" in loaded.stderr
     unknown = ingest(plans, db_url, "--limit", "cells=5")
     assert unknown.exit_code == 2 and "'cells' is no limit; known: max_table_cells" in unknown.stderr
