@@ -96,6 +96,8 @@ def read_sign(pixels: np.ndarray, text: str) -> str:
     """The cell text with its leading sign as the glyph shows it: "> 70" whose
     first glyph has an underline becomes "≥ 70"; a text Tesseract began with a
     digit keeps it unless the glyph is plainly a sign."""
+    if text[:1].isalpha() and not _READ_AS.match(text):
+        return text  # a word ("Có"), whose "C" is no "<"
     ink = pixels < 128
     rows = np.flatnonzero(ink.any(axis=1))
     if not len(rows) or (np.diff(rows) > max(3, (rows[-1] - rows[0]) // 2)).any():

@@ -27,7 +27,8 @@ What happens here:
   ruling lines taken from the image (`_image_rules`), stray "|" and "_"
   that the OCR made of rules dropped;
 - scanned pages raise NeedsOCR, or with settings.ocr are read by
-  `ingest.ocr` (ruled tables cell by cell; refused when Tesseract is unsure);
+  `ingest.ocr` (ruled tables cell by cell, borderless ones by text alignment
+  of the words OCR read; refused when Tesseract is unsure);
   text in a font with no Unicode map raises UnreadableText.
 """
 
@@ -74,6 +75,7 @@ class _Page:
     number: int
     items: list = field(default_factory=list)  # _Text and FoundTable
     refused: str | None = None  # why OCR could not read this scanned page
+    scan: ocr.Scan | None = None  # an OCR'd page's reading, until its borderless tables are read
     notes: list[str] = field(default_factory=list)
 
 
@@ -134,9 +136,6 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
         raise
     except Exception as e:  # pdfminer raises assorted errors on malformed objects
         raise DamagedFile(f"damaged PDF: {_reason(e)}", "open and re-save it, or export it again") from e
-    if settings.ocr:
-        ocr.repeat_headers([t.rows for p in pages for t in p.items if isinstance(t, FoundTable)])
-        ocr.check_numbering([t for p in pages for t in p.items if isinstance(t, FoundTable)])
     refused = [f"page {p.number} not loaded: {p.refused}" for p in pages if p.refused]
     if refused and len(refused) == len(pages):
         raise NeedsOCR(refused[0])
@@ -147,6 +146,14 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
             "run with --ocr to read it with Tesseract",
         )
     warnings = continue_tables(pages)
+    if settings.ocr:
+        ocr.read_borderless(
+            [(p.scan, [t for t in p.items if isinstance(t, FoundTable) and t.words]) for p in pages if p.scan]
+        )
+        for p in pages:
+            p.scan = None
+        ocr.repeat_headers([t.rows for p in pages for t in p.items if isinstance(t, FoundTable)])
+        ocr.check_numbering([t for p in pages for t in p.items if isinstance(t, FoundTable)])
     extraction = _extraction(pages)
     extraction.warnings += refused + [n for p in pages for n in p.notes] + warnings
     return extraction
@@ -173,11 +180,11 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
         found = [
             FoundTable(t.top, t.bottom, t.x0, t.x1, [[cell_text(c) for c in row] for row in t.rows], reads=t.reads)
             for t in scan.tables
-        ]
+        ] or aligned_tables(scan.words)
         notes = (
             [f"page {number}: the scanner's text layer is not Vietnamese text; read again by OCR"] if garbage else []
         )
-        return _Page(number, _outside_text(scan.words, found, page.height) + found, notes=notes)
+        return _Page(number, _outside_text(scan.words, found, page.height) + found, notes=notes, scan=scan)
     _check_unicode(page.chars, number)
     table_settings = _lines_settings(page)
     if _scanned_with_text(page):
@@ -362,6 +369,7 @@ class FoundTable:
     rows: list[list[str]]
     grid: Grid | None = None
     reads: list | None = None  # OCR: per row, per cell, an ingest.model.CellRead or None
+    words: list | None = None  # read by alignment: per row (a header row None), per cell, its words
 
     def holds(self, word: dict) -> bool:
         cx, cy = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
@@ -571,6 +579,7 @@ def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTa
         return FoundTable(lines[0][0]["top"], max(w["bottom"] for w in lines[-1]), starts[0], x1, [cells], grid)
     table = _grid_table(lines[header:], grid)
     table.rows.insert(0, cells)
+    table.words = [None, *(table.words or [])]
     table.top = min(w["top"] for w in lines[0])
     return table
 
@@ -582,11 +591,11 @@ def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
     on a middle line). A line whose first run of words starts in the first
     column and runs on over the next (a heading merged across the row) is
     all first-column text, and so are the lines it wraps onto."""
-    rows: list[list[list[str]]] = []
+    rows: list[list[list[list[dict]]]] = []  # per row, per cell, its lines of words
     previous_top = None
     spanning = after_numbers = False
     for line in lines:
-        cells: list[list[str]] = [[] for _ in grid.starts]
+        cells: list[list[dict]] = [[] for _ in grid.starts]
         first = _runs(line, grid.size)[0]
         top = line[0]["top"]
         wide = top - previous_top > grid.row_pitch if rows else True
@@ -595,21 +604,21 @@ def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
             and len(grid.starts) > 1
             and (max(w["x1"] for w in first) > grid.starts[1] + 0.5 * grid.size)
         ):
-            cells[0] = [w["text"] for w in line]
+            cells[0] = list(line)
             if wide or not spanning or after_numbers:
                 rows.append([[] for _ in grid.starts])
             spanning, numbers = True, False
         else:
             for w in line:
-                cells[grid.column(w["x0"])].append(w["text"])
+                cells[grid.column(w["x0"])].append(w)
             numbers = is_column_number_row(_chunks(line, grid.size))
             if wide or spanning or numbers or after_numbers or (cells[0] and rows[-1][0]):
                 rows.append([[] for _ in grid.starts])
             spanning = False
         after_numbers = numbers  # the "(1) (2) (3)" line is a row of its own
-        for k, texts in enumerate(cells):
-            if texts:
-                rows[-1][k].append(" ".join(texts))
+        for k, cell in enumerate(cells):
+            if cell:
+                rows[-1][k].append(cell)
         previous_top = top
     words = [w for line in lines for w in line]
     return FoundTable(
@@ -617,8 +626,9 @@ def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
         max(w["bottom"] for w in words),
         grid.starts[0],
         max(grid.x1, *(w["x1"] for w in words)),
-        [[cell_text("\n".join(c)) for c in row] for row in rows],
+        [[cell_text("\n".join(" ".join(w["text"] for w in ln) for ln in c)) for c in row] for row in rows],
         grid,
+        words=[[[w for ln in c for w in ln] for c in row] for row in rows],
     )
 
 
