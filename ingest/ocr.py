@@ -19,7 +19,8 @@ What happens here:
 - row numbers are read again glyph by glyph (`_outline_numbers`), as
   Tesseract drops the dots of "2.1."; each must follow the one above it,
   across pages (`check_numbering`);
-- target cells get their comparison sign from the glyph (`ocr_signs`), every
+- target cells (and any cell Tesseract began with a sign, as in a table
+  whose header did not read) get their comparison sign from the glyph (`ocr_signs`), every
   cell its tone marks from the lexicon (`lexicon`);
 - a cell Tesseract is unsure of (mean word confidence under
   MIN_CELL_CONFIDENCE, an inked cell read as nothing, a row number unreadable
@@ -49,7 +50,7 @@ from .columns import assign_roles, is_header_row
 from .exceptions import NeedsOCR
 from .lexicon import lexicon
 from .model import NUMBER, TARGET, CellRead
-from .ocr_signs import read_sign
+from .ocr_signs import SIGNS, glyph_sign, read_sign
 
 DPI = 300  # rendering for finding the rules
 OCR_DPI = 225  # cells are scaled to this for Tesseract
@@ -181,10 +182,11 @@ def read_image(image: Image.Image, number: int, scale: float) -> Scan:
     columns = [_number_column(t.rows) for t in tables]
     targets = [_target_column(t.rows) for t in tables]
     for k, (t, r, c, crop) in enumerate(cells):
-        if targets[t] is not None and c == targets[t][1] and r > targets[t][0]:
+        in_target = targets[t] is not None and c == targets[t][1] and r > targets[t][0]
+        if in_target or tables[t].rows[r][c][:1] in SIGNS:  # a sign starts a target in a table with no header
             tables[t].rows[r][c] = read_sign(crop, tables[t].rows[r][c])
-            if MISREAD_TARGET.search(tables[t].rows[r][c]):
-                doubts[k] = "target misread (letters in its number)"
+            if doubt := _target_doubt(crop, tables[t].rows[r][c]):
+                doubts[k] = doubt
     numbered = [k for k, (t, r, c, _) in enumerate(cells) if _is_number_cell(columns[t], grids[t], r, c)]
     for k, text in zip(numbered, _outline_numbers([cells[k][3] for k in numbered])):
         t, r, c, _ = cells[k]
@@ -264,16 +266,27 @@ def _read_cells(table, pixels: np.ndarray, number: int | None, target: int | Non
             box += (max(w["x1"] for w in words), max(w["bottom"] for w in words))
             confs = [w["confidence"] for w in words]
             review = None
-            if c == target:
+            if c == target or text[:1] in SIGNS:
                 crop = _content(pixels, *_px(box, _TOL + 2))
                 table.rows[r][c] = read_sign(crop, text) if crop is not None else text
-                review = "target misread (letters in its number)" if MISREAD_TARGET.search(table.rows[r][c]) else None
+                review = _target_doubt(crop, table.rows[r][c]) if crop is not None else None
             if c == number and " " not in text:
                 box = _column_box(table, r, c)
                 numbers.append((table, r, c, box, confs, _content(pixels, *_px(box, _TOL))))
             else:
                 _set_read(table, r, c, box, confs, review)
     return numbers
+
+
+def _target_doubt(crop: np.ndarray, text: str) -> str | None:
+    """Why a target cell's reading is doubtful: letters or odd marks in its
+    number, or a sign the glyph reader could not confirm (">" for a "≥" whose
+    underline touches the digits)."""
+    if MISREAD_TARGET.search(text):
+        return "target misread (letters in its number)"
+    if text[:1] in SIGNS and text[:1] != glyph_sign(crop):
+        return "comparison sign not confirmed on the glyph"
+    return None
 
 
 def _set_read(table, r: int, c: int, box: tuple, confs: list[float], review: str | None = None) -> None:
