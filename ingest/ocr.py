@@ -313,18 +313,18 @@ def _px(box: tuple, margin: int) -> tuple[int, int, int, int]:
 
 def repeat_headers(tables: list[list[list[str]]]) -> None:
     """A header row repeated on a later page is read again, and may come out a
-    letter or two different: when each of its cells is within HEADER_EDITS of
-    the first header's, it gets the first header's text, so that the table
-    goes on across the page break."""
+    letter or two different: when each of its cells but one (a short "TT"
+    read as "b b3") is within HEADER_EDITS of the first header's, it gets the
+    first header's text, so that the table goes on across the page break."""
     first = None
     for rows in tables:
-        if not rows or not is_header_row(rows[0]):
+        if not rows:
             continue
         if first is None:
-            first = rows[0]
-        elif len(rows[0]) == len(first) and all(
-            Levenshtein.normalized_distance(a, b) <= HEADER_EDITS for a, b in zip(rows[0], first)
-        ):
+            first = rows[0] if is_header_row(rows[0]) else None
+            continue
+        close = sum(Levenshtein.normalized_distance(a, b) <= HEADER_EDITS for a, b in zip(rows[0], first))
+        if len(rows[0]) == len(first) and close >= max(len(first) - 1, 2):
             rows[0] = list(first)
 
 
