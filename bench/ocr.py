@@ -5,7 +5,8 @@ sample's pages scanned at several dpi, turned, noised and JPEG'd, read with
     python bench/ocr.py                       # the default sweep
     python bench/ocr.py --dpi 200 --pages 2   # small: one dpi, first two pages
 
-Prints per scan: seconds per page, row recall/precision (by row number and
+Prints per scan: seconds per page (wall clock, and CPU of this process and
+Tesseract's, which a shared machine does not inflate), row recall/precision (by row number and
 page order), indicator text exact, target exact (op, value, unit: the sign
 right), target marked for review, CER/WER of the indicator and agency texts
 with and without the tone-mark lexicon, and the review items.
@@ -14,6 +15,7 @@ with and without the tone-mark lexicon, and the review items.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -54,13 +56,19 @@ def texts(rs):
     return [r.indicator for r in rs] + [a for r in rs for a in r.agencies.values()]
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (the Tesseract runs)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--dpi", type=int, nargs="*", default=[150, 200, 300])
     p.add_argument("--pages", type=int, default=2, help="first N pages of each sample")
     p.add_argument("--samples", nargs="*", default=list(SAMPLES))
     args = p.parse_args()
-    total = dict(want=0, got=0, matched=0, ind=0, tgt=0, tgt_rows=0, review=0, pages=0, seconds=0.0)
+    total = dict(want=0, got=0, matched=0, ind=0, tgt=0, tgt_rows=0, review=0, pages=0, seconds=0.0, cpu=0.0)
     for name in args.samples:
         source = ROOT / "samples" / "pdf" / name
         pages = SAMPLES[name][: args.pages]
@@ -71,10 +79,10 @@ def main() -> None:
             read = {}
             for correct in (False, True):
                 ocr.CORRECT_TONES = correct
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), _cpu()
                 extraction = pdf.read(data, ExtractSettings(ocr=True))
-                read[correct] = (rows(extraction.blocks), time.perf_counter() - start)
-            got, seconds = read[True]
+                read[correct] = (rows(extraction.blocks), time.perf_counter() - start, _cpu() - cpu)
+            got, seconds, cpu = read[True]
             pairs = list(zip(got, want)) if [r.row_no for r in got] == [r.row_no for r in want] else []
             matched = len(pairs) or sum(a.row_no == b.row_no for a, b in zip(got, want))
             review = sum(any(i.field == "target" for i in a.ocr.needs_review) for a, _ in pairs)
@@ -83,7 +91,7 @@ def main() -> None:
             tgt_rows = sum(bool(b.target) for _, b in pairs)
             before, after = rates(texts(read[False][0]), texts(want)), rates(texts(got), texts(want))
             print(
-                f"{name} {dpi} dpi: {seconds / len(pages):.1f} s/page, rows {len(got)}/{len(want)} "
+                f"{name} {dpi} dpi: {seconds / len(pages):.1f} s/page ({cpu / len(pages):.1f} s CPU), rows {len(got)}/{len(want)} "
                 f"(same numbers: {bool(pairs)}), indicator exact {ind}/{len(pairs)}, target exact {tgt}/{tgt_rows} "
                 f"(review {review}), CER/WER before {before[0]:.2%}/{before[1]:.2%} after {after[0]:.2%}/{after[1]:.2%}"
                 f"; warnings {extraction.warnings}"
@@ -101,13 +109,15 @@ def main() -> None:
                 review=review,
                 pages=len(pages),
                 seconds=seconds,
+                cpu=cpu,
             ).items():
                 total[k] += v
     t = total
     print(
         f"ALL: row recall {t['matched'] / t['want']:.1%} precision {t['matched'] / max(t['got'], 1):.1%}, "
         f"indicator exact {t['ind'] / max(t['matched'], 1):.1%}, target exact {t['tgt'] / max(t['tgt_rows'], 1):.1%} "
-        f"(+{t['review']} marked for review), {t['seconds'] / t['pages']:.1f} s/page"
+        f"(+{t['review']} marked for review), {t['seconds'] / t['pages']:.1f} s/page, "
+        f"{t['cpu'] / t['pages']:.1f} s CPU/page (this process and Tesseract's)"
     )
 
 

@@ -96,23 +96,32 @@ def read_sign(pixels: np.ndarray, text: str) -> str:
     """The cell text with its leading sign as the glyph shows it: "> 70" whose
     first glyph has an underline becomes "≥ 70"; a text Tesseract began with a
     digit keeps it unless the glyph is plainly a sign."""
-    ink = pixels < 128
-    rows = np.flatnonzero(ink.any(axis=1))
-    if not len(rows) or (np.diff(rows) > max(3, (rows[-1] - rows[0]) // 2)).any():
-        return text  # more than one line: not a bare target
-    glyph = first_glyph(ink)
-    if glyph is None:
-        return text
-    height = _digit_height(ink, glyph.shape[1])
-    found = sign(glyph, height)
+    if text[:1].isalpha() and not _READ_AS.match(text):
+        return text  # a word ("Có"), whose "C" is no "<"
+    found = glyph_sign(pixels)
     if found is None:
         return text
+    ink = pixels < 128
+    glyph = first_glyph(ink)
+    assert glyph is not None
+    height = _digit_height(ink, glyph.shape[1])
     match = _READ_AS.match(text)
     body = text[match.end() :] if match else text
     cols = np.flatnonzero(ink.any(axis=0))
     after = cols[cols >= cols[0] + glyph.shape[1]]
     spaced = len(after) and after[0] - (cols[0] + glyph.shape[1]) >= SPACE * height
     return f"{found}{' ' if spaced else ''}{body}".strip()
+
+
+def glyph_sign(pixels: np.ndarray) -> str | None:
+    """Which of SIGNS the first glyph of a one-line cell is, None when it is
+    none of them or the cell is more than one line."""
+    ink = pixels < 128
+    rows = np.flatnonzero(ink.any(axis=1))
+    if not len(rows) or (np.diff(rows) > max(3, (rows[-1] - rows[0]) // 2)).any():
+        return None  # more than one line: not a bare target
+    glyph = first_glyph(ink)
+    return None if glyph is None else sign(glyph, _digit_height(ink, glyph.shape[1]))
 
 
 def _digit_height(ink: np.ndarray, after: int) -> int:

@@ -32,7 +32,8 @@ What happens here:
   ruling lines taken from the image (`_image_rules`), stray "|" and "_"
   that the OCR made of rules dropped;
 - scanned pages raise NeedsOCR, or with settings.ocr are read by
-  `ingest.ocr` (ruled tables cell by cell; refused when Tesseract is unsure);
+  `ingest.ocr` (ruled tables cell by cell, borderless ones by text alignment
+  of the words OCR read; refused when Tesseract is unsure);
   text in a font with no Unicode map raises UnreadableText;
 - text in a legacy Vietnamese encoding (TCVN3, VNI; `ingest.legacy`) is
   converted character by character before anything reads the page: by the
@@ -84,6 +85,7 @@ class _Page:
     number: int
     items: list = field(default_factory=list)  # _Text and FoundTable
     refused: str | None = None  # why OCR could not read this scanned page
+    scan: ocr.Scan | None = None  # an OCR'd page's reading, until its borderless tables are read
     notes: list[str] = field(default_factory=list)
 
 
@@ -148,9 +150,6 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
         raise
     except Exception as e:  # pdfminer raises assorted errors on malformed objects
         raise DamagedFile(f"damaged PDF: {_reason(e)}", "open and re-save it, or export it again") from e
-    if settings.ocr:
-        ocr.repeat_headers([t.rows for p in pages for t in p.items if isinstance(t, FoundTable)])
-        ocr.check_numbering([t for p in pages for t in p.items if isinstance(t, FoundTable)])
     refused = [f"page {p.number} not loaded: {p.refused}" for p in pages if p.refused]
     if refused and len(refused) == len(pages):
         raise NeedsOCR(refused[0])
@@ -161,6 +160,14 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
             "run with --ocr to read it with Tesseract",
         )
     warnings = continue_tables(pages)
+    if settings.ocr:
+        ocr.read_borderless(
+            [(p.scan, [t for t in p.items if isinstance(t, FoundTable) and t.words]) for p in pages if p.scan]
+        )
+        for p in pages:
+            p.scan = None
+        ocr.repeat_headers([t.rows for p in pages for t in p.items if isinstance(t, FoundTable)])
+        ocr.check_numbering([t for p in pages for t in p.items if isinstance(t, FoundTable)])
     extraction = _extraction(pages)
     extraction.warnings += encodings.notes + refused + [n for p in pages for n in p.notes] + warnings
     return extraction
@@ -241,11 +248,11 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
         found = [
             FoundTable(t.top, t.bottom, t.x0, t.x1, [[cell_text(c) for c in row] for row in t.rows], reads=t.reads)
             for t in scan.tables
-        ]
+        ] or aligned_tables(scan.words)
         notes = (
             [f"page {number}: the scanner's text layer is not Vietnamese text; read again by OCR"] if garbage else []
         )
-        return _Page(number, _outside_text(scan.words, found, page.height) + found, notes=notes)
+        return _Page(number, _outside_text(scan.words, found, page.height) + found, notes=notes, scan=scan)
     _check_unicode(page.chars, number)
     table_settings = _lines_settings(page)
     if _scanned_with_text(page):
@@ -432,6 +439,7 @@ class FoundTable:
     rows: list[list[str]]
     grid: Grid | None = None
     reads: list | None = None  # OCR: per row, per cell, an ingest.model.CellRead or None
+    words: list | None = None  # read by alignment: per row (a header row None), per cell, its words
 
     def holds(self, word: dict) -> bool:
         cx, cy = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
@@ -706,6 +714,7 @@ def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTa
         return FoundTable(lines[0][0]["top"], max(w["bottom"] for w in lines[-1]), starts[0], x1, [cells], grid)
     table = _grid_table(lines[header:], grid)
     table.rows.insert(0, cells)
+    table.words = [None, *(table.words or [])]
     table.top = min(w["top"] for w in lines[0])
     return table
 
@@ -747,7 +756,7 @@ def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
             open_cells.clear()
             rows.append(_Row("numbers"))
             for w in line:
-                rows[-1].add(grid.column(w["x0"]), top, w["bottom"], [w["text"]])
+                rows[-1].add(grid.column(w["x0"]), top, w["bottom"], [w])
             continue
         if (
             grid.column(first[0]["x0"]) == 0
@@ -757,22 +766,22 @@ def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
             open_cells.clear()
             if not (rows and rows[-1].kind == "heading" and top - rows[-1].last_top <= grid.row_pitch):
                 rows.append(_Row("heading"))
-            rows[-1].add(0, top, bottom, [w["text"] for w in line])
+            rows[-1].add(0, top, bottom, list(line))
             continue
         columns: dict[int, list[dict]] = {}
         for w in line:
             columns.setdefault(grid.column(w["x0"]), []).append(w)
         for k, words in sorted(columns.items()):
-            low, texts = max(w["bottom"] for w in words), [w["text"] for w in words]
+            low = max(w["bottom"] for w in words)
             if k == 0:
                 rows.append(_Row("anchor"))
-                rows[-1].add(0, top, low, texts)
+                rows[-1].add(0, top, low, words)
                 continue
             cell = open_cells.get(k)
             if cell is None or top - cell.last_top > grid.row_pitch:
                 cell = open_cells[k] = _Row("cell")
                 cells.append(cell)
-            cell.add(k, top, low, texts)
+            cell.add(k, top, low, words)
     anchors = [r for r in rows if r.kind == "anchor"]
     centred = _centred(anchors, cells, grid.size)
     loose = []
@@ -802,6 +811,7 @@ def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
         max(grid.x1, *(w["x1"] for w in words)),
         [[cell_text("\n".join(row.text(k))) for k in range(len(grid.starts))] for row in rows],
         grid,
+        words=[[row.words(k) for k in range(len(grid.starts))] for row in rows],
     )
 
 
@@ -821,11 +831,11 @@ def _centred(anchors: list[_Row], cells: list[_Row], size: float) -> bool:
 @dataclass
 class _Row:
     """Lines of a borderless table's row (or of one cell) as (column, top,
-    bottom, texts); `kind` is what started it: "anchor" (text in the first
+    bottom, words); `kind` is what started it: "anchor" (text in the first
     column), "heading" (merged across the row), "numbers" or "cell"."""
 
     kind: str
-    lines: list[tuple[int, float, float, list[str]]] = field(default_factory=list)
+    lines: list[tuple[int, float, float, list[dict]]] = field(default_factory=list)
     top: float = math.inf
     bottom: float = -math.inf
 
@@ -833,12 +843,20 @@ class _Row:
     def last_top(self) -> float:
         return self.lines[-1][1]
 
-    def add(self, column: int, top: float, bottom: float, texts: list[str]) -> None:
-        self.lines.append((column, top, bottom, texts))
+    def add(self, column: int, top: float, bottom: float, words: list[dict]) -> None:
+        self.lines.append((column, top, bottom, words))
         self.top, self.bottom = min(self.top, top), max(self.bottom, bottom)
 
+    def _in(self, column: int) -> list[list[dict]]:
+        return [ws for k, _, _, ws in sorted(self.lines, key=lambda ln: ln[1]) if k == column]
+
     def text(self, column: int) -> list[str]:
-        return [" ".join(t) for k, _, _, t in sorted(self.lines, key=lambda ln: ln[1]) if k == column]
+        """The column's lines of text, top down."""
+        return [" ".join(w["text"] for w in ws) for ws in self._in(column)]
+
+    def words(self, column: int) -> list[dict]:
+        """The column's words, top down."""
+        return [w for ws in self._in(column) for w in ws]
 
 
 def continue_tables(pages: list[_Page]) -> list[str]:

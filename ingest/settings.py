@@ -16,8 +16,9 @@ class ExtractSettings:
     encoding: force a text encoding for TSV files instead of detecting one.
     pdf_table: pdfplumber table settings that override the per-page choice
         (e.g. {"vertical_strategy": "text"}) for a hard file.
-    ocr: read scanned PDF pages with Tesseract (ruled tables only; a page
-        Tesseract is unsure of is still refused) instead of refusing them.
+    ocr: read scanned PDF pages with Tesseract (ruled and borderless tables;
+        doubtful cells marked for review, a page unreadable as a whole
+        refused) instead of refusing them.
 
     Limits checked before the work (a file past one fails with one line;
     defaults a 16-page plan never meets):

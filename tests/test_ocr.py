@@ -16,6 +16,7 @@ from conftest import ROOT, SAMPLES, SCANNED
 from PIL import Image, ImageDraw, ImageFont
 from rapidfuzz.distance import Levenshtein
 from reportlab.pdfgen import canvas
+from samples import producers as P
 from scans import ScanStyle, degrade, scan_pdf, smudged_scan
 
 from chitieu.cli import main
@@ -177,6 +178,42 @@ def test_a_degraded_scan_reads_its_rows_and_signed_targets(style, nghia_son_rows
     agencies = lambda rows: [fold(t) for r in rows for t in r.agencies.values()]  # noqa: E731 (dashes alike)
     assert cer(agencies(got), agencies(want)) <= 0.02
     assert all(0 < r.ocr.confidence <= 100 for r in got)
+
+
+BORDERLESS = {
+    "xuan-son": lambda tmp: SAMPLES / "pdf" / "xuan-son-dti-2023.pdf",  # wrapped cells, lone digits
+    "producer": lambda tmp: P.render(
+        next(s for s in P.seeds() if s.name.startswith("001")), "reportlab", "borderless-turning", tmp
+    ),  # the header on the first page only
+}
+
+
+@pytest.mark.parametrize(
+    "source,style",
+    [
+        ("xuan-son", ScanStyle(dpi=200, angle=-0.8, noise=14, jpeg=65, seed=3)),
+        ("producer", ScanStyle(dpi=150, angle=1.0, noise=12, jpeg=60, seed=4)),
+        ("producer", ScanStyle(dpi=300, angle=-0.5, noise=18, jpeg=55, seed=5)),
+    ],
+    ids=["xuan-son-200dpi", "producer-150dpi", "producer-300dpi"],
+)
+def test_a_borderless_scan_reads_as_its_text_pdf(source, style, tmp_path):
+    """A scan of a borderless table (no rules: columns from the OCR'd words, as
+    for text PDFs) gives the text PDF's rows, across the page break too; each
+    row number, target (its sign) and agency role is right or marked for review."""
+    path = BORDERLESS[source](tmp_path)
+    want = rows_of([b for b in pdf.read(path.read_bytes(), ExtractSettings()).blocks if b.rows[0].page in (1, 2)])
+    got = rows_of(pdf.read(scan_pdf(path, [1, 2], style), ExtractSettings(ocr=True)).blocks)
+    assert len(want) >= 12
+    assert [r.row_no for r in got] == [r.row_no for r in want]
+    for a, b in zip(got, want):
+        reviewed = {i.field for i in a.ocr.needs_review}
+        assert target_key(a.target) == target_key(b.target) or "target" in reviewed, (a.target, b.target)
+        assert a.agencies.keys() == b.agencies.keys()
+        assert a.ocr.confidence >= ocr.MIN_CELL_CONFIDENCE or a.ocr.needs_review
+    assert cer([r.indicator for r in got], [r.indicator for r in want]) <= 0.02
+    agencies = lambda rows: [fold(t) for r in rows for t in r.agencies.values()]  # noqa: E731 (dashes alike)
+    assert cer(agencies(got), agencies(want)) <= 0.03
 
 
 @pytest.mark.parametrize("dpi", [150, 200, 300])
