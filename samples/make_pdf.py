@@ -452,6 +452,13 @@ def no_unicode_map(out: Path) -> Path:
         b"<</Type/Font/Subtype/CIDFontType2/BaseFont/ABCDEF+VnTimes"
         b"/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>/DW 500>>",
     ]
+    path = out / "no-unicode-map.pdf"
+    path.write_bytes(raw_pdf(objs))
+    return path
+
+
+def raw_pdf(objs: list[bytes]) -> bytes:
+    """A PDF of these objects (numbered from 1, the catalog first) with its xref table."""
     data = b"%PDF-1.4\n"
     offsets = []
     for i, obj in enumerate(objs, 1):
@@ -461,9 +468,7 @@ def no_unicode_map(out: Path) -> Path:
     data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
     data += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     data += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    path = out / "no-unicode-map.pdf"
-    path.write_bytes(data)
-    return path
+    return data
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from chitieu.normalize.indicators import strip_target_words, wording_key
 from chitieu.normalize.text import clean, closest
 
-from .db import guarded, lock_decisions, writer
+from .db import guarded, lock_decisions, newest, writer
 from .exceptions import StoreError, UnknownIndicator, UnusedMention
 from .models import IndicatorLinkT, IndicatorT, TargetRowT, as_utc, utcnow
 
@@ -98,13 +98,7 @@ def apply_links(conn, rows: list[dict]) -> None:
     """Within the transaction storing `rows` (target_rows values): the newest
     analyst's link for a row's wording sets its indicator_code, over the matcher."""
     keys = {wording_key(r["indicator_text"]) for r in rows}
-    linked = dict(
-        conn.execute(
-            select(IndicatorLinkT.wording_key, IndicatorLinkT.code)
-            .where(IndicatorLinkT.wording_key.in_(keys))
-            .order_by(IndicatorLinkT.id)
-        ).all()
-    )
+    linked = newest(conn, IndicatorLinkT.wording_key, IndicatorLinkT.code, keys)
     for r in rows:
         code = linked.get(wording_key(r["indicator_text"]))
         if code:

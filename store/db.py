@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import make_url, Engine, create_engine, event, text
+from sqlalchemy import make_url, Engine, create_engine, event, select, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .exceptions import DatabaseUnavailable, StoreError
@@ -61,6 +61,13 @@ def lock_decisions(conn) -> None:
     other (SQLite writers are serialised already by BEGIN IMMEDIATE)."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _DECISIONS_LOCK_ID})
+
+
+def newest(conn, key, value, keys: set) -> dict:
+    """{key: value} of the newest row (highest id) of `key`'s table for each
+    of `keys`: the decision or link in force, read in the caller's transaction."""
+    query = select(key, value).where(key.in_(keys)).order_by(key.table.c.id)
+    return dict(conn.execute(query).all())
 
 
 def connect(url: str | None = None, *, must_exist: bool = False) -> Engine:

@@ -13,7 +13,7 @@ from chitieu.normalize.model import Deadline, NormalizedDocument, Target, Target
 from chitieu.normalize.names import key as mention_key
 
 from .catalog import apply_links
-from .db import guarded, lock_decisions, writer
+from .db import guarded, lock_decisions, newest, writer
 from .documents import relink, rows_digest
 from .models import AssignmentT, Base, DecisionT, DocumentT, TargetRowT, UnitT
 
@@ -148,14 +148,7 @@ def _apply_decisions(conn, assignments: list[dict]) -> None:
     """Apply the clerks' newest decisions to the assignments about to be stored,
     read in the storing transaction: a decision made while a loader runs (after
     its workers read the registry) still reaches every document stored after it."""
-    keys = {a["mention_key"] for a in assignments}
-    decided = dict(
-        conn.execute(
-            select(DecisionT.mention_key, DecisionT.unit_id)
-            .where(DecisionT.mention_key.in_(keys))
-            .order_by(DecisionT.id)
-        ).all()
-    )
+    decided = newest(conn, DecisionT.mention_key, DecisionT.unit_id, {a["mention_key"] for a in assignments})
     for a in assignments:
         unit_id = decided.get(a["mention_key"])
         if unit_id is not None:

@@ -69,3 +69,17 @@ def engine(db_url):
     eng = connect(db_url)
     yield eng
     eng.dispose()
+
+
+def reading(path) -> tuple:
+    """What a file says: its plan metadata and its rows (table, number,
+    section, indicator, unit, target, deadline, agencies), without its file identity."""
+    from chitieu.ingest import extract
+
+    doc = extract(path)
+    rows = [
+        (t.index, r.row_no, r.section, r.indicator, r.unit, r.target, r.deadline, sorted(r.agencies.items()))
+        for t in doc.tables
+        for r in t.rows
+    ]
+    return doc.meta, rows

@@ -12,22 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, reading
 from chitieu.ingest import extract
 
 openpyxl = pytest.importorskip("openpyxl")
 SEEDS = sorted((SAMPLES / "tsv").glob("*.tsv"))
 needs_libreoffice = pytest.mark.skipif(not shutil.which("libreoffice"), reason="LibreOffice is not installed")
-
-
-def reading(path) -> tuple:
-    doc = extract(path)
-    rows = [
-        (t.index, r.row_no, r.section, r.indicator, r.unit, r.target, r.deadline, sorted(r.agencies.items()))
-        for t in doc.tables
-        for r in t.rows
-    ]
-    return doc.meta, rows
 
 
 def _cell(ws, row: int, col: int, text: str) -> None:

@@ -17,7 +17,8 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from conftest import BAD, SAMPLES
+from conftest import BAD, SAMPLES, reading
+from samples.make_pdf import raw_pdf
 from legacy_text import CAPITALS, LEGACY, OTHER, file_bytes, tcvn3_plain, tcvn3_readback, tcvn3_segments, vni
 from legacy_text import vni_segments
 from test_bad_input import cp1258
@@ -33,16 +34,6 @@ DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
 def source(seed: Path) -> str:
     """The seed's text as a legacy file can hold it ("≥" has no byte in either encoding)."""
     return unicodedata.normalize("NFC", seed.read_text("utf-8")).replace("≥", ">=")
-
-
-def reading(path) -> tuple:
-    doc = extract(path)
-    rows = [
-        (t.index, r.row_no, r.section, r.indicator, r.unit, r.target, r.deadline, sorted(r.agencies.items()))
-        for t in doc.tables
-        for r in t.rows
-    ]
-    return doc.meta, rows
 
 
 def conversions(path) -> list[str]:
@@ -469,16 +460,7 @@ def test_glyph_ids_in_a_font_of_capitals_stay_unreadable(tmp_path):
         b"<</Type/FontDescriptor/FontName/ABCDEF+.VnTimeH/Flags 32/FontBBox[0 -200 1000 800]/ItalicAngle 0"
         b"/Ascent 800/Descent -200/CapHeight 700/StemV 80>>",
     ]
-    data = b"%PDF-1.4\n"
-    offsets = []
-    for i, obj in enumerate(objs, 1):
-        offsets.append(len(data))
-        data += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
-    xref = len(data)
-    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    data += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    data += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
     path = tmp_path / "caps.pdf"
-    path.write_bytes(data)
+    path.write_bytes(raw_pdf(objs))
     with pytest.raises(UnreadableText):
         extract(path)
