@@ -210,8 +210,8 @@ def output_path(ctx, param, value):
 @click.option(
     "--ocr",
     is_flag=True,
-    help="OCR scanned PDF pages (ruled tables) with Tesseract instead of refusing them; "
-    "pages it cannot read reliably are still refused.",
+    help="OCR scanned PDF pages (ruled or borderless tables) with Tesseract instead of refusing them; "
+    "doubtful cells are marked for review ('chitieu review list'), a page unreadable as a whole is refused.",
 )
 @click.option(
     "--file-timeout",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from chitieu.normalize.names import LEVEL_OF
 from chitieu.normalize.text import clean
 
 from .model import PlanMeta
@@ -76,16 +77,6 @@ def plan_number(text: str | None) -> str | None:
     return re.sub(r"\s+", "", clean(text)).rstrip(".:") or None
 
 
-_LEVEL_WORD = {
-    "xã": "commune",
-    "phường": "commune",
-    "thị trấn": "commune",
-    "huyện": "district",
-    "quận": "district",
-    "thị xã": "district",
-    "tỉnh": "province",
-    "thành phố": "province",
-}
 _BODY = r"(?:ủy|uỷ)\s+ban\s+nhân\s+dân|ubnd|hội\s+đồng\s+nhân\s+dân|hđnd|đảng\s+(?:ủy|uỷ|bộ)"
 _ISSUER = re.compile(
     rf"(?:^|\bcủa\s+)(?:{_BODY})\s+(thị\s+trấn|thị\s+xã|thành\s+phố|xã|phường|huyện|quận|tỉnh)\b", re.I | re.M
@@ -99,7 +90,7 @@ def _level(scope: str, title: str) -> str | None:
     phủ" / a number like "12/KH-HU" (district party committee)."""
     for text in (scope, title):
         if m := _ISSUER.search(text):
-            return _LEVEL_WORD[re.sub(r"\s+", " ", m.group(1).lower())]
+            return LEVEL_OF[re.sub(r"\s+", " ", m.group(1).lower())]
         if _NATIONAL.search(text):
             return "national"
         if m := re.search(r"\d+\s*[-/]\s*[A-ZĐ]+\s*[-/]\s*(TU|HU|ĐU)\b", text):
