@@ -92,3 +92,4 @@ class NormalizedDocument:
     year: int | None
     rows: list[TargetRow]
     warnings: list[str] = field(default_factory=list)
+    rows_digest: str | None = None  # normalize.digest: the same rows, the same plan

@@ -16,6 +16,7 @@ from chitieu.ingest.model import Document, Row
 
 from .agencies import pieces, split_mentions
 from .deadlines import parse_deadline
+from .digest import rows_digest
 from .exceptions import NormalizeError
 from .indicators import IndicatorMatcher, load_catalog, strip_target_words
 from .matching import Matcher
@@ -99,4 +100,5 @@ class Normalizer:
             year=doc.meta.year,
             rows=rows,
             warnings=warnings,
+            rows_digest=rows_digest((r.row_no, r.indicator_text, r.target_cell) for r in rows),
         )

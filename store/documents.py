@@ -23,8 +23,6 @@ deleting the counted document counts the best of its copies.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,22 +31,11 @@ from datetime import date
 from sqlalchemy import Engine, delete, func, or_, select, update
 
 from chitieu.ingest import metadata
-from chitieu.normalize.text import fold, strip_accents
+from chitieu.normalize.text import fold
 
 from .db import guarded, lock_decisions, writer
 from .exceptions import StoreError
 from .models import AssignmentT, DocumentT, TargetRowT
-
-
-def _letters(text: str | None) -> str:
-    return "".join(re.findall(r"[^\W_]+", strip_accents(fold(text))))
-
-
-def rows_digest(rows: Iterable[tuple[str | None, str, str | None]]) -> str | None:
-    """SHA-256 of (row number, indicator text, target cell) of each row in
-    order, letters and digits only; None for a document without rows."""
-    lines = ["\t".join(_letters(cell) for cell in row) for row in rows]
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest() if lines else None
 
 
 @dataclass

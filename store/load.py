@@ -14,7 +14,7 @@ from chitieu.normalize.names import key as mention_key
 
 from .catalog import apply_links
 from .db import guarded, lock_decisions, newest, writer
-from .documents import relink, rows_digest
+from .documents import relink
 from .models import AssignmentT, Base, DecisionT, DocumentT, TargetRowT, UnitT
 
 
@@ -45,7 +45,7 @@ def _insert_document(conn, doc: NormalizedDocument):
         year=doc.year,
         row_count=len(doc.rows),
         warnings=doc.warnings,
-        rows_digest=rows_digest((r.row_no, r.indicator_text, r.target_cell) for r in doc.rows),
+        rows_digest=doc.rows_digest,
     )
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(DocumentT).values(**values).on_conflict_do_nothing(index_elements=["sha256"])

@@ -8,7 +8,8 @@ from alembic import op
 import sqlalchemy as sa
 from sqlalchemy import select, update
 
-from chitieu.store.documents import relink, rows_digest
+from chitieu.normalize.digest import rows_digest
+from chitieu.store.documents import relink
 from chitieu.store.models import DocumentT, TargetRowT
 
 
