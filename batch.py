@@ -7,6 +7,7 @@ rerun skips every file whose sha256 is already stored.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import logging
@@ -428,6 +429,12 @@ class _Workers:
         self.broken = True
 
     def stop(self) -> None:
+        """Stop at once: the workers killed, and the pool's result pipe closed
+        on our side, so its manager thread (which exit joins) cannot wait for
+        ever on a result a killed worker had half written."""
         self.pool.shutdown(wait=False, cancel_futures=True)
         for child in multiprocessing.active_children():
-            child.terminate()
+            child.kill()
+            child.join()
+        with contextlib.suppress(AttributeError, OSError):
+            self.pool._result_queue._writer.close()  # type: ignore[attr-defined]
