@@ -12,6 +12,7 @@ import ctypes
 import hashlib
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import resource
 import signal
@@ -139,9 +140,13 @@ _worker: tuple[Normalizer, ExtractSettings, str | None, Limits] | None = None
 
 
 def _die_with_parent() -> None:
-    """A worker whose parent was killed (kill -9) stops at once instead of lingering:
-    the kernel sends it SIGKILL (Linux prctl PR_SET_PDEATHSIG); elsewhere a thread
-    watches the parent."""
+    """A worker whose loader was killed (kill -9) stops at once instead of lingering.
+    Workers are children of the fork server (_context), which ends when the
+    loader's end of its pipe closes, unless a worker holds a copy of that end:
+    each worker closes the copy it inherited, and the kernel kills it when the
+    server ends (Linux prctl PR_SET_PDEATHSIG); elsewhere a thread watches the parent."""
+    with contextlib.suppress(AttributeError, TypeError, OSError):
+        os.close(multiprocessing.forkserver._forkserver._forkserver_alive_fd)  # type: ignore[attr-defined]
     parent = os.getppid()
     try:
         if ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL) == 0:  # 1 = PR_SET_PDEATHSIG
@@ -309,6 +314,22 @@ def run(
     return results
 
 
+# What a worker needs, imported once by the fork server rather than by each worker.
+_PRELOAD = ["__main__", __name__, *(f"chitieu.ingest.{reader}" for reader in ("pdf", "word", "tsv", "xlsx"))]
+
+
+def _context():
+    """Workers are forked from a server process that imported the readers once
+    (multiprocessing's forkserver: a clean process, not a fork of this one with
+    its threads and connections), so a new worker (at the start, after
+    _TASKS_PER_WORKER files, after a crash) costs a fork, not the second a fresh
+    interpreter spends on its imports. The server ends when this process does,
+    and its workers with it (_die_with_parent)."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(_PRELOAD)
+    return ctx
+
+
 class _Workers:
     """Worker processes that survive one of them dying (out of memory, a crash
     in a library) or sticking past its file's time limit where Python cannot
@@ -324,7 +345,7 @@ class _Workers:
     def _new(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             self.jobs,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=_context(),
             initializer=_init,
             initargs=self.initargs,
             max_tasks_per_child=_TASKS_PER_WORKER,

@@ -57,6 +57,7 @@ class Mention(Resolution):
 
     role: str  # lead | monitor | coordinate | guide
     raw: str
+    key: str = ""  # normalize.names.key(raw): what a clerk's decision on it is stored under
 
 
 @dataclass
@@ -78,6 +79,7 @@ class TargetRow:
     deadline_cell: str | None = None  # the deadline cell as printed (kept when it does not parse)
     more_indicators: list[str] = field(default_factory=list)  # further indicators the row states
     ocr: OcrRead | None = None  # rows read by OCR: confidence and cells to review
+    wording_key: str = ""  # normalize.indicators.wording_key: what an analyst's link is stored under
 
 
 @dataclass

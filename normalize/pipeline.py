@@ -18,8 +18,9 @@ from .agencies import pieces, split_mentions
 from .deadlines import parse_deadline
 from .digest import rows_digest
 from .exceptions import NormalizeError
-from .indicators import IndicatorMatcher, load_catalog, strip_target_words
+from .indicators import IndicatorMatcher, load_catalog, strip_target_words, wording_key
 from .matching import Matcher
+from .names import key as mention_key
 from .model import Mention, NormalizedDocument, TargetRow
 from .registry import Registry, load_registry
 from .targets import parse_target
@@ -50,7 +51,7 @@ class Normalizer:
                 )
             for raw in split_mentions(cell, self.matcher, warnings, commune=commune, level=level):
                 res = self.matcher.match(raw, commune, level)
-                out.append(Mention(role=role, raw=raw, **vars(res)))
+                out.append(Mention(role=role, raw=raw, key=mention_key(raw), **vars(res)))
         return out
 
     def row(
@@ -82,6 +83,7 @@ class Normalizer:
             deadline_cell=row.deadline or None,
             more_indicators=more_codes,
             ocr=row.ocr,
+            wording_key=wording_key(row.indicator),
         )
 
     def document(self, doc: Document, commune: str | None = None) -> NormalizedDocument:

@@ -94,12 +94,12 @@ def links(engine: Engine) -> list[dict]:
         ]
 
 
-def apply_links(conn, rows: list[dict]) -> None:
-    """Within the transaction storing `rows` (target_rows values): the newest
-    analyst's link for a row's wording sets its indicator_code, over the matcher."""
-    keys = {wording_key(r["indicator_text"]) for r in rows}
-    linked = newest(conn, IndicatorLinkT.wording_key, IndicatorLinkT.code, keys)
-    for r in rows:
-        code = linked.get(wording_key(r["indicator_text"]))
+def apply_links(conn, rows: list[dict], keys: list[str]) -> None:
+    """Within the transaction storing `rows` (target_rows values) whose wordings
+    have `keys` (TargetRow.wording_key, made in the workers): the newest analyst's
+    link for a row's wording sets its indicator_code, over the matcher."""
+    linked = newest(conn, IndicatorLinkT.wording_key, IndicatorLinkT.code, set(keys))
+    for r, k in zip(rows, keys):
+        code = linked.get(k)
         if code:
             r["indicator_code"] = code

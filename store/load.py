@@ -10,7 +10,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.dialects import postgresql, sqlite
 
 from chitieu.normalize.model import Deadline, NormalizedDocument, Target, TargetRow
-from chitieu.normalize.names import key as mention_key
 
 from .catalog import apply_links
 from .db import guarded, lock_decisions, newest, writer
@@ -167,7 +166,7 @@ def save_document(engine: Engine, doc: NormalizedDocument, units: dict[str, int]
         if doc.rows:
             values = [_row_values(document_id, i, r) for i, r in enumerate(doc.rows)]
             lock_decisions(conn)
-            apply_links(conn, values)
+            apply_links(conn, values, [r.wording_key for r in doc.rows])
             ids = _insert_rows(conn, values)
             assignments = [
                 dict(
@@ -175,7 +174,7 @@ def save_document(engine: Engine, doc: NormalizedDocument, units: dict[str, int]
                     position=j,
                     role=m.role,
                     raw=m.raw,
-                    mention_key=mention_key(m.raw),
+                    mention_key=m.key,
                     unit_id=units.get(m.unit) if m.unit else None,
                     score=m.score,
                     status=m.status if (not m.unit or m.unit in units) else "unresolved",
