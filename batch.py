@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import hashlib
 import logging
 import multiprocessing
@@ -25,9 +26,10 @@ from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, ProcessPoolExecut
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
-from chitieu.ingest import ExtractSettings, extract
+from chitieu.ingest import ExtractSettings, extract, progress
 from chitieu.ingest.exceptions import ChitieuError, TooLarge
 from chitieu.normalize.pipeline import Normalizer
 from chitieu.normalize.indicators import load_catalog
@@ -137,6 +139,7 @@ def sha256_of(path: Path) -> str:
 
 
 _worker: tuple[Normalizer, ExtractSettings, str | None, Limits] | None = None
+_pages: Connection | None = None
 
 
 def _die_with_parent() -> None:
@@ -173,13 +176,18 @@ def _on_alarm(signum, frame):
     raise _FileTimeout
 
 
-def _init(registry: Registry, settings: ExtractSettings, commune: str | None, limits: Limits) -> None:
-    """Set up a worker process: it dies with its parent, and may grow by at most
-    `limits.memory_mb` beyond what it holds once started."""
-    global _worker
+def _init(
+    registry: Registry, settings: ExtractSettings, commune: str | None, limits: Limits, pages: Connection
+) -> None:
+    """Set up a worker process: it dies with its parent, may grow by at most
+    `limits.memory_mb` beyond what it holds once started, and tells `pages`
+    of each page it reads (_tell)."""
+    global _worker, _pages
     _die_with_parent()
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings are noise beside our one-line errors
     _worker = (Normalizer.build(registry, limits.max_cell_mentions), settings, commune, limits)
+    _pages = pages
+    os.set_blocking(pages.fileno(), False)
     try:
         cap = _virtual_bytes() + int(limits.memory_mb * 1024 * 1024)
         resource.setrlimit(resource.RLIMIT_AS, (cap, resource.getrlimit(resource.RLIMIT_AS)[1]))
@@ -188,13 +196,25 @@ def _init(registry: Registry, settings: ExtractSettings, commune: str | None, li
     signal.signal(signal.SIGALRM, _on_alarm)
 
 
+def _tell(path: str, number: int, total: int) -> None:
+    """Page `number` of `total` of `path` read: one message under PIPE_BUF,
+    which the pipe takes whole or not at all, so workers need no lock between
+    them and one killed mid-write cannot garble the others'; dropped when the
+    pipe is full (it is progress, not data)."""
+    message = f"{number} {total} {path}".encode("utf-8", "surrogateescape")
+    if _pages is not None and len(message) < 4000:
+        with contextlib.suppress(OSError):  # BlockingIOError when full, BrokenPipeError when the parent is gone
+            _pages.send_bytes(message)
+
+
 def _process(path: str):
     """Extract and normalise one file within its time limit:
     (NormalizedDocument, None) or (None, FileResult)."""
     normalizer, settings, commune, limits = _worker
     signal.setitimer(signal.ITIMER_REAL, limits.timeout_s)
     try:
-        return normalizer.document(extract(path, settings), commune), None
+        with progress.pages_to(functools.partial(_tell, path)):
+            return normalizer.document(extract(path, settings), commune), None
     except _FileTimeout:
         return None, FileResult(path, "failed", reason=limits.timeout_reason())
     except MemoryError:
@@ -253,9 +273,12 @@ def run(
     commune: str | None = None,
     limits: Limits = Limits(),
     on_result: Callable[[FileResult], None] = lambda r: None,
+    on_page: Callable[[str, int, int], None] = lambda path, number, total: None,
 ) -> list[FileResult]:
     """Ingest `files` into `engine`; every file ends as one FileResult. Files are
-    read in `jobs` worker processes (one at least), each file under `limits`."""
+    read in `jobs` worker processes (one at least), each file under `limits`;
+    `on_page(path, number, total)` hears of the pages read (not every one:
+    at most about twice a second)."""
     store_registry.sync(engine, load_registry(), load_catalog())
     registry = store_registry.load(engine)
     known = load.loaded_hashes(engine)
@@ -292,7 +315,7 @@ def run(
 
     copies: dict[str, list[str]] = {}
     todo = _pending(files, known, settings, copies)
-    workers = _Workers(jobs, (registry, settings, commune, limits), limits)
+    workers = _Workers(jobs, (registry, settings, commune, limits), limits, on_page)
     try:
         workers.run(todo, done, save)
     except BaseException:  # Ctrl-C or a store error: stop the workers now, not after their queue
@@ -337,8 +360,9 @@ class _Workers:
     other files in flight are retried one at a time, so only a file that
     kills its worker on its own fails."""
 
-    def __init__(self, jobs: int, initargs: tuple, limits: Limits):
-        self.jobs, self.initargs, self.limits = jobs, initargs, limits
+    def __init__(self, jobs: int, initargs: tuple, limits: Limits, on_page: Callable[[str, int, int], None]):
+        self.pages, pages_w = _context().Pipe(duplex=False)
+        self.jobs, self.initargs, self.limits, self.on_page = jobs, (*initargs, pages_w), limits, on_page
         self.pool = self._new()
         self.broken = False
 
@@ -374,7 +398,8 @@ class _Workers:
     def _drain(self, inflight: dict, save, how: str) -> None:
         started: dict = {}
         while True:
-            finished, _ = wait(inflight, timeout=1, return_when=how)
+            finished, _ = wait(inflight, timeout=0.5, return_when=how)
+            self._heard()
             if finished:
                 break
             now = time.monotonic()
@@ -415,6 +440,15 @@ class _Workers:
             inflight.clear()
             for path in suspects:
                 self._alone(path, save)
+
+    def _heard(self) -> None:
+        """Pass on the newest page read of each file the workers told of."""
+        newest: dict[str, tuple[int, int]] = {}
+        while self.pages.poll():
+            number, total, path = self.pages.recv_bytes().decode("utf-8", "surrogateescape").split(" ", 2)
+            newest[path] = int(number), int(total)
+        for path, (number, total) in newest.items():
+            self.on_page(path, number, total)
 
     def _fresh(self) -> None:
         """Replace a pool that lost a worker before giving it more work."""

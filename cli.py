@@ -78,8 +78,8 @@ def time_left(elapsed: float, read: int, remaining: int) -> str:
 
 
 class Progress:
-    """Files done/total, rows, failures, the file just done and the time left:
-    a live line on a terminal; one plain line per file otherwise, its status
+    """Files done/total, rows, failures, the file just done (or the page of a
+    file being read) and the time left: a live line on a terminal; one plain line per file otherwise, its status
     first ("loaded:", "skipped:", "error:"), so a log or a spreadsheet of it
     sorts and filters."""
 
@@ -93,7 +93,6 @@ class Progress:
         self.done += 1
         self.rows += r.rows
         self.read += r.status != "skipped"  # skipped files cost no time: the estimate leaves them out
-        left = time_left(time.monotonic() - self.start, self.read, self.total - self.done)
         name = shown(os.path.basename(r.path) or r.path)
         if r.status == "failed":
             self.failed += 1
@@ -101,31 +100,42 @@ class Progress:
             if self.verbose and r.detail:
                 self._line(r.detail.rstrip())
         elif not self.live:
+            left = time_left(time.monotonic() - self.start, self.read, self.total - self.done)
             what = plural(r.rows, "row") if r.status == "loaded" else r.reason
             self._line(f"{r.status}: {name} ({what}) [{self.done} of {self.total}" + (f", {left}]" if left else "]"))
         if self.verbose:
             for warning in r.warnings:
                 self._line(f"warning: {shown(r.path)}: {warning}")
         if self.live:
-            width = 16
-            fill = int(width * self.done / max(self.total, 1))
-            counts = ", ".join(
-                filter(
-                    None,
-                    [
-                        f"{self.done}/{self.total} files",
-                        plural(self.rows, "row"),
-                        self.failed and f"{self.failed} failed",
-                        left,
-                    ],
-                )
+            self._live(f"{r.status} {name}")
+
+    def page(self, path: str, number: int, total: int) -> None:
+        """A page of a file being read: on a terminal, the live line names it."""
+        if self.live:
+            self._live(f"reading {shown(os.path.basename(path) or path)}, page {number} of {total}")
+
+    def _live(self, last: str) -> None:
+        """The live line: the bar, the counts, then `last` (what just happened),
+        cut to the terminal's width."""
+        width = 16
+        fill = int(width * self.done / max(self.total, 1))
+        left = time_left(time.monotonic() - self.start, self.read, self.total - self.done)
+        counts = ", ".join(
+            filter(
+                None,
+                [
+                    f"{self.done}/{self.total} files",
+                    plural(self.rows, "row"),
+                    self.failed and f"{self.failed} failed",
+                    left,
+                ],
             )
-            counts = f"[{'#' * fill}{'.' * (width - fill)}] {counts} | "
-            last = f"{r.status} {name}"
-            columns = shutil.get_terminal_size().columns - 1  # a line as wide as the terminal would wrap
-            room = max(columns - len(counts), 2)
-            line = counts + (last if len(last) <= room else last[: room - 1] + "…")
-            click.echo("\r\033[K" + line[:columns], nl=False, err=True)
+        )
+        counts = f"[{'#' * fill}{'.' * (width - fill)}] {counts} | "
+        columns = shutil.get_terminal_size().columns - 1  # a line as wide as the terminal would wrap
+        room = max(columns - len(counts), 2)
+        line = counts + (last if len(last) <= room else last[: room - 1] + "…")
+        click.echo("\r\033[K" + line[:columns], nl=False, err=True)
 
     def _line(self, text: str) -> None:
         if self.live:
@@ -276,6 +286,7 @@ def ingest(
             commune=commune,
             limits=file_limits,
             on_result=progress,
+            on_page=progress.page,
         )
     except ChitieuError as e:  # the database, or registry data that cannot be used
         progress.close()

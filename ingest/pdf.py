@@ -56,7 +56,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from chitieu.normalize.text import fold
 
-from . import legacy, ocr
+from . import legacy, ocr, progress
 from .assemble import NUM_ONLY, NUM_TITLE
 from .columns import assign_roles, header_role, is_column_number_row, is_header_row, is_sub_header_row
 from .exceptions import DamagedFile, EncryptedFile, ExtractError, NeedsOCR, UnreadableText
@@ -137,6 +137,7 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
                     scanned.append(number)
                 else:
                     pages.append(read_page)
+                progress.page_read(number, len(pdf.pages))
     except ExtractError:
         raise
     except PdfminerException as e:

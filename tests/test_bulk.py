@@ -311,3 +311,21 @@ def test_file_limits_fail_one_file_with_a_line_and_the_batch_goes_on(tmp_path):
         assert done.returncode == 1, done.stderr
         assert f"error: {pdf}: {line}" in done.stderr.splitlines()
         assert done.stdout.strip() == "1 loaded (30 rows), 0 skipped as already loaded, 1 failed"
+
+
+def test_the_pages_a_worker_reads_reach_the_parent_as_it_reads_them(tmp_path):
+    """on_page hears of a PDF's pages in order, up to its last, and of no page of a TSV."""
+    from chitieu import batch
+    from chitieu.ingest import ExtractSettings
+    from chitieu.store import connect
+
+    pdf, tsv = SAMPLES / "pdf" / "xuan-son-dti-2023.pdf", SAMPLES / "tsv" / "xuan-loc-ke-hoach-cds-2026.tsv"
+    heard: list[tuple[str, int, int]] = []
+    engine = connect(f"sqlite:///{tmp_path / 'p.db'}", must_exist=False)
+    try:
+        batch.run([pdf, tsv], engine, ExtractSettings(), jobs=1, on_page=lambda *page: heard.append(page))
+    finally:
+        engine.dispose()
+    assert {path for path, _, _ in heard} == {str(pdf)}
+    numbers = [number for _, number, _ in heard]
+    assert numbers == sorted(set(numbers)) and heard[-1] == (str(pdf), 13, 13)

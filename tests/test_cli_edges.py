@@ -474,3 +474,16 @@ def test_cli_indicators_link_and_links(db_url, tmp_path, vietnam_time):
     )
     table = run("targets", "--indicator", "security.anti_malware", "--db", db_url)
     assert table.stdout.splitlines()[1] == "?        ≥ 100%  Phòng Kinh tế  p.tsv #1"
+
+
+def test_the_live_line_names_the_page_being_read(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    with CliRunner().isolation(color=True) as (_out, err, _):
+        progress = Progress(2, verbose=False)
+        progress.live = True
+        progress(FileResult(str(tmp_path / "a.tsv"), "loaded", rows=3))
+        progress.page(str(tmp_path / "scan.pdf"), 4, 12)
+        frames = err.getvalue().decode().split("\r\033[K")
+    assert re.fullmatch(
+        r"\[#{8}\.{8}\] 1/2 files, 3 rows, about \d+ s left \| reading scan\.pdf, page 4 of 12", frames[2]
+    ), frames[2]
