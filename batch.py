@@ -89,6 +89,21 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+def _largest_first(files: list[Path]) -> list[Path]:
+    """The files by size, largest first (the order given among equals): with
+    several workers, the long files start first and short ones fill the gaps,
+    rather than one long file read alone at the end while the other workers
+    wait (longest-processing-time-first scheduling; size stands for time)."""
+
+    def size(f: Path) -> int:
+        try:
+            return f.stat().st_size
+        except OSError:  # fails in _pending, with its reason
+            return 0
+
+    return sorted(files, key=size, reverse=True)
+
+
 def _pending(
     files: list[Path], known: set[str], settings: ExtractSettings, copies: dict[str, list[str]]
 ) -> Iterator[FileResult | str]:
@@ -176,7 +191,7 @@ def run(
         done(FileResult(path, saved.status, saved.rows, reason, doc.sha256, warnings=doc.warnings))
 
     copies: dict[str, list[str]] = {}
-    todo = _pending(files, known, settings, copies)
+    todo = _pending(_largest_first(files) if jobs > 1 else files, known, settings, copies)
     workers = _Workers(jobs, (registry, settings, commune, limits), limits, on_page)
     try:
         workers.run(todo, done, save)
