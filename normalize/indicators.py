@@ -213,6 +213,7 @@ class IndicatorMatcher:
             for w in form:
                 self._by_word.setdefault(_plain(w), set()).add(k)
         self._vocab = frozenset(w for ws in self._words for w in ws)
+        self._pairs = frozenset(p for _, form in self._forms for p in zip(form, form[1:]))  # "giải quyết", …
         owners: dict[str, set[int]] = {}
         for i, ind in enumerate(catalog):
             for w in words(ind.name_vi):
@@ -272,7 +273,7 @@ class IndicatorMatcher:
             _coverage(form, index, vocab, excused) >= NAME_COVERAGE
             and _coverage(mine, self._indexes[k], vocab) >= TEXT_COVERAGE
             and _tech(mine) == _tech(form)
-            and not _substituted(form, self._indexes[k], mine, index, vocab, excused)
+            and not _substituted(form, self._indexes[k], mine, index, vocab, self._pairs, excused)
         )
 
     def _excused(self, k: int, index: dict[str, tuple[str, ...]]) -> frozenset[int]:
@@ -302,11 +303,12 @@ class IndicatorMatcher:
         # the whole wording agrees, so of two indicators the text covers, the
         # one that says no more and no less than the text wins. Not token_set
         # or partial ratios: they rate a name inside a longer one at 100, the
-        # very confusion (Internet vs fibre Internet) to avoid.
+        # very confusion (Internet vs fibre Internet) to avoid. Items of a list
+        # the text leaves out count as missing here: of two names it states,
+        # the one it says more of wins.
         name = self._forms[k][1]
         return (
-            70 * _coverage(name, index, self._vocab, self._excused(k, index))
-            + 30 * fuzz.token_sort_ratio(" ".join(mine), " ".join(name)) / 100
+            70 * _coverage(name, index, self._vocab) + 30 * fuzz.token_sort_ratio(" ".join(mine), " ".join(name)) / 100
         )
 
 
@@ -385,6 +387,7 @@ def _substituted(
     mine: tuple[str, ...],
     index: dict[str, tuple[str, ...]],
     vocab: frozenset[str],
+    pairs: frozenset[tuple[str, str]],
     excused: frozenset[int] = frozenset(),
 ) -> bool:
     """The text has another word where the name has one it lacks, next to the
@@ -394,21 +397,34 @@ def _substituted(
     "Đài truyền thanh xã": the level is the plan's) are no such swap, nor is a
     neighbour that the text also has next to a word of the name (it merely
     leaves the word out there: "triển khai kiến trúc" for "triển khai tuân thủ
-    kiến trúc", whatever follows another "kiến trúc" later on)."""
+    kiến trúc", whatever follows another "kiến trúc" later on), nor a word the
+    catalog's names use in its place ("giải quyết TTHC" for "thực hiện TTHC",
+    "sử dụng dịch vụ số" for "tiếp cận dịch vụ số": a two-syllable word of the
+    catalog's own vocabulary, where "trực tiếp", "thường trú", "nâng cao" are none)."""
     for i, word in enumerate(name):
         if i in excused or word in _LEVEL_WORDS or _found(word, index, vocab):
             continue
         for step in (-1, 1):  # the neighbour before, then after
             if not 0 <= i + step < len(name):
                 continue
-            slots = [
-                mine[j - step]
-                for j, other in enumerate(mine)  # the missing word's places in the text
-                if other == name[i + step] and 0 <= j - step < len(mine)
+            slots = [  # the missing word's places in the text
+                j - step for j, other in enumerate(mine) if other == name[i + step] and 0 <= j - step < len(mine)
             ]
-            if slots and all(w not in _LEVEL_WORDS and not _found(w, name_index, vocab) for w in slots):
+            if slots and all(
+                mine[j] not in _LEVEL_WORDS
+                and not _found(mine[j], name_index, vocab)
+                and _pair(mine, j, -step) not in pairs  # the word standing there, read away from the neighbour
+                for j in slots
+            ):
                 return True
     return False
+
+
+def _pair(ws: tuple[str, ...], at: int, step: int) -> tuple[str, str] | None:
+    """The two syllables from `at` on in the direction `step`, in reading order."""
+    if not 0 <= at + step < len(ws):
+        return None
+    return (ws[at], ws[at + step]) if step > 0 else (ws[at + step], ws[at])
 
 
 _plain = lru_cache(maxsize=65536)(strip_accents)
