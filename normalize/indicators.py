@@ -99,6 +99,7 @@ _SYNONYMS = [
     ),
     (r"không phụ thuộc (?:vào )?địa giới", "phi địa giới"),
     (r"thuộc diện", ""),
+    (r"thực hiện", ""),  # a light verb: "người thực hiện nghiên cứu" is "người nghiên cứu"
     (r"môi trường (?:điện tử|mạng)", "môi trường số"),
     (r"giải quyết trực tuyến", "xử lý trực tuyến"),
     (r"(?:người dân|người|dân số) (?:ở )?(?:độ tuổi )?trưởng thành", "dân số trưởng thành"),
@@ -292,10 +293,13 @@ class IndicatorMatcher:
 
     def _names_another(self, i: int, mine: tuple[str, ...]) -> bool:
         """The text, beyond indicator i's words, has two or more words only one
-        other indicator's name has ("Mức độ hài lòng … khi sử dụng DVCTT" is
-        about satisfaction, not about usage)."""
+        other indicator's name has, and no fewer than it has of i's own ("Mức
+        độ hài lòng … khi sử dụng DVCTT" is about satisfaction, not about
+        usage; "Tổ chức hưởng ứng Ngày Chuyển đổi số quốc gia hằng năm" is
+        about the Day, whatever "hằng năm" of the annual plan)."""
         others = [self._own[w] for w in set(mine) - self._words[i] if self._own.get(w, i) != i]
-        return any(others.count(o) >= 2 for o in others)
+        mine_own = sum(self._own.get(w) == i for w in set(mine))
+        return any(others.count(o) >= max(2, mine_own) for o in others)
 
     def _score(self, mine: tuple[str, ...], index: dict[str, tuple[str, ...]], k: int) -> float:
         # Coverage of the name's words weighs most (the text must say what the
@@ -351,9 +355,13 @@ def _coverage(
 
 def _lists(tokens: tuple[str, ...]) -> list[list[tuple[int, ...]]]:
     """The lists a wording's commas join, each as its items' word places.
-    An item is the piece between two commas when it has at most three
-    syllables, else the two syllables next to the comma (most words are two
-    syllables): "theo dõi, giám sát, đánh giá trên …" is one list of three,
+    A piece between two commas is an item when it has at most three
+    syllables, or four between longer pieces; an item at a list's end is as
+    long as the one beside it, or, with none such, the whole piece when it has
+    at most three syllables, else the two syllables next to the comma (most
+    words are two syllables): "theo dõi, giám sát,
+    đánh giá trên …" is one list of three, "nghiên cứu khoa học, phát triển
+    công nghệ, đổi mới sáng tạo trên …" one of three four-syllable items,
     "… thủ tục hành chính, dịch vụ công" one of "hành chính" and "dịch vụ công"."""
     pieces: list[list[int]] = [[]]
     for t in tokens:
@@ -361,11 +369,25 @@ def _lists(tokens: tuple[str, ...]) -> list[list[tuple[int, ...]]]:
             pieces.append([])
         else:
             pieces[-1].append(sum(len(p) for p in pieces))
+    whole = [  # the middle items
+        0 < n < len(pieces) - 1 and (0 < len(p) <= 3 or len(p) == 4 and len(pieces[n - 1]) > 3 < len(pieces[n + 1]))
+        for n, p in enumerate(pieces)
+    ]
+
+    def length(n: int, beside: int) -> int:
+        piece = pieces[n]
+        if whole[n]:
+            return len(piece)
+        if whole[beside]:
+            return min(len(pieces[beside]), len(piece))
+        return len(piece) if len(piece) <= 3 else 2
+
     lists: list[list[tuple[int, ...]]] = []
-    for left, right in zip(pieces, pieces[1:]):
+    for n in range(len(pieces) - 1):
+        left, right = pieces[n], pieces[n + 1]
         if not left or not right:
             continue
-        pair = [tuple(left if len(left) <= 3 else left[-2:]), tuple(right if len(right) <= 3 else right[:2])]
+        pair = [tuple(left[-length(n, n + 1) :]), tuple(right[: length(n + 1, n)])]
         if lists and set(pair[0]) & {j for item in lists[-1] for j in item}:
             lists[-1].append(pair[1])  # "A, B, C": B ends one pair and starts the next
         else:
@@ -402,7 +424,7 @@ def _substituted(
     "sử dụng dịch vụ số" for "tiếp cận dịch vụ số": a two-syllable word of the
     catalog's own vocabulary, where "trực tiếp", "thường trú", "nâng cao" are none)."""
     for i, word in enumerate(name):
-        if i in excused or word in _LEVEL_WORDS or _found(word, index, vocab):
+        if i in excused or _is_level(name, i) or _found(word, index, vocab):
             continue
         for step in (-1, 1):  # the neighbour before, then after
             if not 0 <= i + step < len(name):
@@ -418,6 +440,12 @@ def _substituted(
             ):
                 return True
     return False
+
+
+def _is_level(ws: tuple[str, ...], i: int) -> bool:
+    """ws[i] names a level: "xã", "huyện", "tỉnh", or "cấp" before one ("cấp
+    xã"; the "cấp" of "được cấp kết quả" is a verb)."""
+    return ws[i] in _LEVEL_WORDS - {"cấp"} or ws[i] == "cấp" and i + 1 < len(ws) and ws[i + 1] in _LEVEL_WORDS
 
 
 def _pair(ws: tuple[str, ...], at: int, step: int) -> tuple[str, str] | None:
