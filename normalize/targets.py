@@ -66,6 +66,7 @@ _LEADS = (
     (r">", ">", "op"),
     (r"<", "<", "op"),
     (r"=", "=", "op"),
+    (r"khoảng|xấp\s+xỉ|~|≈", "=", "op"),  # "Khoảng 20": about, read as the figure
     (r"đạt\s+tối\s+thiểu|tối\s+thiểu|ít\s+nhất|không\s+(?:dưới|thấp\s+hơn|ít\s+hơn)|đạt\s+từ|đạt", ">=", "op"),
     (r"đạt\s+trên|cao\s+hơn|nhiều\s+hơn|trên|hơn|vượt", ">", "op"),
     (r"tối\s+đa|nhiều\s+nhất|không\s+(?:vượt\s+quá|quá|vượt|cao\s+hơn)", "<=", "op"),
@@ -243,6 +244,7 @@ _ONWARD = re.compile(r"\s+trở\s+(?P<dir>lên|xuống)(?!\w)", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\s*\((?P<q>[^()]*)\)")
 _GLUE_BEFORE = re.compile(r"[\w/.,\-–]")
 _GLUE_AFTER = re.compile(r"[\w/\-–]")
+_RATE_WORDS = re.compile(r"[()\[\]]|(?<!\w)(?:(?:tỷ|tỉ)\s+lệ|phần\s+trăm)(?!\w)", re.IGNORECASE)  # "Tỷ lệ (%)"
 _RATE = re.compile(r"(?:tỷ|tỉ)\s+lệ(?!\w)", re.IGNORECASE)
 
 _PLACEHOLDERS = frozenset(("-", "--", "—", "–", "…", "..."))
@@ -308,18 +310,20 @@ def _scopes(cell: str, targets: list[Target]) -> None:
 
 
 def _unit_column(unit_cell: str) -> tuple[str | None, str | None]:
-    """("%", "năm") from "%/năm", ("%", "GDP") from "% GDP", ("doanh nghiệp",
-    "1000 dân") from "Số doanh nghiệp/1000 dân"; (None, None) for words that
+    """("%", "năm") from "%/năm", ("%", "GDP") from "% GDP", ("%", None) from
+    "Tỷ lệ (%)", ("doanh nghiệp", "1000 dân") from "Số doanh nghiệp/1000 dân",
+    ("lượt", "người/năm") from "Lượt/người/năm"; (None, None) for words that
     are not units."""
     if not unit_cell or fold(unit_cell) in _NOT_UNITS or fold(unit_cell) in _PLACEHOLDERS:
         return None, None
     per = _PER.search(unit_cell) or re.search(r"\s*/\s*(?P<per>[^/]+)$", unit_cell)
+    per_text = per and re.sub(r"\s*/\s*", "/", _spaced(per.group("per") + unit_cell[per.end() :]))
     if "%" in unit_cell:
-        rest = _spaced(unit_cell.replace("%", " ", 1)) if not per else ""
-        return "%", (per and _spaced(per.group("per"))) or rest or None
+        rest = "" if per else _spaced(_RATE_WORDS.sub(" ", unit_cell.replace("%", " ", 1)))
+        return "%", per_text or rest or None
     head = unit_cell[: per.start()] if per else unit_cell
     head = re.sub(r"^(?:số|số\s+lượng)\s+", "", head.strip(), flags=re.IGNORECASE) or head
-    return _noun(head), per and _spaced(per.group("per"))
+    return _noun(head), per_text
 
 
 def _scan(text: str, cell: bool, counts: bool) -> list[Target]:

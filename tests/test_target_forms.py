@@ -26,6 +26,8 @@ OPS = [
     ("trên", ">"),
     ("<", "<"),
     ("dưới", "<"),
+    ("khoảng", "="),
+    ("~", "="),
 ]
 NUMBERS = [("95", 95.0), ("3,5", 3.5), ("3.5", 3.5), ("70", 70.0), ("12,25", 12.25), ("02", 2.0)]
 NOUNS = ["doanh nghiệp", "lớp", "người", "mô hình", "hội nghị", "thôn"]
@@ -69,6 +71,10 @@ UNIT_COLUMNS = [
     ("Người/vạn dân", ("người", "vạn dân")),
     ("Số doanh nghiệp/1000 dân", ("doanh nghiệp", "1000 dân")),
     ("%/năm", ("%", "năm")),
+    ("Tỷ lệ (%)", ("%", None)),
+    ("Tỷ lệ %", ("%", None)),
+    ("(%)", ("%", None)),
+    ("Lượt/người/năm", ("lượt", "người/năm")),
     ("lượt/năm", ("lượt", "năm")),
     ("Doanh nghiệp", ("doanh nghiệp", None)),
     ("Tổ chức", ("tổ chức", None)),
