@@ -2,7 +2,7 @@
 into SQLite, the JSONL export read back and compared with what was read by hand
 (tests/data/national-appendix-2026.expected.tsv, written before the code was
 changed for it). Also 80 held-out indicator wordings, half of them distractors
-(indicator_paraphrases_2.csv, written with the appendix), and 65 distractors
+(indicator_paraphrases_2.csv, written with the appendix), and 90 distractors
 written after the changes (indicator_distractors.csv).
 
 Expected columns: `code` ("-" none; "a/b" either), `target` and each of
@@ -112,4 +112,4 @@ def test_distractors_written_after_the_changes():
     with open(DATA / "indicator_distractors.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     got = {r["text"]: matcher.match(strip_target_words(r["text"]))[0] for r in rows}
-    assert len(rows) == 65 and got == {r["text"]: r["links"] or None for r in rows}
+    assert len(rows) == 90 and got == {r["text"]: r["links"] or None for r in rows}
