@@ -2,9 +2,9 @@
 
 Kinds: recurring ("Thường xuyên", "Hằng năm", "Hàng quý", "Định kỳ"), date
 ("Trước 30/6/2026", "ngày 30 tháng 6 năm 2026"), quarter ("Quý IV/2026",
-"Quý 3 năm 2026"; month = the quarter's last month), month ("Tháng 9/2026",
-"11/2026", "tháng 12 năm 2026", "6 tháng đầu năm 2026" -> June) and year
-("2026", "Năm 2026").
+"Quý 3 năm 2026", "Quý I-II/2026" its last; month = the quarter's last
+month), month ("Tháng 9/2026", "11/2026", "tháng 12 năm 2026", "6 tháng đầu
+năm 2026" -> June) and year ("2026", "Năm 2026").
 
 Decisions:
 - A cell naming several times is a span ("Từ tháng 3/2026 đến tháng 12/2026",
@@ -41,7 +41,8 @@ _WHEN = re.compile(
     (?<![\d/])(?P<iy>{_YEAR})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}})(?![\d/])
   | (?<![\d/])(?P<d>\d{{1,2}})\s*[/.-]\s*(?P<dm>\d{{1,2}})\s*[/.-]\s*(?P<dy>{_YEAR})(?!\d)
   | (?:ngày\s+)?(?<!\d)(?P<d2>\d{{1,2}})\s+tháng\s+(?P<dm2>\d{{1,2}})\s+năm\s+(?P<dy2>{_YEAR})(?!\d)
-  | (?<!\w)quý\s*(?P<q>IV|I{{1,3}}|[1-4])(?![\w])(?:{_SEP}(?P<qy>{_YEAR})(?!\d))?
+  | (?<!\w)quý\s*(?P<q>IV|I{{1,3}}|[1-4])(?![\w])(?:\s*(?:-|–|,|và|đến)\s*(?P<q2>IV|I{{1,3}}|[1-4])(?![\w]))?
+    (?:{_SEP}(?P<qy>{_YEAR})(?!\d))?
   | (?<!\d)(?P<h>\d{{1,2}})\s+tháng\s+(?P<hw>đầu|cuối)\s+năm(?:\s+(?P<hy>{_YEAR})(?!\d))?
   | (?<!\w)tháng\s*(?P<m>\d{{1,2}})(?!\d)(?:{_SEP}(?P<my>{_YEAR})(?!\d))?
   | (?<![\d/.])(?P<m2>\d{{1,2}})\s*/\s*(?P<my2>{_YEAR})(?!\d)
@@ -87,7 +88,7 @@ def _deadline(raw: str, m: re.Match) -> Deadline | None:
             return None
         return Deadline(raw=raw, kind="date", year=_int(year), month=int(month), day=int(day))
     if g["q"]:
-        q = g["q"].lower()
+        q = (g["q2"] or g["q"]).lower()  # "Quý I-II/2026": the span's last quarter
         quarter = _ROMAN[q] if q in _ROMAN else int(q)
         return Deadline(raw=raw, kind="quarter", year=_int(g["qy"]), month=quarter * 3, quarter=quarter)
     if g["h"]:  # "6 tháng đầu năm" ends in June, "6 tháng cuối năm" in December

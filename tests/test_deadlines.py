@@ -94,6 +94,10 @@ def test_seed_row_deadlines():
         ("Tháng 10 hằng năm", Deadline("Tháng 10 hằng năm", "recurring")),
         ("Trước 31/12 hàng năm", Deadline("Trước 31/12 hàng năm", "recurring")),
         ("Quý IV hằng năm", Deadline("Quý IV hằng năm", "recurring")),
+        # a span of quarters: its last
+        ("Quý I-II/2026", Deadline("Quý I-II/2026", "quarter", year=2026, month=6, quarter=2)),
+        ("Quý III và IV năm 2026", Deadline("Quý III và IV năm 2026", "quarter", year=2026, month=12, quarter=4)),
+        ("Quý I-2026", Deadline("Quý I-2026", "quarter", year=2026, month=3, quarter=1)),
     ],
 )
 def test_deadline_forms(text, expected):
