@@ -240,6 +240,7 @@ _PER_POPULATION = re.compile(
     rf"(?<!\w)(?:trên|mỗi)\s+(?P<per>(?:{_NUM}\s*)?{_MULTIPLIER}\s+(?:người\s+dân|dân|hộ)|{_NUM}\s+(?:dân|dân\s+số))(?!\w)",
     re.IGNORECASE,
 )
+_PRODUCT = re.compile(r"\s+(?P<per>GR?DP)(?!\w)")
 _ONWARD = re.compile(r"\s+trở\s+(?P<dir>lên|xuống)(?!\w)", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\s*\((?P<q>[^()]*)\)")
 _GLUE_BEFORE = re.compile(r"[\w/.,\-–]")
@@ -369,8 +370,18 @@ def _range(text: str, m: re.Match, cell: bool) -> tuple[int, int, Target] | None
         opens_cell = cell and not text[: m.start()].strip(" :")
         if not (opens_cell or (m["from"] and unit)):
             return None
-    target = Target(raw=text[m.start() : end].strip(), kind="numeric", op="between", value=lo, value_max=hi, unit=unit)
+    p = _per(text, end, unit)
+    per, end = (_spaced(p["per"]), p.end()) if p else (None, end)
+    target = Target(
+        raw=text[m.start() : end].strip(), kind="numeric", op="between", value=lo, value_max=hi, unit=unit, per=per
+    )
     return m.start(), end, target
+
+
+def _per(text: str, pos: int, unit: str | None) -> re.Match | None:
+    """The denominator right after a figure and its unit: "/năm", "mỗi năm",
+    and after a "%" the product it is a share of ("20% GRDP")."""
+    return _PER.match(text, pos) or (_PRODUCT.match(text, pos) if unit == "%" else None)
 
 
 def _read(text: str, m: re.Match, cell: bool, counts: bool) -> tuple[int, int, Target] | None:
@@ -412,7 +423,7 @@ def _read(text: str, m: re.Match, cell: bool, counts: bool) -> tuple[int, int, T
         else:  # a bare number: only after a real operator or opening a target cell
             if not (kind == "op" or (cell and first)) or _is_year(m.group()):
                 return None
-    p = _PER.match(text, pos)
+    p = _per(text, pos, unit)
     if p:
         per, pos = _spaced(p["per"]), p.end()
     o = _ONWARD.match(text, pos)

@@ -135,6 +135,20 @@ def test_several_targets_keep_their_scopes():
     ]
 
 
+@pytest.mark.parametrize(
+    "cell,fields_",
+    [
+        ("≥ 20% GRDP", (">=", 20.0, None, "%", "GRDP", False)),
+        ("30% GDP", ("=", 30.0, None, "%", "GDP", False)),
+        ("20 - 30%/năm", ("between", 20.0, 30.0, "%", "năm", False)),
+        ("20 - 30% GDP", ("between", 20.0, 30.0, "%", "GDP", False)),
+    ],
+)
+def test_a_share_of_the_product_or_per_year_after_the_figure(cell, fields_):
+    assert fields(parse_target(cell, "", "")[0]) == fields_
+    assert fields(parse_target("", "", f"Tỷ trọng kinh tế số {cell}")[0]) == fields_
+
+
 @pytest.mark.parametrize("trend", ["và tăng dần theo yêu cầu", "trở lên", "hằng năm", "và duy trì"])
 def test_trend_words_are_not_units(trend):
     t = parse_target(f"≥ 90% {trend}", "", "")[0]
