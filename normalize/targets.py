@@ -66,7 +66,7 @@ _LEADS = (
     (r">", ">", "op"),
     (r"<", "<", "op"),
     (r"=", "=", "op"),
-    (r"khoảng|xấp\s+xỉ|~|≈", "=", "op"),  # "Khoảng 20": about, read as the figure
+    (r"khoảng|xấp\s+xỉ|~|≈", "=", "weak"),  # "Khoảng 20": about, read as the figure
     (r"đạt\s+tối\s+thiểu|tối\s+thiểu|ít\s+nhất|không\s+(?:dưới|thấp\s+hơn|ít\s+hơn)|đạt\s+từ|đạt", ">=", "op"),
     (r"đạt\s+trên|cao\s+hơn|nhiều\s+hơn|trên|hơn|vượt", ">", "op"),
     (r"tối\s+đa|nhiều\s+nhất|không\s+(?:vượt\s+quá|quá|vượt|cao\s+hơn)", "<=", "op"),
