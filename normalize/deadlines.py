@@ -2,15 +2,17 @@
 
 Kinds: recurring ("Thường xuyên", "Hằng năm", "Hàng quý", "Định kỳ"), date
 ("Trước 30/6/2026", "ngày 30 tháng 6 năm 2026"), quarter ("Quý IV/2026",
-"Quý 3 năm 2026"; month = the quarter's last month), month ("Tháng 9/2026",
-"11/2026", "tháng 12 năm 2026", "6 tháng đầu năm 2026" -> June) and year
-("2026", "Năm 2026").
+"Quý 3 năm 2026", "Quý I-II/2026" its last; month = the quarter's last
+month), month ("Tháng 9/2026", "11/2026", "tháng 12 năm 2026", "6 tháng đầu
+năm 2026" -> June) and year ("2026", "Năm 2026").
 
 Decisions:
 - A cell naming several times is a span ("Từ tháng 3/2026 đến tháng 12/2026",
   "2026 - 2030"): the deadline is the last one, the time the work must be done.
 - A cell opening with a recurring word is recurring even when a date follows
-  ("Hằng năm, trước 31/12/2026").
+  ("Hằng năm, trước 31/12/2026"), and so is a time without a year beside one
+  ("Tháng 10 hằng năm", "Trước 31/12 hằng năm").
+- A spreadsheet's ISO date ("2026-12-31") is a date.
 - A date, month or quarter written without a year ("Trước 31/12", "Tháng 9")
   keeps year None; filling it from the plan's year is the caller's choice.
 - Text that names no time (e.g. "Theo chỉ đạo của UBND tỉnh") gives None; the
@@ -36,9 +38,11 @@ _SEP = r"\s*(?:/|-|\.|,|năm)\s*"  # "9/2026", "9 năm 2026", "IV-2026"
 # One alternative per kind; at one position the more specific comes first.
 _WHEN = re.compile(
     rf"""
-    (?<![\d/])(?P<d>\d{{1,2}})\s*[/.-]\s*(?P<dm>\d{{1,2}})\s*[/.-]\s*(?P<dy>{_YEAR})(?!\d)
+    (?<![\d/])(?P<iy>{_YEAR})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}})(?![\d/])
+  | (?<![\d/])(?P<d>\d{{1,2}})\s*[/.-]\s*(?P<dm>\d{{1,2}})\s*[/.-]\s*(?P<dy>{_YEAR})(?!\d)
   | (?:ngày\s+)?(?<!\d)(?P<d2>\d{{1,2}})\s+tháng\s+(?P<dm2>\d{{1,2}})\s+năm\s+(?P<dy2>{_YEAR})(?!\d)
-  | (?<!\w)quý\s*(?P<q>IV|I{{1,3}}|[1-4])(?![\w])(?:{_SEP}(?P<qy>{_YEAR})(?!\d))?
+  | (?<!\w)quý\s*(?P<q>IV|I{{1,3}}|[1-4])(?![\w])(?:\s*(?:-|–|,|và|đến)\s*(?P<q2>IV|I{{1,3}}|[1-4])(?![\w]))?
+    (?:{_SEP}(?P<qy>{_YEAR})(?!\d))?
   | (?<!\d)(?P<h>\d{{1,2}})\s+tháng\s+(?P<hw>đầu|cuối)\s+năm(?:\s+(?P<hy>{_YEAR})(?!\d))?
   | (?<!\w)tháng\s*(?P<m>\d{{1,2}})(?!\d)(?:{_SEP}(?P<my>{_YEAR})(?!\d))?
   | (?<![\d/.])(?P<m2>\d{{1,2}})\s*/\s*(?P<my2>{_YEAR})(?!\d)
@@ -60,16 +64,19 @@ def parse_deadline(text: str) -> Deadline | None:
     found = None
     for m in _WHEN.finditer(raw):
         found = _deadline(raw, m) or found
-    if found:
+    if found and (found.year is not None or not _RECURRING.search(raw)):
         return found
-    return Deadline(raw=raw, kind="recurring") if _RECURRING.search(raw) else None
+    # "Tháng 10 hằng năm", "Trước 31/12 hằng năm": a time of every year
+    return Deadline(raw=raw, kind="recurring") if _RECURRING.search(raw) else found
 
 
 def _deadline(raw: str, m: re.Match) -> Deadline | None:
     """The Deadline one match names, or None when its figures are no real time."""
     g = m.groupdict()
-    if g["d"] or g["d2"] or g["d3"]:
-        if g["d"]:
+    if g["d"] or g["d2"] or g["d3"] or g["id"]:
+        if g["id"]:  # a spreadsheet's ISO date: "2026-12-31"
+            year, month, day = g["iy"], g["im"], g["id"]
+        elif g["d"]:
             year, month, day = g["dy"], g["dm"], g["d"]
         elif g["d2"]:
             year, month, day = g["dy2"], g["dm2"], g["d2"]
@@ -81,7 +88,7 @@ def _deadline(raw: str, m: re.Match) -> Deadline | None:
             return None
         return Deadline(raw=raw, kind="date", year=_int(year), month=int(month), day=int(day))
     if g["q"]:
-        q = g["q"].lower()
+        q = (g["q2"] or g["q"]).lower()  # "Quý I-II/2026": the span's last quarter
         quarter = _ROMAN[q] if q in _ROMAN else int(q)
         return Deadline(raw=raw, kind="quarter", year=_int(g["qy"]), month=quarter * 3, quarter=quarter)
     if g["h"]:  # "6 tháng đầu năm" ends in June, "6 tháng cuối năm" in December

@@ -56,6 +56,13 @@ _DANGLING = re.compile(rf"[\s:,;]*(?:(?<!\w)(?:{LEAD_WORDS})(?!\w)[\s:,;]*)*$|^[
 
 _ABBREVIATIONS = [
     (r"tthc", "thủ tục hành chính"),
+    (r"cbccvc", "cán bộ, công chức, viên chức"),
+    (r"cbcc", "cán bộ, công chức"),
+    (r"httt", "hệ thống thông tin"),
+    (r"dn", "doanh nghiệp"),
+    (r"đmst", "đổi mới sáng tạo"),
+    (r"kh\s*,\s*cn", "khoa học, công nghệ"),
+    (r"(?:tổ )?cnscđ", "tổ công nghệ số cộng đồng"),
     (r"dvctt", "dịch vụ công trực tuyến"),
     (r"dvc", "dịch vụ công"),
     (r"csdl", "cơ sở dữ liệu"),
@@ -74,6 +81,13 @@ _SYNONYMS = [
     (r"băng thông rộng", "băng rộng"),
     (r"căn bản", "cơ bản"),
     (r"tỷ trọng", "tỷ lệ"),
+    (r"gdp", "grdp"),  # the national product of a national plan
+    (r"trả kết quả", "cấp kết quả"),
+    (r"tái sử dụng", "sử dụng lại"),
+    (r"hộ dân", "hộ gia đình"),
+    (r"kết nối,? (?:và )?liên thông|liên thông,? (?:và )?kết nối|kết nối", "liên thông"),
+    (r"không sử dụng tiền mặt", "không dùng tiền mặt"),
+    (r"mức độ hài lòng", "hài lòng"),
     (r"(?:từ |trên |tối thiểu )?(\d+) gb", r"\1 gb"),
     (r"trở lên", ""),
     (r"một vạn", "1 vạn"),
@@ -85,6 +99,7 @@ _SYNONYMS = [
     ),
     (r"không phụ thuộc (?:vào )?địa giới", "phi địa giới"),
     (r"thuộc diện", ""),
+    (r"thực hiện", ""),  # a light verb: "người thực hiện nghiên cứu" is "người nghiên cứu"
     (r"môi trường (?:điện tử|mạng)", "môi trường số"),
     (r"giải quyết trực tuyến", "xử lý trực tuyến"),
     (r"(?:người dân|người|dân số) (?:ở )?(?:độ tuổi )?trưởng thành", "dân số trưởng thành"),
@@ -113,13 +128,14 @@ _ABBREVIATION_RES = [
     (re.compile(rf"(?<!\w)(?:{new_tone_placement(p)})(?!\w)"), r) for p, r in _ABBREVIATIONS + _SYNONYMS
 ]
 _SPEED = re.compile(r"(?<=\d)\s*(?:gb\s*/\s*s|gbps(?:\s*/\s*s)?)(?!\w)")  # "1Gb/s", "01 Gbps/s" -> "1 gb"
+_ASIDE = re.compile(r"\s*\([^()]*\)")
 _LEADING_ZERO = re.compile(r"(?<![\d.,])0+(?=\d)")
 _DENOMINATOR = re.compile(r"\s*/\s*tổng\b.*$|\s+trên (?:tổng )?dân số\b.*$")
 _PUNCT = re.compile(r"[^\w\s]|_")
 # Where a row joins statements of two indicators: before a second "Tỷ lệ …" / "Số …".
 _SEVERAL = re.compile(r"\s*(?:;|,?\s+và)\s+(?=(?:tỷ|tỉ)\s+lệ\s|số\s+(?!hóa|lượng))|\s*;\s*", re.IGNORECASE)
 # Words (syllables) that say nothing about which indicator a row is.
-_COMMON = frozenset("tỷ lệ các những được của và là về có số_lượng tổng đạt ở".split())
+_COMMON = frozenset("tỷ lệ các những được của và là về có số_lượng tổng đạt ở trong việc với đối khi đã tại".split())
 _LEVEL_WORDS = frozenset(("xã", "huyện", "tỉnh", "cấp"))
 _TECH = re.compile(r"^(?=.*\d)(?=.*[a-z])[a-z0-9]+$")  # 5g, 4g, 1gb
 
@@ -164,10 +180,17 @@ def wording_key(text: str) -> str:
 @lru_cache(maxsize=16384)
 def words(text: str) -> tuple[str, ...]:
     """Content words of an indicator text, in order."""
+    return tuple(w for w in _tokens(text) if w != ",")
+
+
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[str, ...]:
+    """`words`, with the commas between them kept as "," (for `_lists`)."""
     text = _LEADING_ZERO.sub("", _SPEED.sub(" gb", fold(strip_target_words(text))))
     for pattern, expansion in _ABBREVIATION_RES:
         text = pattern.sub(expansion, text)
-    text = _PUNCT.sub(" ", _DENOMINATOR.sub("", text)).replace("số lượng", "số_lượng").replace("xã hội", "xã_hội")
+    text = " , ".join(_PUNCT.sub(" ", piece) for piece in _DENOMINATOR.sub("", text).split(","))
+    text = text.replace("số lượng", "số_lượng").replace("xã hội", "xã_hội")
     return tuple(w for w in text.split() if w not in _COMMON)
 
 
@@ -180,12 +203,9 @@ class IndicatorMatcher:
 
     def __init__(self, catalog: list[Indicator]):
         self.catalog = catalog
-        self._forms = [
-            (i, form)
-            for i, ind in enumerate(catalog)
-            for form in dict.fromkeys(words(t) for t in _wordings(ind))
-            if form
-        ]
+        forms = {(i, words(t)): _lists(_tokens(t)) for i, ind in enumerate(catalog) for t in _wordings(ind)}
+        self._forms = [form for form in forms if form[1]]
+        self._form_lists = [forms[form] for form in self._forms]
         self._indexes = [_index(form) for _, form in self._forms]
         self._words = [set() for _ in catalog]  # every word of each indicator's forms
         self._by_word: dict[str, set[int]] = {}  # accent-blind word -> forms using it
@@ -194,6 +214,7 @@ class IndicatorMatcher:
             for w in form:
                 self._by_word.setdefault(_plain(w), set()).add(k)
         self._vocab = frozenset(w for ws in self._words for w in ws)
+        self._pairs = frozenset(p for _, form in self._forms for p in zip(form, form[1:]))  # "giải quyết", …
         owners: dict[str, set[int]] = {}
         for i, ind in enumerate(catalog):
             for w in words(ind.name_vi):
@@ -248,19 +269,37 @@ class IndicatorMatcher:
     def _states(self, k: int, mine: tuple[str, ...], index: dict[str, tuple[str, ...]]) -> bool:
         """The text says what form k says, and not much more or otherwise."""
         form, vocab = self._forms[k][1], self._vocab
+        excused = self._excused(k, index)
         return (
-            _coverage(form, index, vocab) >= NAME_COVERAGE
+            _coverage(form, index, vocab, excused) >= NAME_COVERAGE
             and _coverage(mine, self._indexes[k], vocab) >= TEXT_COVERAGE
             and _tech(mine) == _tech(form)
-            and not _substituted(form, self._indexes[k], mine, index, vocab)
+            and not _substituted(form, self._indexes[k], mine, index, vocab, self._pairs, excused)
         )
+
+    def _excused(self, k: int, index: dict[str, tuple[str, ...]]) -> frozenset[int]:
+        """Places of form k's words a text may leave out: the other items of a
+        list ("theo dõi, giám sát, đánh giá"; "thủ tục hành chính, dịch vụ
+        công") of which the text names one — when it says all the rest of the
+        name ("hồ sơ TTHC được giải quyết" is not "hồ sơ, kết quả giải quyết
+        TTHC được số hóa")."""
+        form, out = self._forms[k][1], set()
+        for items in self._form_lists[k]:
+            named = [all(_found(form[j], index, self._vocab) for j in item) for item in items]
+            if any(named):
+                out.update(j for item, hit in zip(items, named) if not hit for j in item)
+        rest = (w for j, w in enumerate(form) if j not in out)
+        return frozenset(out) if out and all(_found(w, index, self._vocab) for w in rest) else frozenset()
 
     def _names_another(self, i: int, mine: tuple[str, ...]) -> bool:
         """The text, beyond indicator i's words, has two or more words only one
-        other indicator's name has ("Mức độ hài lòng … khi sử dụng DVCTT" is
-        about satisfaction, not about usage)."""
+        other indicator's name has, and no fewer than it has of i's own ("Mức
+        độ hài lòng … khi sử dụng DVCTT" is about satisfaction, not about
+        usage; "Tổ chức hưởng ứng Ngày Chuyển đổi số quốc gia hằng năm" is
+        about the Day, whatever "hằng năm" of the annual plan)."""
         others = [self._own[w] for w in set(mine) - self._words[i] if self._own.get(w, i) != i]
-        return any(others.count(o) >= 2 for o in others)
+        mine_own = sum(self._own.get(w) == i for w in set(mine))
+        return any(others.count(o) >= max(2, mine_own) for o in others)
 
     def _score(self, mine: tuple[str, ...], index: dict[str, tuple[str, ...]], k: int) -> float:
         # Coverage of the name's words weighs most (the text must say what the
@@ -268,7 +307,9 @@ class IndicatorMatcher:
         # the whole wording agrees, so of two indicators the text covers, the
         # one that says no more and no less than the text wins. Not token_set
         # or partial ratios: they rate a name inside a longer one at 100, the
-        # very confusion (Internet vs fibre Internet) to avoid.
+        # very confusion (Internet vs fibre Internet) to avoid. Items of a list
+        # the text leaves out count as missing here: of two names it states,
+        # the one it says more of wins.
         name = self._forms[k][1]
         return (
             70 * _coverage(name, index, self._vocab) + 30 * fuzz.token_sort_ratio(" ".join(mine), " ".join(name)) / 100
@@ -276,16 +317,17 @@ class IndicatorMatcher:
 
 
 def _wordings(ind: Indicator) -> list[str]:
-    """An indicator's name and aliases, and each without the alternative it
-    offers last, which a row may leave out: "… tại ngân hàng hoặc tổ chức được
-    phép khác" is stated by "… tại ngân hàng". (A dropped list item is no such
-    option: "công chức, viên chức chuyên trách" is not "…, kiêm nhiệm về CĐS".)"""
+    """An indicator's name and aliases, and each without what a row may leave
+    out: the alternative it offers last ("… tại ngân hàng hoặc tổ chức được
+    phép khác" is stated by "… tại ngân hàng") and its asides in brackets
+    ("cán bộ, công chức, viên chức (đảng viên)"). (Items of a list are left
+    out only as `IndicatorMatcher._excused` allows: "công chức, viên chức
+    chuyên trách" is not "…, kiêm nhiệm về CĐS".)"""
     out = []
     for text in (ind.name_vi, *ind.aliases):
-        out.append(text)
         head = re.split(r"\s+hoặc\s+", text)[0]
-        if head != text and len(head.split()) >= 5:
-            out.append(head)
+        for t in (text, head) if head != text and len(head.split()) >= 5 else (text,):
+            out += dict.fromkeys((t, _ASIDE.sub("", t)))
     return out
 
 
@@ -297,11 +339,60 @@ def _index(ws: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     return index
 
 
-def _coverage(these: tuple[str, ...], within: dict[str, tuple[str, ...]], vocab: frozenset[str]) -> float:
-    """Share of `these` words found in the words indexed by `within`."""
-    if not these:
+def _coverage(
+    these: tuple[str, ...],
+    within: dict[str, tuple[str, ...]],
+    vocab: frozenset[str],
+    excused: frozenset[int] = frozenset(),
+) -> float:
+    """Share of `these` words found in the words indexed by `within`, the
+    words at `excused` places left out of the count."""
+    counted = [w for j, w in enumerate(these) if j not in excused]
+    if not counted:
         return 0.0
-    return sum(_found(w, within, vocab) for w in these) / len(these)
+    return sum(_found(w, within, vocab) for w in counted) / len(counted)
+
+
+def _lists(tokens: tuple[str, ...]) -> list[list[tuple[int, ...]]]:
+    """The lists a wording's commas join, each as its items' word places.
+    A piece between two commas is an item when it has at most three
+    syllables, or four between longer pieces; an item at a list's end is as
+    long as the one beside it, or, with none such, the whole piece when it has
+    at most three syllables, else the two syllables next to the comma (most
+    words are two syllables): "theo dõi, giám sát,
+    đánh giá trên …" is one list of three, "nghiên cứu khoa học, phát triển
+    công nghệ, đổi mới sáng tạo trên …" one of three four-syllable items,
+    "… thủ tục hành chính, dịch vụ công" one of "hành chính" and "dịch vụ công"."""
+    pieces: list[list[int]] = [[]]
+    for t in tokens:
+        if t == ",":
+            pieces.append([])
+        else:
+            pieces[-1].append(sum(len(p) for p in pieces))
+    whole = [  # the middle items
+        0 < n < len(pieces) - 1 and (0 < len(p) <= 3 or len(p) == 4 and len(pieces[n - 1]) > 3 < len(pieces[n + 1]))
+        for n, p in enumerate(pieces)
+    ]
+
+    def length(n: int, beside: int) -> int:
+        piece = pieces[n]
+        if whole[n]:
+            return len(piece)
+        if whole[beside]:
+            return min(len(pieces[beside]), len(piece))
+        return len(piece) if len(piece) <= 3 else 2
+
+    lists: list[list[tuple[int, ...]]] = []
+    for n in range(len(pieces) - 1):
+        left, right = pieces[n], pieces[n + 1]
+        if not left or not right:
+            continue
+        pair = [tuple(left[-length(n, n + 1) :]), tuple(right[: length(n + 1, n)])]
+        if lists and set(pair[0]) & {j for item in lists[-1] for j in item}:
+            lists[-1].append(pair[1])  # "A, B, C": B ends one pair and starts the next
+        else:
+            lists.append(pair)
+    return lists
 
 
 def _found(word: str, within: dict[str, tuple[str, ...]], vocab: frozenset[str]) -> bool:
@@ -318,28 +409,50 @@ def _substituted(
     mine: tuple[str, ...],
     index: dict[str, tuple[str, ...]],
     vocab: frozenset[str],
+    pairs: frozenset[tuple[str, str]],
+    excused: frozenset[int] = frozenset(),
 ) -> bool:
     """The text has another word where the name has one it lacks, next to the
     same neighbour ("trực tiếp" for "trực tuyến", "5 năm" for "hằng năm", "địa
     chỉ thường trú" for "địa chỉ số"): it states another indicator. Level words
-    ("công chức xã" for "công chức, viên chức") are no such swap, nor is a
+    ("công chức xã" for "công chức, viên chức"; "Đài truyền thanh cơ sở" for
+    "Đài truyền thanh xã": the level is the plan's) are no such swap, nor is a
     neighbour that the text also has next to a word of the name (it merely
     leaves the word out there: "triển khai kiến trúc" for "triển khai tuân thủ
-    kiến trúc", whatever follows another "kiến trúc" later on)."""
+    kiến trúc", whatever follows another "kiến trúc" later on), nor a word the
+    catalog's names use in its place ("giải quyết TTHC" for "thực hiện TTHC",
+    "sử dụng dịch vụ số" for "tiếp cận dịch vụ số": a two-syllable word of the
+    catalog's own vocabulary, where "trực tiếp", "thường trú", "nâng cao" are none)."""
     for i, word in enumerate(name):
-        if _found(word, index, vocab):
+        if i in excused or _is_level(name, i) or _found(word, index, vocab):
             continue
         for step in (-1, 1):  # the neighbour before, then after
             if not 0 <= i + step < len(name):
                 continue
-            slots = [
-                mine[j - step]
-                for j, other in enumerate(mine)  # the missing word's places in the text
-                if other == name[i + step] and 0 <= j - step < len(mine)
+            slots = [  # the missing word's places in the text
+                j - step for j, other in enumerate(mine) if other == name[i + step] and 0 <= j - step < len(mine)
             ]
-            if slots and all(w not in _LEVEL_WORDS and not _found(w, name_index, vocab) for w in slots):
+            if slots and all(
+                mine[j] not in _LEVEL_WORDS
+                and not _found(mine[j], name_index, vocab)
+                and _pair(mine, j, -step) not in pairs  # the word standing there, read away from the neighbour
+                for j in slots
+            ):
                 return True
     return False
+
+
+def _is_level(ws: tuple[str, ...], i: int) -> bool:
+    """ws[i] names a level: "xã", "huyện", "tỉnh", or "cấp" before one ("cấp
+    xã"; the "cấp" of "được cấp kết quả" is a verb)."""
+    return ws[i] in _LEVEL_WORDS - {"cấp"} or ws[i] == "cấp" and i + 1 < len(ws) and ws[i + 1] in _LEVEL_WORDS
+
+
+def _pair(ws: tuple[str, ...], at: int, step: int) -> tuple[str, str] | None:
+    """The two syllables from `at` on in the direction `step`, in reading order."""
+    if not 0 <= at + step < len(ws):
+        return None
+    return (ws[at], ws[at + step]) if step > 0 else (ws[at + step], ws[at])
 
 
 _plain = lru_cache(maxsize=65536)(strip_accents)

@@ -66,6 +66,7 @@ _LEADS = (
     (r">", ">", "op"),
     (r"<", "<", "op"),
     (r"=", "=", "op"),
+    (r"khoảng|xấp\s+xỉ|~|≈", "=", "weak"),  # "Khoảng 20": about, read as the figure
     (r"đạt\s+tối\s+thiểu|tối\s+thiểu|ít\s+nhất|không\s+(?:dưới|thấp\s+hơn|ít\s+hơn)|đạt\s+từ|đạt", ">=", "op"),
     (r"đạt\s+trên|cao\s+hơn|nhiều\s+hơn|trên|hơn|vượt", ">", "op"),
     (r"tối\s+đa|nhiều\s+nhất|không\s+(?:vượt\s+quá|quá|vượt|cao\s+hơn)", "<=", "op"),
@@ -239,10 +240,12 @@ _PER_POPULATION = re.compile(
     rf"(?<!\w)(?:trên|mỗi)\s+(?P<per>(?:{_NUM}\s*)?{_MULTIPLIER}\s+(?:người\s+dân|dân|hộ)|{_NUM}\s+(?:dân|dân\s+số))(?!\w)",
     re.IGNORECASE,
 )
+_PRODUCT = re.compile(r"\s+(?P<per>GR?DP)(?!\w)")
 _ONWARD = re.compile(r"\s+trở\s+(?P<dir>lên|xuống)(?!\w)", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\s*\((?P<q>[^()]*)\)")
 _GLUE_BEFORE = re.compile(r"[\w/.,\-–]")
 _GLUE_AFTER = re.compile(r"[\w/\-–]")
+_RATE_WORDS = re.compile(r"[()\[\]]|(?<!\w)(?:(?:tỷ|tỉ)\s+lệ|phần\s+trăm)(?!\w)", re.IGNORECASE)  # "Tỷ lệ (%)"
 _RATE = re.compile(r"(?:tỷ|tỉ)\s+lệ(?!\w)", re.IGNORECASE)
 
 _PLACEHOLDERS = frozenset(("-", "--", "—", "–", "…", "..."))
@@ -308,18 +311,20 @@ def _scopes(cell: str, targets: list[Target]) -> None:
 
 
 def _unit_column(unit_cell: str) -> tuple[str | None, str | None]:
-    """("%", "năm") from "%/năm", ("%", "GDP") from "% GDP", ("doanh nghiệp",
-    "1000 dân") from "Số doanh nghiệp/1000 dân"; (None, None) for words that
+    """("%", "năm") from "%/năm", ("%", "GDP") from "% GDP", ("%", None) from
+    "Tỷ lệ (%)", ("doanh nghiệp", "1000 dân") from "Số doanh nghiệp/1000 dân",
+    ("lượt", "người/năm") from "Lượt/người/năm"; (None, None) for words that
     are not units."""
     if not unit_cell or fold(unit_cell) in _NOT_UNITS or fold(unit_cell) in _PLACEHOLDERS:
         return None, None
     per = _PER.search(unit_cell) or re.search(r"\s*/\s*(?P<per>[^/]+)$", unit_cell)
+    per_text = per and re.sub(r"\s*/\s*", "/", _spaced(per.group("per") + unit_cell[per.end() :]))
     if "%" in unit_cell:
-        rest = _spaced(unit_cell.replace("%", " ", 1)) if not per else ""
-        return "%", (per and _spaced(per.group("per"))) or rest or None
+        rest = "" if per else _spaced(_RATE_WORDS.sub(" ", unit_cell.replace("%", " ", 1)))
+        return "%", per_text or rest or None
     head = unit_cell[: per.start()] if per else unit_cell
     head = re.sub(r"^(?:số|số\s+lượng)\s+", "", head.strip(), flags=re.IGNORECASE) or head
-    return _noun(head), per and _spaced(per.group("per"))
+    return _noun(head), per_text
 
 
 def _scan(text: str, cell: bool, counts: bool) -> list[Target]:
@@ -365,8 +370,18 @@ def _range(text: str, m: re.Match, cell: bool) -> tuple[int, int, Target] | None
         opens_cell = cell and not text[: m.start()].strip(" :")
         if not (opens_cell or (m["from"] and unit)):
             return None
-    target = Target(raw=text[m.start() : end].strip(), kind="numeric", op="between", value=lo, value_max=hi, unit=unit)
+    p = _per(text, end, unit)
+    per, end = (_spaced(p["per"]), p.end()) if p else (None, end)
+    target = Target(
+        raw=text[m.start() : end].strip(), kind="numeric", op="between", value=lo, value_max=hi, unit=unit, per=per
+    )
     return m.start(), end, target
+
+
+def _per(text: str, pos: int, unit: str | None) -> re.Match | None:
+    """The denominator right after a figure and its unit: "/năm", "mỗi năm",
+    and after a "%" the product it is a share of ("20% GRDP")."""
+    return _PER.match(text, pos) or (_PRODUCT.match(text, pos) if unit == "%" else None)
 
 
 def _read(text: str, m: re.Match, cell: bool, counts: bool) -> tuple[int, int, Target] | None:
@@ -408,7 +423,7 @@ def _read(text: str, m: re.Match, cell: bool, counts: bool) -> tuple[int, int, T
         else:  # a bare number: only after a real operator or opening a target cell
             if not (kind == "op" or (cell and first)) or _is_year(m.group()):
                 return None
-    p = _PER.match(text, pos)
+    p = _per(text, pos, unit)
     if p:
         per, pos = _spaced(p["per"]), p.end()
     o = _ONWARD.match(text, pos)

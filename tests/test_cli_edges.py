@@ -60,7 +60,8 @@ def test_indicators_lists_every_catalogued_code_with_rows_and_name(db_url):
     lines = listing.stdout.splitlines()
     assert len(lines) == len(CATALOG) == 60
     width = max(len(i["code"]) for i in CATALOG)
-    assert lines[0] == f"{'gov.full_online_services':<{width}}     5 rows    4 communes  " + (
+    # 6 rows: xuan-hung's "85% thủ tục hành chính cung cấp dịch vụ công trực tuyến toàn trình …" links too
+    assert lines[0] == f"{'gov.full_online_services':<{width}}     6 rows    4 communes  " + (
         "Tỷ lệ dịch vụ công trực tuyến toàn trình trên tổng số thủ tục hành chính có đủ điều kiện"
     )
     assert f"{'infra.5g_coverage':<{width}}     4 rows    3 communes  Tỷ lệ phủ sóng 5G trên dân số" in lines

@@ -88,12 +88,24 @@ def test_seed_row_deadlines():
             Deadline("Năm 2026 và các năm tiếp theo, thường xuyên", "year", year=2026),
         ),
         ("  Tháng   12/2026 ", month("Tháng 12/2026", 2026, 12)),
+        # a spreadsheet's ISO date; a time of every year
+        ("2026-12-31", Deadline("2026-12-31", "date", year=2026, month=12, day=31)),
+        ("2026-6-30", Deadline("2026-6-30", "date", year=2026, month=6, day=30)),
+        ("Tháng 10 hằng năm", Deadline("Tháng 10 hằng năm", "recurring")),
+        ("Trước 31/12 hàng năm", Deadline("Trước 31/12 hàng năm", "recurring")),
+        ("Quý IV hằng năm", Deadline("Quý IV hằng năm", "recurring")),
+        # a span of quarters: its last
+        ("Quý I-II/2026", Deadline("Quý I-II/2026", "quarter", year=2026, month=6, quarter=2)),
+        ("Quý III và IV năm 2026", Deadline("Quý III và IV năm 2026", "quarter", year=2026, month=12, quarter=4)),
+        ("Quý I-2026", Deadline("Quý I-2026", "quarter", year=2026, month=3, quarter=1)),
     ],
 )
 def test_deadline_forms(text, expected):
     assert parse_deadline(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "   ", None, "Theo chỉ đạo của UBND tỉnh", "Tháng 13/2026", "31/2/2026", "32/12"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", None, "Theo chỉ đạo của UBND tỉnh", "Tháng 13/2026", "31/2/2026", "32/12", "2026-13-01"]
+)
 def test_no_deadline(text):
     assert parse_deadline(text) is None

@@ -20,8 +20,8 @@ SEED_OF = {
     "dang-uy-nq57-muc-tieu-2026.tsv": "003_c763afa3aa0013af",
     "xuan-son-dti-2023.tsv": "004_b22ddc6799aeb321",
 }
-RECALL_FLOOR = 0.95  # measured 0.987 (148 right, 0 wrong, 2 missed)
-HELD_OUT_FLOOR = 0.75  # measured 0.814 on HELD_OUT (61 right of 75, 0 wrong)
+RECALL_FLOOR = 0.95  # measured 0.987 (153 right, 0 wrong, 2 missed)
+HELD_OUT_FLOOR = 0.9  # measured 0.907 on HELD_OUT (68 right of 75, 0 wrong; 62 before lists and paraphrases)
 
 # The code each row of the seeds states, read by hand: (file, source line) -> code.
 # Rows not listed state no catalog indicator. A set lists the readings that are
@@ -531,6 +531,27 @@ def test_links(matcher, text, code):
 
 
 @pytest.mark.parametrize(
+    "text, code",
+    [
+        # one item of a list the name enumerates, the rest of the name said
+        ("Tỷ lệ nhiệm vụ được theo dõi trên môi trường điện tử", "gov.tasks_monitored_online"),
+        ("Tỷ lệ thanh toán trực tuyến phí, lệ phí trong giải quyết thủ tục hành chính", "gov.online_payment_rate"),
+        ("Tỷ lệ người nghiên cứu khoa học, phát triển công nghệ trên 01 vạn dân", "sci.researchers_per_10k"),
+        ("Tỷ lệ hồ sơ, kết quả giải quyết TTHC được lưu trữ điện tử", None),  # "lưu trữ" for "cấp"
+        ("Tỷ lệ hồ sơ TTHC được giải quyết đúng hạn", None),  # the rest ("được số hóa") not said
+        # the plan's level for the commune's; a catalog word for another
+        ("Đài truyền thanh cơ sở có chuyên mục chuyển đổi số phát sóng định kỳ", "awareness.radio_dx_section"),
+        ("Tỷ lệ hệ thống thông tin được triển khai trên nền tảng điện toán đám mây", "infra.cloud_systems"),
+        ("Tỷ lệ cán bộ, công chức được bồi dưỡng kỹ năng số nâng cao", None),  # "nâng cao" is none
+        # an aside in the name, an abbreviation in the row
+        ("Tỷ lệ CBCCVC được cấp và sử dụng chữ ký số chuyên dùng công vụ", "gov.official_digital_signature"),
+    ],
+)
+def test_rules_for_wordings_of_other_levels(matcher, text, code):
+    assert matcher.match(text)[0] == code
+
+
+@pytest.mark.parametrize(
     "text, stripped",
     [
         ("Tỷ lệ phủ sóng 5G trên dân số đạt 95%", "Tỷ lệ phủ sóng 5G trên dân số"),
@@ -582,10 +603,10 @@ PARAPHRASES = list(csv.DictReader(open(Path(__file__).parent / "data" / "indicat
 
 def test_paraphrases_written_before_tuning(matcher):
     """40 wordings of catalog indicators written before the matcher was tuned
-    on them (first run: 35 right, 0 wrong): no wrong link, recall >= 90%."""
+    on them (first run: 35 right, 0 wrong; 37, then 39 now): no wrong link."""
     got = [(p["text"], p["code"], matcher.match(strip_target_words(p["text"]))[0]) for p in PARAPHRASES]
     assert [g for g in got if g[2] not in (None, g[1])] == []
-    assert sum(g[1] == g[2] for g in got) / len(got) >= 0.9
+    assert sum(g[1] == g[2] for g in got) >= 39
 
 
 @pytest.mark.parametrize(

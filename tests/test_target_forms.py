@@ -26,6 +26,8 @@ OPS = [
     ("trên", ">"),
     ("<", "<"),
     ("dưới", "<"),
+    ("khoảng", "="),
+    ("~", "="),
 ]
 NUMBERS = [("95", 95.0), ("3,5", 3.5), ("3.5", 3.5), ("70", 70.0), ("12,25", 12.25), ("02", 2.0)]
 NOUNS = ["doanh nghiệp", "lớp", "người", "mô hình", "hội nghị", "thôn"]
@@ -69,6 +71,10 @@ UNIT_COLUMNS = [
     ("Người/vạn dân", ("người", "vạn dân")),
     ("Số doanh nghiệp/1000 dân", ("doanh nghiệp", "1000 dân")),
     ("%/năm", ("%", "năm")),
+    ("Tỷ lệ (%)", ("%", None)),
+    ("Tỷ lệ %", ("%", None)),
+    ("(%)", ("%", None)),
+    ("Lượt/người/năm", ("lượt", "người/năm")),
     ("lượt/năm", ("lượt", "năm")),
     ("Doanh nghiệp", ("doanh nghiệp", None)),
     ("Tổ chức", ("tổ chức", None)),
@@ -127,6 +133,20 @@ def test_several_targets_keep_their_scopes():
         ("=", 100.0, "giáo viên"),
         (">=", 65.0, "học sinh"),
     ]
+
+
+@pytest.mark.parametrize(
+    "cell,fields_",
+    [
+        ("≥ 20% GRDP", (">=", 20.0, None, "%", "GRDP", False)),
+        ("30% GDP", ("=", 30.0, None, "%", "GDP", False)),
+        ("20 - 30%/năm", ("between", 20.0, 30.0, "%", "năm", False)),
+        ("20 - 30% GDP", ("between", 20.0, 30.0, "%", "GDP", False)),
+    ],
+)
+def test_a_share_of_the_product_or_per_year_after_the_figure(cell, fields_):
+    assert fields(parse_target(cell, "", "")[0]) == fields_
+    assert fields(parse_target("", "", f"Tỷ trọng kinh tế số {cell}")[0]) == fields_
 
 
 @pytest.mark.parametrize("trend", ["và tăng dần theo yêu cầu", "trở lên", "hằng năm", "và duy trì"])

@@ -306,3 +306,25 @@ def test_the_same_header_word_for_text_and_target_is_told_apart_by_position(tmp_
     assert [c.role for c in d.tables[0].columns] == ["number", "indicator", "unit", "target", "lead", "deadline"]
     r = d.tables[0].rows[0]
     assert (r.indicator, r.unit, r.target, r.deadline) == ("Tỷ lệ phủ sóng 5G", "%", "≥ 95", "Quý IV/2026")
+
+
+@pytest.mark.parametrize(
+    "result, goal",
+    [
+        ("Kết quả thực hiện năm 2025", "Mục tiêu năm 2026"),
+        ("Ước thực hiện 2025", "Kế hoạch năm 2026"),
+        ("Hiện trạng", "Chỉ tiêu năm 2026"),
+        ("Kết quả năm 2025", "Năm 2026"),
+    ],
+)
+@pytest.mark.parametrize("goal_first", [False, True])
+def test_of_a_result_column_and_a_goal_column_the_goal_is_the_target(tmp_path, result, goal, goal_first):
+    plan = tmp_path / "p.tsv"
+    heads, values = ([goal, result], ["≥ 95", "88"]) if goal_first else ([result, goal], ["88", "≥ 95"])
+    plan.write_text(
+        f"STT\tTên chỉ tiêu\tĐơn vị\t{heads[0]}\t{heads[1]}\tĐơn vị chủ trì\n"
+        f"1\tTỷ lệ phủ sóng 5G\t%\t{values[0]}\t{values[1]}\tCông an xã\n",
+        encoding="utf-8",
+    )
+    r = extract(plan).tables[0].rows[0]
+    assert (r.indicator, r.unit, r.target) == ("Tỷ lệ phủ sóng 5G", "%", "≥ 95")
