@@ -14,6 +14,14 @@ clearly wins:
   tone-less letters, or the clearly most frequent in the vocabulary;
 and a capital inside a marked word of a lower-case text is put in lower
 case ("y tẾ" -> "y tế"), as abbreviations carry no marks.
+
+`respace` puts back the spaces Tesseract loses between syllables at low
+resolution ("điệntử", "thanhxãcó", "UBNDxã", "động5", "Xã(Bí"): a word that
+is not a syllable and carries a Vietnamese mark is cut into syllables of the
+lexicon that are also well-formed (onset, one to three vowels, coda), each
+of two letters or more, where one cut into the fewest of them is the only
+one ("điện tử", not "đi ện tử"); an abbreviation before a syllable and a
+marked syllable against a digit or a bracket are spaced apart.
 """
 
 from __future__ import annotations
@@ -36,6 +44,11 @@ _DOMAIN = Path(__file__).resolve().parent.parent / "normalize" / "data"
 _TONES = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
 _WORD = re.compile(r"[^\W\d_]+")
 _WINS = 3  # a frequency ratio by which one candidate wins over the next
+# a Vietnamese syllable without its tone mark: onset, one to three vowels, coda
+_FORM = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?[aăâeêioôơuưy]{1,3}(?:ch|ng|nh|[cmnpt])?")
+_ABBREVIATION = re.compile(r"[A-ZĐ]{2,}(?=[^\W\d_])")  # "UBND" glued to the syllable after it
+# a marked syllable glued to a digit or an opening bracket ("động5", "5năm", "Xã(Bí")
+_GLUED = re.compile(r"(?<=[^\W\d_]{2})(?=[\d(])|(?<=\d)(?=[^\W\d_]{2})")
 
 
 def toneless(word: str) -> str:
@@ -77,6 +90,52 @@ class Lexicon:
         if read == word or read not in self.syllables or toneless(read) != read:
             return True
         return "\u0323" in unicodedata.normalize("NFD", word)
+
+    def _syllable(self, part: str) -> bool:
+        return (
+            len(part) >= 2
+            and part[1:].islower()
+            and new_tone_placement(part).lower() in self.syllables
+            and bool(_FORM.fullmatch(toneless(part)))
+        )
+
+    def _splits(self, word: str) -> list[list[str]]:
+        """The ways to cut `word` into well-formed syllables of the lexicon."""
+        if not word:
+            return [[]]
+        return [
+            [word[:end], *rest]
+            for end in range(2, len(word) + 1)
+            if self._syllable(word[:end])
+            for rest in self._splits(word[end:])
+        ]
+
+    def respace(self, text: str) -> str:
+        """The text with the spaces lost between syllables put back (see the module's docstring)."""
+
+        def split(m: re.Match) -> str:
+            word = m.group()
+            if word.isascii() or new_tone_placement(word).lower() in self.syllables:
+                return word
+            head = _ABBREVIATION.match(word)
+            start = head.end() if head else 0
+            if head and self._syllable(word[start - 1 :]):
+                return word  # "VPĐảng": "VP Đảng" or "VPĐ ảng"
+            splits = self._splits(word[start:])
+            fewest = [p for p in splits if len(p) == min(map(len, splits))]
+            if len(fewest) != 1 or (len(fewest[0]) < 2 and not head):
+                return word
+            return " ".join(([word[:start]] if head else []) + fewest[0])
+
+        text = _WORD.sub(split, text)
+        return _GLUED.sub(lambda m: " " if self._marked_neighbour(text, m.start()) else "", text)
+
+    def _marked_neighbour(self, text: str, at: int) -> bool:
+        """Whether the word just before or after `at` is a marked syllable (not "5G", "km2", "COVID19")."""
+        before = re.search(r"[^\W\d_]+$", text[:at])
+        after = re.match(r"[^\W\d_]+", text[at:])
+        word = (before or after).group()
+        return not word.isascii() and self._syllable(word)
 
     def correct(self, text: str) -> str:
         """The text with tone marks corrected where one reading clearly wins."""

@@ -20,8 +20,10 @@ What happens here:
   Tesseract drops the dots of "2.1."; each must follow the one above it,
   across pages (`check_numbering`);
 - target cells (and any cell Tesseract began with a sign, as in a table
-  whose header did not read) get their comparison sign from the glyph (`ocr_signs`), every
-  cell its tone marks from the lexicon (`lexicon`);
+  whose header did not read) get their comparison sign from the glyph
+  (`ocr_signs`), and so does a sign before a number inside any text
+  ("Có ≥ 70% người dân", `_read_signs`); every
+  cell its lost spaces and its tone marks from the lexicon (`lexicon`);
 - a cell Tesseract is unsure of (mean word confidence under
   MIN_CELL_CONFIDENCE, an inked cell read as nothing, a row number unreadable
   or out of sequence) is kept as read and marked for review (`CellRead`);
@@ -70,11 +72,15 @@ TESSERACT = ["tesseract", "stdin", "stdout"]
 _TEXT = ("-l", "vie")
 _NUMBER_CHARS = ("-l", "eng", "-c", "tessedit_char_whitelist=0123456789ABCDEFGHIVXL()")
 _TOL = DPI // 50  # pixels within which two rules are the same
+NUMBER_SCALES = (1.0, 0.6)  # sizes at which a row number's glyphs are read
+RULE_INKED = 0.95  # share of a row's pixel rows inked at a column rule's place for it to divide the row
+DOT_INK = 0.5  # a dot has at least this share of a square of the digits' stroke width in ink
 OUTLINE = re.compile(r"\d+(\.\d+)*\.?|[IVXL]+\.?|[A-H]\.?|\(\d+\)")
 _HINT = "rescan at 300 dpi or type the table in"
 # a target Tesseract garbled: a letter or an odd mark against a digit ("i85", "z5", "3;5"); "5km" is
 # marked too, as a clerk's look costs less than a wrong target
 MISREAD_TARGET = re.compile(r"[^\W\d_]\d|\d[^\W\d_%]{1,2}\b|\d[;:¡!|]\d")
+_SIGN_LIKE = re.compile(r"[><z£»«≥≤]")  # what Tesseract makes of a sign inside a text (not "2": "2025")
 _MISREAD = {"SIT": "STT", "STI": "STT", "SŤT": "STT"}  # header words Tesseract misreads, so that the header is found
 _ENV = dict(os.environ, OMP_THREAD_LIMIT="1")  # Tesseract's threads only slow small images down
 
@@ -153,7 +159,7 @@ def read_image(image: Image.Image, number: int, scale: float) -> Scan:
     grey = np.asarray(image)
     clean = _median3(grey) if _noisy(grey) else grey.copy()
     clean[_grow(across | down, 2)] = 255
-    grids = _grids(_segments(across), _segments(down.T))
+    grids = _grids(_segments(across), _segments(down.T), dark)
     cells = [
         (t, r, c, crop)
         for t, (ys, xs, rows) in enumerate(grids)
@@ -180,7 +186,7 @@ def read_image(image: Image.Image, number: int, scale: float) -> Scan:
         for ys, xs, rows in grids
     ]
     for (t, r, c, _), text in zip(cells, texts):
-        tables[t].rows[r][c] = lexicon().correct(text) if CORRECT_TONES else text
+        tables[t].rows[r][c] = _tidy(text)
     doubts: dict[int, str] = {}
     columns = [_number_column(t.rows) for t in tables]
     targets = [_target_column(t.rows) for t in tables]
@@ -264,7 +270,7 @@ def _read_cells(table, pixels: np.ndarray, number: int | None, target: int | Non
                     box = _column_box(table, r, c)
                     numbers.append((table, r, c, box, [], _content(pixels, *_px(box, _TOL))))
                 continue
-            text = table.rows[r][c] = lexicon().correct(table.rows[r][c]) if CORRECT_TONES else table.rows[r][c]
+            text = table.rows[r][c] = _tidy(table.rows[r][c])
             box = (min(w["x0"] for w in words), min(w["top"] for w in words))
             box += (max(w["x1"] for w in words), max(w["bottom"] for w in words))
             confs = [w["confidence"] for w in words]
@@ -281,15 +287,36 @@ def _read_cells(table, pixels: np.ndarray, number: int | None, target: int | Non
     return numbers
 
 
+def _tidy(text: str) -> str:
+    """A cell's OCR text with lost spaces put back and tone marks corrected (`lexicon`)."""
+    return lexicon().correct(lexicon().respace(text)) if CORRECT_TONES else text
+
+
 def _target_doubt(crop: np.ndarray, text: str) -> str | None:
     """Why a target cell's reading is doubtful: letters or odd marks in its
-    number, or a sign the glyph reader could not confirm (">" for a "≥" whose
+    number, a signed number with more glyphs than characters ("≥ 5" read for
+    "≥ 3,5"), or a sign the glyph reader could not confirm (">" for a "≥" whose
     underline touches the digits)."""
     if MISREAD_TARGET.search(text):
         return "target misread (letters in its number)"
+    if re.fullmatch(r"[≥≤<>=]\s*[\d.,]+\s*%?", text) and len(_glyph_runs(crop)) > len(text.replace(" ", "")):
+        return "target misread (more glyphs than characters read)"
     if text[:1] in SIGNS and text[:1] != glyph_sign(crop):
         return "comparison sign not confirmed on the glyph"
     return None
+
+
+def _glyph_runs(pixels: np.ndarray) -> list[np.ndarray]:
+    """The column runs of a one-line crop's ink (its glyphs, where they do not
+    touch), specks (less ink than DOT_INK of a square of the stroke width) left out."""
+    ink = pixels < 128
+    flat = np.pad(ink, ((0, 0), (1, 1))).ravel().astype(np.int8)
+    edges = np.diff(flat)
+    runs = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)  # horizontal ink runs
+    stroke = float(np.median(runs)) if len(runs) else 1.0
+    xs = np.flatnonzero(ink.any(axis=0))
+    parts = np.split(xs, np.flatnonzero(np.diff(xs) > 1) + 1) if len(xs) else []
+    return [p for p in parts if ink[:, p[0] : p[-1] + 1].sum() >= DOT_INK * stroke**2]
 
 
 def _set_read(table, r: int, c: int, box: tuple, confs: list[float], review: str | None = None) -> None:
@@ -498,8 +525,11 @@ def _merge(values: list[int]) -> list[int]:
     return [round(sum(g) / len(g)) for g in out]
 
 
-def _grids(across: list[tuple], down: list[tuple]):
-    """Tables as (row rules ys, column rules xs, rows of (column, (x0, x1)) cells)."""
+def _grids(across: list[tuple], down: list[tuple], dark: np.ndarray):
+    """Tables as (row rules ys, column rules xs, rows of (column, (x0, x1)) cells).
+    A column rule broken by noise in a low row (its pieces shorter than
+    RULE_LENGTH) still divides the row where `dark` has ink at it on
+    RULE_INKED of the row's pixel rows (text across a merged row has gaps)."""
     parent = list(range(len(across) + len(down)))
 
     def root(i: int) -> int:
@@ -526,6 +556,15 @@ def _grids(across: list[tuple], down: list[tuple]):
         for top, bottom in zip(ys, ys[1:]):
             middle = (top + bottom) / 2
             crossing = _merge([x for x, y0, y1 in vs if y0 - _TOL <= middle <= y1 + _TOL])
+            inside = dark[top + _TOL : bottom - _TOL]
+            crossing = _merge(
+                crossing
+                + [
+                    x
+                    for x in xs
+                    if len(inside) and inside[:, max(x - _TOL, 0) : x + _TOL].any(axis=1).mean() >= RULE_INKED
+                ]
+            )
             cells = []
             for left, right in zip(crossing, crossing[1:]):
                 column = min(range(len(xs)), key=lambda k: abs(xs[k] - left))
@@ -624,9 +663,43 @@ def _ocr_tiff(crops: list[Image.Image], psm: int, options: tuple) -> tuple[list[
         if sum(ch.isalnum() for ch in text) * 2 < len(text) and sum(key[0] == k for key in lines) > 1:
             continue
         line = [r for r in line if not _speck(r[11], float(r[10]))]
-        words[k] += [r[11] for r in line]
+        image = crops[k]
+        boxed = [(r[11], (int(r[6]), int(r[7]), int(r[6]) + int(r[8]), int(r[7]) + int(r[9]))) for r in line]
+        words[k] += [t for t, _ in _read_signs(boxed, lambda box: _upscaled(image, box))]
         confs[k] += [float(r[10]) for r in line]
     return [unicodedata.normalize("NFC", " ".join(w)) for w in words], confs
+
+
+def _upscaled(image: Image.Image, box: tuple[int, int, int, int]) -> np.ndarray:
+    """The part of a crop read at OCR_DPI inside a word's box, back at DPI."""
+    part = image.crop((box[0] - 2, box[1] - 2, box[2] + 2, box[3] + 2))
+    return np.asarray(part.resize((part.width * DPI // OCR_DPI, part.height * DPI // OCR_DPI), Image.BICUBIC))
+
+
+def _read_signs(words: list[tuple[str, tuple]], pixels_of) -> list[tuple[str, tuple]]:
+    """A line's words (text, pixel box) with a comparison sign before a number
+    inside the text ("Có > 70% người dân", "z95%") read from its glyph
+    (`ocr_signs.read_sign`), a sign and its number one word; `pixels_of(box)`
+    gives a box's grey pixels."""
+    out, i = [], 0
+    while i < len(words):
+        text, box = words[i]
+        apart = len(text) == 1 and i + 1 < len(words) and words[i + 1][0][:1].isdigit()
+        if _SIGN_LIKE.match(text) and (apart or text[1:2].isdigit()):
+            part = words[i : i + 1 + apart]
+            boxes = [b for _, b in part]
+            joined = (
+                min(b[0] for b in boxes),
+                min(b[1] for b in boxes),
+                max(b[2] for b in boxes),
+                max(b[3] for b in boxes),
+            )
+            out.append((read_sign(pixels_of(joined), " ".join(t for t, _ in part)), joined))
+            i += len(part)
+        else:
+            out.append(words[i])
+            i += 1
+    return out
 
 
 def _speck(word: str, confidence: float) -> bool:
@@ -647,7 +720,8 @@ def _ocr_words(grey: np.ndarray, scale: float) -> list[dict]:
     from the line's baseline (accents above and dots below vary too much),
     so that a dash or a comma stays in its line and line pitches are even. Specks are dropped, and so is a line
     of loose accents (all its words low, read with a mean confidence under
-    MARKS_CONFIDENCE). Text-sized ink that no word covers
+    MARKS_CONFIDENCE). A word that is syllables glued together ("Yêucầu", a
+    header word) is split into them (`lexicon`). Text-sized ink that no word covers
     (a lone "7" in a numbering column, which Tesseract's page layout
     analysis drops) is read on its own and joins the line at its height."""
     if not (grey < 128).any():
@@ -677,19 +751,28 @@ def _ocr_words(grey: np.ndarray, scale: float) -> list[dict]:
             (line if line is not None else lines.setdefault(box, [])).append((text, sum(confs) / len(confs), box))
     words = []
     for line in lines.values():
+        confidence = {b: c for _, c, b in line}
+        signed = _read_signs([(t, b) for t, _, b in line], lambda b: _inked(grey, _padded(b, grey.shape)))
+        line = [(t, confidence.get(b, min(confidence.values())), b) for t, b in signed]
         base = _baseline(grey, [b for *_, b in line])
         top, bottom = (base - height) * scale, (base + 0.25 * height) * scale
         for text, confidence, (x0, _, x1, _) in line:
-            words.append(
-                {
-                    "text": _MISREAD.get(text, unicodedata.normalize("NFC", text)),
-                    "x0": x0 * scale,
-                    "x1": x1 * scale,
-                    "top": top,
-                    "bottom": bottom,
-                    "confidence": confidence,
-                }
-            )
+            text = _MISREAD.get(text, unicodedata.normalize("NFC", text))
+            pieces = lexicon().respace(text).split(" ")
+            share = (x1 - x0) / max(sum(map(len, pieces)), 1)  # a glued word's parts, each its letters' share
+            for piece in pieces:
+                end = x0 + share * len(piece)
+                words.append(
+                    {
+                        "text": piece,
+                        "x0": x0 * scale,
+                        "x1": end * scale,
+                        "top": top,
+                        "bottom": bottom,
+                        "confidence": confidence,
+                    }
+                )
+                x0 = end
     return words
 
 
@@ -732,6 +815,10 @@ def _apart(box: tuple[int, int, int, int], boxes: list[tuple[int, int, int, int]
     return all(max(b[0] - x1, x0 - b[2]) >= DPI // 10 for b in boxes if b[1] < y1 and b[3] > y0)
 
 
+def _padded(box: tuple[int, int, int, int], shape: tuple[int, ...], pad: int = 2) -> tuple[int, int, int, int]:
+    return (max(box[0] - pad, 0), max(box[1] - pad, 0), min(box[2] + pad, shape[1]), min(box[3] + pad, shape[0]))
+
+
 def _inked(grey: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
     x0, y0, x1, y1 = box
     return np.ascontiguousarray(grey[y0:y1, x0:x1])
@@ -741,25 +828,30 @@ def _outline_numbers(crops: list[np.ndarray]) -> list[str | None]:
     """Row numbers ("2.1.", "II", "B", "(3)") read glyph by glyph, since
     Tesseract drops or doubles the dots between digits: dots are told by their
     size and place, the other glyphs are read as one dot-less line (digits,
-    A-H and roman capitals, brackets) and the dots put back between them. The
-    first spacing of the glyphs whose reading has one letter per glyph and
-    makes an OUTLINE number wins; None when none does."""
+    A-H and roman capitals, brackets) and the dots put back between them, at
+    three spacings and the sizes NUMBER_SCALES (Tesseract reads a lone serif
+    "1" of a coarse scan only smaller). Of the readings with one letter per
+    glyph that make an OUTLINE number, the most confident wins if its least
+    sure word is over SPECK_CONFIDENCE ("111" read at 0% for "III"); None
+    when there is none."""
     split = [_glyphs(crop) for crop in crops]
     lines = [
-        (k, _abut([g for g in glyphs if not isinstance(g, str)], gap))
+        (k, _abut([g for g in glyphs if not isinstance(g, str)], gap, scale))
         for k, glyphs in enumerate(split)
         if glyphs and any(not isinstance(g, str) for g in glyphs)
+        for scale in NUMBER_SCALES
         for gap in (0, DPI // 30, DPI // 12)
     ]
-    texts, _ = _ocr_cells([line for _, line in lines], psm=7, options=_NUMBER_CHARS)
-    out: list[str | None] = [None] * len(crops)
-    for (k, _), text in zip(lines, texts):
+    texts, confidences = _ocr_cells([line for _, line in lines], psm=7, options=_NUMBER_CHARS)
+    best: dict[int, tuple[float, str]] = {}
+    for (k, _), text, confs in zip(lines, texts, confidences):
         letters = text.replace(" ", "")
-        if out[k] is None and len(letters) == sum(not isinstance(g, str) for g in split[k]):
+        if confs and len(letters) == sum(not isinstance(g, str) for g in split[k]):
             letters = iter(letters)
             number = "".join(g if isinstance(g, str) else next(letters) for g in split[k])
-            out[k] = number if OUTLINE.fullmatch(number) else None
-    return out
+            if OUTLINE.fullmatch(number) and min(confs) > best.get(k, (SPECK_CONFIDENCE, ""))[0]:
+                best[k] = (min(confs), number)
+    return [best[k][1] if k in best else None for k in range(len(crops))]
 
 
 def out_of_sequence(numbers: list[tuple[object, str]]) -> list:
@@ -781,30 +873,34 @@ def out_of_sequence(numbers: list[tuple[object, str]]) -> list:
 
 def _glyphs(pixels: np.ndarray) -> list | None:
     """A one-line cell's glyphs left to right: "." for a dot or comma (small,
-    low), the glyph's pixels otherwise; None for more than one line."""
+    low), the glyph's pixels otherwise; None for more than one line. Specks
+    (less ink than DOT_INK of a square of the stroke width) are left out."""
     ink = pixels < 128
-    ys = np.flatnonzero(ink.any(axis=1))
+    parts = _glyph_runs(pixels)
+    kept = np.zeros_like(ink)
+    for p in parts:
+        kept[:, p[0] : p[-1] + 1] = ink[:, p[0] : p[-1] + 1]
+    ys = np.flatnonzero(kept.any(axis=1))
     if not len(ys) or (np.diff(ys) > 1).any():
         return None
     top, height = ys[0], ys[-1] - ys[0] + 1
-    xs = np.flatnonzero(ink.any(axis=0))
     out = []
-    for part in np.split(xs, np.flatnonzero(np.diff(xs) > 1) + 1):
-        rows = np.flatnonzero(ink[:, part[0] : part[-1] + 1].any(axis=1))
+    for part in parts:
+        rows = np.flatnonzero(kept[:, part[0] : part[-1] + 1].any(axis=1))
         if rows[-1] - rows[0] + 1 < 0.3 * height:
             if rows[0] < top + 0.5 * height:
                 return None  # a dash or a mark: no outline number
             out.append(".")
         else:
-            out.append(pixels[top : ys[-1] + 1, part[0] : part[-1] + 1])
+            out.append(np.where(kept, pixels, 255)[top : ys[-1] + 1, part[0] : part[-1] + 1])
     return out
 
 
-def _abut(glyphs: list[np.ndarray], gap: int) -> Image.Image:
+def _abut(glyphs: list[np.ndarray], gap: int, scale: float = 1.0) -> Image.Image:
     height = max(g.shape[0] for g in glyphs)
     line = np.full((height, sum(g.shape[1] for g in glyphs) + gap * (len(glyphs) - 1)), 255, dtype=np.uint8)
     x = 0
     for g in glyphs:
         line[: g.shape[0], x : x + g.shape[1]] = g
         x += g.shape[1] + gap
-    return _for_ocr(line, DPI)
+    return _for_ocr(line, round(DPI * scale))

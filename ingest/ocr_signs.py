@@ -20,17 +20,40 @@ SIGNS = "≥≤><="
 _READ_AS = re.compile(r"^\s*(?:[≥≤><=»«_~≧≦]+|2(?=\s*\d)|[z£]\s*(?=\d))\s*")
 SPACE = 0.3  # a gap after the sign this share of the digit height is a space ("≥ 70", not "≥70")
 _SPECK = 0.02  # bands with fewer pixels than this share of the glyph's are noise
+TIP_GAP = 2  # blank pixel rows between the arms of an angle broken at its tip
 
 
 def _bands(ink: np.ndarray) -> list[np.ndarray]:
-    """The glyph's ink in bands between blank pixel rows, specks dropped."""
+    """The glyph's ink in bands between blank pixel rows, specks dropped;
+    an angle broken at its tip (a blank row or two between its arms, as a
+    coarse scan thins it) is one band."""
     rows = np.flatnonzero(ink.any(axis=1))
     if not len(rows):
         return []
     parts = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)
-    bands = [ink[p[0] : p[-1] + 1] for p in parts]
-    total = sum(int(b.sum()) for b in bands)
-    return [b for b in bands if b.sum() >= _SPECK * total]
+    total = int(ink.sum())
+    spans = [(p[0], p[-1] + 1) for p in parts if ink[p[0] : p[-1] + 1].sum() >= _SPECK * total]
+    width = ink.shape[1]
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start - merged[-1][1] <= TIP_GAP and not _solid_bar(ink[start:end], width):
+            joined = (merged[-1][0], end)
+            if _angle(_solid(ink[joined[0] : joined[1]])):
+                merged[-1] = joined
+                continue
+        merged.append((start, end))
+    return [_solid(ink[a:b]) for a, b in merged]
+
+
+def _solid_bar(band: np.ndarray, width: int) -> bool:
+    """Whether most inked rows of a band run across most of the glyph (a bar, not an arm)."""
+    spans = [np.flatnonzero(r) for r in band if r.any()]
+    return sum(s[-1] - s[0] + 1 >= 0.6 * width for s in spans) * 2 >= len(spans)
+
+
+def _solid(band: np.ndarray) -> np.ndarray:
+    """A band without its blank pixel rows."""
+    return band[band.any(axis=1)]
 
 
 def _is_bar(band: np.ndarray, width: int) -> bool:

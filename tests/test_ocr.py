@@ -365,3 +365,90 @@ def test_clerk_confirms_and_corrects_review_items(smudged, db_url):
     row = next(r for r in records if r["ocr"]["needs_review"] and r["ocr"]["needs_review"][0]["field"] == "target")
     assert (row["target"]["op"], row["target"]["value"], row["target"]["unit"]) == (">=", 3.5, "%")
     assert row["ocr"]["needs_review"][0]["status"] == "corrected"
+
+
+def seed_texts() -> list[str]:
+    """Every indicator, agency and target text of the five seed appendices."""
+    texts = []
+    for seed in P.seeds():
+        for table in extract(seed).tables:
+            for r in table.rows:
+                texts += [t for t in (r.indicator, r.target, *r.agencies.values()) if t]
+    return texts
+
+
+def test_lost_spaces_are_put_back_and_never_put_wrong():
+    """Every seed text is kept as it is; with any one space between two of its
+    words lost, it comes back whole or stays glued, never split elsewhere."""
+    respace = lexicon().respace
+    texts = seed_texts()
+    assert all(respace(t) == t for t in texts)
+    restored = glued = 0
+    for text in texts:
+        words = text.split(" ")
+        for i in range(len(words) - 1):
+            lost = " ".join(words[:i] + [words[i] + words[i + 1]] + words[i + 2 :])
+            out = respace(lost)
+            assert out in (text, lost), (lost, out)
+            restored += out == text
+            glued += 1
+    assert restored >= 0.7 * glued
+    assert respace("Trungtâm Văn hoá thông tinvà UBNDxã Xã(Bí hành động5 năm") == (
+        "Trung tâm Văn hoá thông tin và UBND xã Xã (Bí hành động 5 năm"
+    )
+    assert respace("online Website 5G km2 COVID19 VPĐảng") == "online Website 5G km2 COVID19 VPĐảng"
+
+
+def _drawn(text: str, dpi: int, seed: int, font="/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf") -> np.ndarray:
+    """`text` as a scan at `dpi` (noise, JPEG) resampled to ocr.DPI, cropped to its ink."""
+    font = ImageFont.truetype(font, round(12 * dpi / 72))
+    image = Image.new("L", (font.size * 5, font.size * 2), 255)
+    ImageDraw.Draw(image).text((font.size // 2, font.size // 3), text, font=font, fill=0)
+    image = degrade(image, ScanStyle(dpi=dpi, noise=15, jpeg=60, seed=seed))
+    image = image.resize((image.width * ocr.DPI // dpi, image.height * ocr.DPI // dpi), Image.BICUBIC)
+    pixels = np.asarray(image).copy()
+    ys, xs = np.flatnonzero((pixels < 128).any(axis=1)), np.flatnonzero((pixels < 128).any(axis=0))
+    return pixels[ys[0] : ys[-1] + 1, xs[0] : xs[-1] + 1]
+
+
+@pytest.mark.parametrize("dpi", [150, 200, 300])
+@pytest.mark.parametrize("sign", ["≥", "≤", ">", "<"])
+def test_a_sign_broken_at_its_tip_is_still_read(sign, dpi):
+    """An angle whose arms a coarse scan parts at the tip (a blank pixel row) is still the sign."""
+    for seed in range(3):
+        pixels = _drawn(f"{sign} 70", dpi, seed)
+        ink = pixels < 128
+        glyph = ink[:, : np.flatnonzero(~ink.any(axis=0))[0]]
+        rows = np.flatnonzero(glyph.any(axis=1))
+        rows = rows[: int(len(rows) * 0.7)] if sign in "≥≤" else rows  # the angle, above its bar
+        reach = [np.flatnonzero(r).max() if sign in "≥>" else -np.flatnonzero(r).min() for r in glyph[rows]]
+        tip = rows[int(np.argmax(reach))]
+        pixels[tip, : glyph.shape[1]] = 255
+        assert read_sign(pixels, "> 70") == f"{sign} 70", (seed, tip)
+
+
+@pytest.mark.parametrize("dpi", [150, 200, 300])
+def test_row_numbers_are_read_through_specks(dpi):
+    """A speck of noise between the glyphs of a row number is no dot; the number reads as printed."""
+    for font in ("dejavu/DejaVuSerif.ttf", "liberation/LiberationSerif-Regular.ttf"):
+        for number in ("1", "12", "1.2.", "III", "2"):
+            pixels = _drawn(number, dpi, 0, "/usr/share/fonts/truetype/" + font)
+            blank = np.flatnonzero(~(pixels < 128).any(axis=0))
+            if len(blank):
+                gap = np.split(blank, np.flatnonzero(np.diff(blank) > 1) + 1)[0]
+                pixels[-pixels.shape[0] // 3, gap[len(gap) // 2]] = 0  # one pixel between glyphs: less ink than a dot
+            assert ocr._outline_numbers([pixels]) == [number], (font, number)
+
+
+@pytest.mark.parametrize("dpi", [150, 200, 300])
+def test_a_sign_inside_a_text_is_read_from_its_glyph(dpi):
+    """ "Có ≥ 70% người dân" in an indicator cell: the sign before a number is the glyph's, wherever in the text."""
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", round(13 * dpi / 72))
+    for sign in "≥≤><":
+        text = f"Có {sign} 70% người dân, {sign}95% năm 2025"
+        image = Image.new("L", (font.size * 20, font.size * 2), 255)
+        ImageDraw.Draw(image).text((font.size // 2, font.size // 3), text, font=font, fill=0)
+        image = degrade(image, ScanStyle(dpi=dpi, noise=15, jpeg=60, seed=1))
+        pixels = np.asarray(image.resize((image.width * ocr.DPI // dpi, image.height * ocr.DPI // dpi), Image.BICUBIC))
+        crop = ocr._content(pixels, 0, 0, pixels.shape[1], pixels.shape[0])
+        assert ocr._ocr_cells([ocr._for_ocr(crop)])[0] == [text]
