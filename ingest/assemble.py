@@ -120,7 +120,8 @@ class _Builder:
         ):
             return False
         self.header_keys.add(_key(sub))
-        self.headers = [_join(h, s) if s != h else h for h, s in zip(self.headers, sub)]
+        # a sub-header the header already ends with is a cell merged down over both rows, repeated
+        self.headers = [h if s == h or h.endswith(f" {s}") else _join(h, s) for h, s in zip(self.headers, sub)]
         self.__post_init__()
         return True
 
@@ -239,12 +240,18 @@ class _Builder:
                 while stack and stack[-1][0] >= level:
                     stack.pop()
             out.append(self._row(e, [s for _, s in stack]))
-        for r in out:
-            if not r.indicator:
-                self.warnings.append(
-                    f"line/row {r.line}: a row with no indicator text was not loaded "
-                    f"({'; '.join(filter(None, [r.target, *r.agencies.values(), r.deadline]))})"
-                )
+        missing = [r for r in out if not r.indicator]
+        worded = [r for r in out if len((r.row_no or "").split()) >= 3]  # text where the numbers should be
+        for what, rows in (("indicator text", missing), ("row numbers", worded)):
+            if out and 2 * len(rows) > len(out):  # the columns are not where the header says: one line, no rows
+                where = f"page {out[0].page}" if out[0].page is not None else f"line/row {out[0].line}"
+                self.warnings.append(f"{where}: {NO_COLUMN} {what}; columns seen: {_seen(self.headers)}")
+                return []
+        for r in missing:
+            self.warnings.append(
+                f"line/row {r.line}: a row with no indicator text was not loaded "
+                f"({'; '.join(filter(None, [r.target, *r.agencies.values(), r.deadline]))})"
+            )
         return [r for r in out if r.indicator]
 
     def _bare(self, e: _Entry) -> bool:
@@ -357,6 +364,19 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
         if table.rows:
             tables.append(table)
     return tables, warnings
+
+
+NO_COLUMN = "no column reads as the"  # most rows have none of it where the header puts it
+
+
+def title_rows(blocks: list[Block]) -> list[str]:
+    """The text lines of rows above the first header row in its block: a
+    title written in the table's first (merged) cell, for the plan metadata."""
+    for block in blocks:
+        for n, row in enumerate(block.rows):
+            if is_header_row([clean_lines(c) for c in row.cells]):
+                return [line for r in block.rows[:n] for c in r.cells for line in clean_lines(c).split("\n") if line]
+    return []
 
 
 def _where(row: SourceRow) -> str:

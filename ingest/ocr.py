@@ -133,6 +133,54 @@ def text_layer_is_trustworthy(words: list[dict]) -> bool:
     return len(valid) >= GOOD_LAYER_SYLLABLES * len(tokens) and len(marked) >= GOOD_LAYER_MARKED * len(valid)
 
 
+def correct_layer(page, number: int, max_pixels: int) -> np.ndarray:
+    """A scanner's text layer read as our own OCR is: each comparison sign
+    in it (">" for a "≥" whose underline the scanner's OCR missed) is
+    decided on its glyph in the page image, changing the character in place;
+    the page image (grey, at DPI) is returned for `layer_numbers`."""
+    check_pixels(page, number, DPI, max_pixels)
+    grey = np.asarray(page.to_image(resolution=DPI).original.convert("L"))
+    k = DPI / 72
+    for c in page.chars:
+        if c["text"] in SIGNS:  # the layer's box is about its word's; the glyph starts at its left
+            height = c["bottom"] - c["top"]
+            x0, x1 = round((c["x0"] - 0.5) * k), round((c["x0"] + 0.9 * height) * k)
+            top, bottom = round((c["top"] - 0.3 * height) * k), round((c["bottom"] + 0.3 * height) * k)
+            crop = grey[max(top, 0) : bottom, max(x0, 0) : x1]
+            crop = crop[(crop < 128).mean(axis=1) < 0.8] if crop.size else crop  # a ruling line across it
+            if crop.size and (found := glyph_sign(crop)):
+                c["text"] = found
+    return grey
+
+
+def layer_numbers(grey: np.ndarray, table) -> None:
+    """The row numbers of a table read from a text layer (pdf.FoundTable)
+    read again glyph by glyph in the page image (`_outline_numbers`: "&)"
+    for "3"), and every cell's tone marks put right against the lexicon,
+    changing its rows in place. A number the glyphs do not read stays as
+    the layer has it."""
+    rows, found, cells = table.rows, _number_column(table.rows), []
+    if found is not None:
+        header, column = found
+        for r in range(header + 1, len(rows)):
+            if column >= len(rows[r]) or not rows[r][column] or " " in rows[r][column]:
+                continue
+            if table.boxes is not None:
+                box = table.boxes[r][column]
+            elif table.words and table.words[r] and any(table.words[r]):
+                box = _column_box(table, r, column)
+            else:
+                box = None
+            crop = _content(grey, *_px(box, 0)) if box is not None else None
+            if crop is not None:
+                cells.append((r, column, crop))
+    for (r, c, _), text in zip(cells, _outline_numbers([crop for *_, crop in cells])):
+        if text is not None:
+            rows[r][c] = text
+    for row in rows:
+        row[:] = [lexicon().correct(t) if CORRECT_TONES and t else t for t in row]
+
+
 def read_page(page, number: int, max_pixels: int) -> Scan:
     """OCR one pdfplumber page; raises PageRefused when it cannot be read at
     all, NeedsOCR when Tesseract or its Vietnamese data is missing, TooLarge
