@@ -319,6 +319,7 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
             current = None
         pending_break = current is not None
         rows = block.rows
+        skipped: set = set()  # rows above a header in this block (a title in a merged cell): repeated, dropped
         i = 0
         while i < len(rows):
             cells = [clean_lines(c) for c in rows[i].cells]
@@ -334,7 +335,7 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
                 current.header_keys.add(key)
                 pending_break = True
             elif is_header_row(cells):
-                current = _Builder(headers=_flat(cells), header_keys={key})
+                current = _Builder(headers=_flat(cells), header_keys={key, *skipped})
                 builders.append(current)
                 while i + 1 < len(rows):
                     sub = [clean_lines(c) for c in rows[i + 1].cells]
@@ -347,11 +348,16 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
                         break
                 pending_break = False
             elif current is None:
-                warnings.append(
-                    f"{_where(rows[i])}: a table was skipped as not an appendix: no header row names "
-                    f"its indicator and agency columns; columns seen: {_seen(cells)}"
-                )
-                i = _skip_block(rows, i)
+                j = _skip_block(rows, i)
+                seen = [[clean_lines(c) for c in r.cells] for r in rows[i:j]]
+                table = next((k for k, texts in enumerate(seen) if sum(map(bool, texts)) > 1), None)
+                if table is not None:  # rows of one cell alone are a title or a caption, no table
+                    warnings.append(
+                        f"{_where(rows[i + table])}: a table was skipped as not an appendix: no header row "
+                        f"names its indicator and agency columns; columns seen: {_seen(seen[table])}"
+                    )
+                skipped |= {_key(texts) for texts in seen}
+                i = j
                 continue
             elif not is_column_number_row(cells):
                 current.add(rows[i], cells, rows[i].after_break or pending_break)

@@ -12,8 +12,10 @@ clearly wins:
   without one ("chi tiêu" stays; "công nghê" -> "công nghệ");
 - a word that is not a syllable becomes the one syllable with the same
   tone-less letters, or the clearly most frequent in the vocabulary;
-and a capital inside a marked word of a lower-case text is put in lower
-case ("y tẾ" -> "y tế"), as abbreviations carry no marks.
+a capital inside a marked word of a lower-case text is put in lower
+case ("y tẾ" -> "y tế"), as abbreviations carry no marks; and a word that
+is no syllable but exactly one pair of the vocabulary run together is split
+("đơnvị" -> "đơn vị").
 """
 
 from __future__ import annotations
@@ -78,8 +80,24 @@ class Lexicon:
             return True
         return "\u0323" in unicodedata.normalize("NFD", word)
 
+    def _split(self, text: str) -> str:
+        """Words OCR ran together ("đơnvị", "Vănhoá") split where they make
+        exactly one pair of the vocabulary, a word that is a syllable kept."""
+        out, last = [], 0
+        for m in _WORD.finditer(text):
+            word = new_tone_placement(m.group()).lower()
+            if word in self.syllables:
+                continue
+            cuts = [i for i in range(1, len(word)) if (word[:i], word[i:]) in self.pairs]
+            if len(cuts) == 1:
+                out += [text[last : m.start() + cuts[0]], " "]
+                last = m.start() + cuts[0]
+        return "".join(out) + text[last:]
+
     def correct(self, text: str) -> str:
-        """The text with tone marks corrected where one reading clearly wins."""
+        """The text with tone marks corrected where one reading clearly wins,
+        and words run together split."""
+        text = self._split(text)
         spans = [(m.start(), m.end(), new_tone_placement(m.group()).lower()) for m in _WORD.finditer(text)]
         fixed = [w for *_, w in spans]
         lower = sum(text[a:b].islower() for a, b, _ in spans)

@@ -27,10 +27,16 @@ What happens here:
   furniture; a table that only furniture separates from the previous one
   `joins_previous`, and its first row is `after_break`;
 - text above the first table is the title (for plan metadata);
+- in a ruled table, a word the producer broke over two lines of a narrow
+  cell is joined again (`broken_word`), and a cell merged down over several
+  rows (one agency for them) is given to each row it covers, also where it
+  goes on at the top of the next page (`_merged_down`); a caption ("Bảng 3")
+  ending a page right before the next page's header is that table's, not a row;
 - a scan that the scanner already OCR'd (an image over the page, an
   invisible text layer, no vector rules) is read from its text layer, its
   ruling lines taken from the image (`_image_rules`), stray "|" and "_"
-  that the OCR made of rules dropped;
+  that the OCR made of rules dropped, and the layer checked on the image
+  as our own OCR is (`ocr.correct_layer`, `ocr.layer_numbers`);
 - scanned pages raise NeedsOCR, or with settings.ocr are read by
   `ingest.ocr` (ruled tables cell by cell, borderless ones by text alignment
   of the words OCR read; refused when Tesseract is unsure);
@@ -475,17 +481,34 @@ def _merged_down(table, rows: list[list[str | None]]) -> list[list[str | None]]:
     roles = assign_roles(texts[header]) if header >= 0 else [NUMBER, INDICATOR]  # a table going on: as usual
     own = [k for k, role in enumerate(roles) if role in (NUMBER, INDICATOR)]
     boxes = [row.cells for row in table.rows]
+    bottoms = [min((b[3] for b in cells if b), default=0) for cells in boxes]  # each row's, merged cells aside
+    carried = []  # at the top of a page, an empty cell merged down goes on from the page before
+    if header < 0 and rows:
+        carried = [
+            c
+            for c, box in enumerate(boxes[0])
+            if c not in own and box is not None and not texts[0][c] and box[3] > bottoms[0] + 1
+        ]
+        for c in carried:
+            rows[0][c] = FROM_ABOVE
     for r in range(header + 1, len(rows)):
         if not any(texts[r][k] for k in own if k < len(texts[r])):
             continue
-        bottom = table.rows[r].bbox[3]
+        bottom = bottoms[r]
         for c, box in enumerate(boxes[r]):
             if box is not None or c in own:
                 continue
             q = next((q for q in range(r - 1, header, -1) if boxes[q][c] is not None), None)
             if q is not None and boxes[q][c][3] >= bottom - 1:
                 rows[r][c] = rows[q][c]
+    number = roles.index(NUMBER) if NUMBER in roles else None
+    if carried and number is not None and number < len(texts[0]) and not texts[0][number]:
+        for c in carried:  # the rest of a row the page break split (no number): joined to it, no text again
+            rows[0][c] = ""
     return rows
+
+
+FROM_ABOVE = "\ue000"  # a cell merged down over a page break: the text is the last row's on the page before
 
 
 def _rejoined_cells(table, words: list[dict]) -> list[list[str | None]]:
@@ -1146,6 +1169,12 @@ def _extraction(pages: list[_Page]) -> Extraction:
                 )
                 for n, cells in enumerate(item.rows, 1)
             ]
+            last = blocks[-1].rows[-1].cells if joins and blocks[-1].rows else []
+            for row in rows:
+                row.cells = [
+                    (last[k] if joins and k < len(last) else "") if cell == FROM_ABOVE else cell
+                    for k, cell in enumerate(row.cells)
+                ]
             if joins:
                 _rejoin_split_heading(blocks[-1].rows, rows)
             blocks.append(Block(rows=rows, joins_previous=joins))
