@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from . import convert
-from .assemble import assemble
+from .assemble import NO_COLUMN, assemble, title_rows
 from .exceptions import ExtractError, NoTables, TooLarge
 from .limits import check_blocks
 from .metadata import plan_meta
@@ -73,6 +73,12 @@ def extract(path: str | os.PathLike, settings: ExtractSettings | dict | None = N
     check_blocks(extraction.blocks, fmt, settings.max_table_cells, settings.max_cell_chars)
     tables, warnings = assemble(extraction.blocks)
     if not tables:
+        unaligned = next((w for w in warnings if NO_COLUMN in w), None)
+        if unaligned:
+            raise NoTables(
+                f"no appendix table found: {unaligned}",
+                "its columns could not be told apart; give the DOCX or spreadsheet, or a ruled PDF",
+            )
         skipped = next((w for w in warnings if "skipped as not an appendix" in w), None)
         if skipped:
             where, seen = skipped.split(": a table was skipped as not an appendix: ", 1)
@@ -86,7 +92,7 @@ def extract(path: str | os.PathLike, settings: ExtractSettings | dict | None = N
         path=printable_name(str(path)),
         sha256=hashlib.sha256(data).hexdigest(),
         format=CONTRACT_FORMATS.get(fmt, fmt),
-        meta=plan_meta(extraction.title_lines),
+        meta=plan_meta(extraction.title_lines + title_rows(extraction.blocks)),
         tables=tables,
         warnings=extraction.warnings + warnings,
     )

@@ -120,7 +120,8 @@ class _Builder:
         ):
             return False
         self.header_keys.add(_key(sub))
-        self.headers = [_join(h, s) if s != h else h for h, s in zip(self.headers, sub)]
+        # a sub-header the header already ends with is a cell merged down over both rows, repeated
+        self.headers = [h if s == h or h.endswith(f" {s}") else _join(h, s) for h, s in zip(self.headers, sub)]
         self.__post_init__()
         return True
 
@@ -239,12 +240,18 @@ class _Builder:
                 while stack and stack[-1][0] >= level:
                     stack.pop()
             out.append(self._row(e, [s for _, s in stack]))
-        for r in out:
-            if not r.indicator:
-                self.warnings.append(
-                    f"line/row {r.line}: a row with no indicator text was not loaded "
-                    f"({'; '.join(filter(None, [r.target, *r.agencies.values(), r.deadline]))})"
-                )
+        missing = [r for r in out if not r.indicator]
+        worded = [r for r in out if len((r.row_no or "").split()) >= 3]  # text where the numbers should be
+        for what, rows in (("indicator text", missing), ("row numbers", worded)):
+            if out and 2 * len(rows) > len(out):  # the columns are not where the header says: one line, no rows
+                where = f"page {out[0].page}" if out[0].page is not None else f"line/row {out[0].line}"
+                self.warnings.append(f"{where}: {NO_COLUMN} {what}; columns seen: {_seen(self.headers)}")
+                return []
+        for r in missing:
+            self.warnings.append(
+                f"line/row {r.line}: a row with no indicator text was not loaded "
+                f"({'; '.join(filter(None, [r.target, *r.agencies.values(), r.deadline]))})"
+            )
         return [r for r in out if r.indicator]
 
     def _bare(self, e: _Entry) -> bool:
@@ -312,6 +319,7 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
             current = None
         pending_break = current is not None
         rows = block.rows
+        skipped: set = set()  # rows above a header in this block (a title in a merged cell): repeated, dropped
         i = 0
         while i < len(rows):
             cells = [clean_lines(c) for c in rows[i].cells]
@@ -327,7 +335,7 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
                 current.header_keys.add(key)
                 pending_break = True
             elif is_header_row(cells):
-                current = _Builder(headers=_flat(cells), header_keys={key})
+                current = _Builder(headers=_flat(cells), header_keys={key, *skipped})
                 builders.append(current)
                 while i + 1 < len(rows):
                     sub = [clean_lines(c) for c in rows[i + 1].cells]
@@ -340,11 +348,16 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
                         break
                 pending_break = False
             elif current is None:
-                warnings.append(
-                    f"{_where(rows[i])}: a table was skipped as not an appendix: no header row names "
-                    f"its indicator and agency columns; columns seen: {_seen(cells)}"
-                )
-                i = _skip_block(rows, i)
+                j = _skip_block(rows, i)
+                seen = [[clean_lines(c) for c in r.cells] for r in rows[i:j]]
+                table = next((k for k, texts in enumerate(seen) if sum(map(bool, texts)) > 1), None)
+                if table is not None:  # rows of one cell alone are a title or a caption, no table
+                    warnings.append(
+                        f"{_where(rows[i + table])}: a table was skipped as not an appendix: no header row "
+                        f"names its indicator and agency columns; columns seen: {_seen(seen[table])}"
+                    )
+                skipped |= {_key(texts) for texts in seen}
+                i = j
                 continue
             elif not is_column_number_row(cells):
                 current.add(rows[i], cells, rows[i].after_break or pending_break)
@@ -357,6 +370,19 @@ def assemble(blocks: list[Block]) -> tuple[list[Table], list[str]]:
         if table.rows:
             tables.append(table)
     return tables, warnings
+
+
+NO_COLUMN = "no column reads as the"  # most rows have none of it where the header puts it
+
+
+def title_rows(blocks: list[Block]) -> list[str]:
+    """The text lines of rows above the first header row in its block: a
+    title written in the table's first (merged) cell, for the plan metadata."""
+    for block in blocks:
+        for n, row in enumerate(block.rows):
+            if is_header_row([clean_lines(c) for c in row.cells]):
+                return [line for r in block.rows[:n] for c in r.cells for line in clean_lines(c).split("\n") if line]
+    return []
 
 
 def _where(row: SourceRow) -> str:

@@ -53,7 +53,7 @@ from .columns import assign_roles, is_header_row
 from .exceptions import NeedsOCR
 from .lexicon import lexicon
 from .model import NUMBER, TARGET, CellRead
-from .ocr_signs import SIGNS, glyph_sign, read_sign
+from .ocr_signs import SIGNS, glyph_sign, read_sign, spaced_sign
 
 DPI = 300  # rendering for finding the rules
 OCR_DPI = 225  # cells are scaled to this for Tesseract
@@ -62,6 +62,7 @@ RULE_LENGTH = DPI // 4  # shortest dark run taken for a ruling line (pixels)
 MIN_CONFIDENCE = 80.0  # mean word confidence of a page, 0-100
 MIN_CELL_CONFIDENCE = 50.0  # mean word confidence of one cell
 HEADER_EDITS = 0.1  # share of a header cell's letters a repeat may read differently
+EN_DASH = 0.34  # a dash at least this share of the text size wide is an en dash ("–"), not a hyphen
 GOOD_LAYER_SYLLABLES = 0.8  # share of a trustworthy text layer's words that are syllables
 GOOD_LAYER_MARKED = 0.3  # share of those syllables with a vowel or tone mark (most Vietnamese ones)
 NOISE = 4.0  # spread of the paper's grey levels over which a page is cleaned
@@ -137,6 +138,75 @@ def text_layer_is_trustworthy(words: list[dict]) -> bool:
     valid = [t for t in tokens if new_tone_placement(t).lower() in known]
     marked = [t for t in valid if not t.isascii()]
     return len(valid) >= GOOD_LAYER_SYLLABLES * len(tokens) and len(marked) >= GOOD_LAYER_MARKED * len(valid)
+
+
+def correct_layer(page, number: int, max_pixels: int) -> np.ndarray:
+    """A scanner's text layer read as our own OCR is: each comparison sign
+    in it (">" for a "≥" whose underline the scanner's OCR missed) is
+    decided on its glyph in the page image, changing the character in place;
+    the page image (grey, at DPI) is returned for `layer_numbers`."""
+    check_pixels(page, number, DPI, max_pixels)
+    grey = np.asarray(page.to_image(resolution=DPI).original.convert("L"))
+    k = DPI / 72
+    chars = page.chars
+    for n, c in enumerate(chars):
+        if c["text"] in SIGNS:  # the layer's box is about its word's; the glyph starts at its left
+            height = c["bottom"] - c["top"]
+            after = chars[n + 1]["text"] if n + 1 < len(chars) else " "
+            x0, x1 = round((c["x0"] - 0.5) * k), round((c["x0"] + (1.6 if after.isdigit() else 0.9) * height) * k)
+            top, bottom = round((c["top"] - 0.3 * height) * k), round((c["bottom"] + 0.3 * height) * k)
+            crop = grey[max(top, 0) : bottom, max(x0, 0) : x1]
+            crop = crop[(crop < 128).mean(axis=1) < 0.8] if crop.size else crop  # a ruling line across it
+            found, spaced = spaced_sign(crop) if crop.size else (None, False)
+            if found:  # "≥ 82" where the layer has ">82"
+                c["text"] = found + (" " if spaced and after.isdigit() else "")
+        elif c["text"] == "-" and _dash_width(grey, c, k) >= EN_DASH * c["size"] * k:
+            c["text"] = "–"  # "Văn hoá – Xã hội": the scanner's OCR reads an en dash as a hyphen
+    return grey
+
+
+def _dash_width(grey: np.ndarray, c: dict, k: float) -> float:
+    """The ink width (pixels) of the dash at a text layer's "-": the widest
+    thin run of ink near the character's box (a bar under a fifth of the
+    text size high), 0 when there is none."""
+    height = c["bottom"] - c["top"]
+    x0, x1 = max(round((c["x0"] - 0.3 * height) * k), 0), round((c["x1"] + 0.6 * height) * k)
+    ink = grey[max(round(c["top"] * k), 0) : round(c["bottom"] * k), x0:x1] < 128
+    cols = np.flatnonzero(ink.any(axis=0))
+    widest = 0
+    for run in np.split(cols, np.flatnonzero(np.diff(cols) > 1) + 1) if len(cols) else []:
+        rows = np.flatnonzero(ink[:, run[0] : run[-1] + 1].any(axis=1))
+        if rows[-1] - rows[0] + 1 <= 0.2 * c["size"] * k:
+            widest = max(widest, run[-1] - run[0] + 1)
+    return widest
+
+
+def layer_numbers(grey: np.ndarray, table) -> None:
+    """The row numbers of a table read from a text layer (pdf.FoundTable)
+    read again glyph by glyph in the page image (`_outline_numbers`: "&)"
+    for "3"), and every cell's tone marks put right against the lexicon,
+    changing its rows in place. A number the glyphs do not read stays as
+    the layer has it."""
+    rows, found, cells = table.rows, _number_column(table.rows), []
+    if found is not None:
+        header, column = found
+        for r in range(header + 1, len(rows)):
+            if column >= len(rows[r]) or not rows[r][column] or " " in rows[r][column]:
+                continue
+            if table.boxes is not None:
+                box = table.boxes[r][column]
+            elif table.words and table.words[r] and any(table.words[r]):
+                box = _column_box(table, r, column)
+            else:
+                box = None
+            crop = _content(grey, *_px(box, 0)) if box is not None else None
+            if crop is not None:
+                cells.append((r, column, crop))
+    for (r, c, _), text in zip(cells, _outline_numbers([crop for *_, crop in cells])):
+        if text is not None:
+            rows[r][c] = text
+    for row in rows:
+        row[:] = [_tidy(t) if t else t for t in row]
 
 
 def read_page(page, number: int, max_pixels: int) -> Scan:

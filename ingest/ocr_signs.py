@@ -121,19 +121,27 @@ def read_sign(pixels: np.ndarray, text: str) -> str:
     digit keeps it unless the glyph is plainly a sign."""
     if text[:1].isalpha() and not _READ_AS.match(text):
         return text  # a word ("Có"), whose "C" is no "<"
-    found = glyph_sign(pixels)
+    found, spaced = spaced_sign(pixels)
     if found is None:
         return text
+    match = _READ_AS.match(text)
+    body = text[match.end() :] if match else text
+    return f"{found}{' ' if spaced else ''}{body}".strip()
+
+
+def spaced_sign(pixels: np.ndarray) -> tuple[str | None, bool]:
+    """The sign the first glyph is (`glyph_sign`), and whether a space
+    follows it (a gap of SPACE of the digits' height before the next glyph)."""
+    found = glyph_sign(pixels)
+    if found is None:
+        return None, False
     ink = pixels < 128
     glyph = first_glyph(ink)
     assert glyph is not None
     height = _digit_height(ink, glyph.shape[1])
-    match = _READ_AS.match(text)
-    body = text[match.end() :] if match else text
     cols = np.flatnonzero(ink.any(axis=0))
     after = cols[cols >= cols[0] + glyph.shape[1]]
-    spaced = len(after) and after[0] - (cols[0] + glyph.shape[1]) >= SPACE * height
-    return f"{found}{' ' if spaced else ''}{body}".strip()
+    return found, bool(len(after) and after[0] - (cols[0] + glyph.shape[1]) >= SPACE * height)
 
 
 def glyph_sign(pixels: np.ndarray) -> str | None:

@@ -27,10 +27,16 @@ What happens here:
   furniture; a table that only furniture separates from the previous one
   `joins_previous`, and its first row is `after_break`;
 - text above the first table is the title (for plan metadata);
+- in a ruled table, a word the producer broke over two lines of a narrow
+  cell is joined again (`broken_word`), and a cell merged down over several
+  rows (one agency for them) is given to each row it covers, also where it
+  goes on at the top of the next page (`_merged_down`); a caption ("Bảng 3")
+  ending a page right before the next page's header is that table's, not a row;
 - a scan that the scanner already OCR'd (an image over the page, an
   invisible text layer, no vector rules) is read from its text layer, its
   ruling lines taken from the image (`_image_rules`), stray "|" and "_"
-  that the OCR made of rules dropped;
+  that the OCR made of rules dropped, and the layer checked on the image
+  as our own OCR is (`ocr.correct_layer`, `ocr.layer_numbers`);
 - scanned pages raise NeedsOCR, or with settings.ocr are read by
   `ingest.ocr` (ruled tables cell by cell, borderless ones by text alignment
   of the words OCR read; refused when Tesseract is unsure);
@@ -54,14 +60,15 @@ from io import BytesIO
 import pdfplumber
 from pdfplumber.utils.exceptions import PdfminerException
 
-from chitieu.normalize.text import fold
+from chitieu.normalize.text import fold, new_tone_placement, strip_accents
 
 from . import legacy, ocr, progress
 from .assemble import NUM_ONLY, NUM_TITLE
 from .columns import assign_roles, header_role, is_column_number_row, is_header_row, is_sub_header_row
+from .lexicon import lexicon
 from .exceptions import DamagedFile, EncryptedFile, ExtractError, NeedsOCR, UnreadableText
 from .limits import check_glyphs, check_pixels, check_streams
-from .model import Block, Extraction, SourceRow
+from .model import INDICATOR, NUMBER, Block, Extraction, SourceRow
 from .settings import ExtractSettings
 
 LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
@@ -256,17 +263,24 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
         return _Page(number, _outside_text(scan.words, found, page.height) + found, notes=notes, scan=scan)
     _check_unicode(page.chars, number)
     table_settings = _lines_settings(page)
+    layer = None  # a scanner's text layer: the page image, to check its reading on
     if _scanned_with_text(page):
         page = page.filter(lambda obj: obj.get("object_type") != "char" or obj["text"] not in "|¦_")
         table_settings = _image_rules(page, number, settings.max_ocr_pixels)
+        layer = ocr.correct_layer(page, number, settings.max_ocr_pixels)
+    # letters closer than a space (half of pdfplumber's 3 pt): two cells' texts only that far apart
+    # with no space between them ("Số/Tổng" | "100%") are two words
+    words = page.extract_words(x_tolerance=WORD_GAP, keep_blank_chars=False, use_text_flow=False)
     if settings.pdf_table:
-        found = [_plumber_table(t) for t in page.find_tables(settings.pdf_table)]
+        found = [_plumber_table(t, words) for t in page.find_tables(settings.pdf_table)]
     else:
-        found = [_plumber_table(t) for t in page.find_tables(table_settings)]
+        found = [_plumber_table(t, words) for t in page.find_tables(table_settings)]
         found = [t for t in found if len(t.rows[0]) >= (2 if len(t.rows) >= 2 else 3)]  # one row: a table's last
-    words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
     if not found and not settings.pdf_table:
         found = aligned_tables(words)
+    if layer is not None:
+        for t in found:
+            ocr.layer_numbers(layer, t)
     return _Page(number, _outside_text(words, found, page.height) + found)
 
 
@@ -309,6 +323,7 @@ def _scanned_with_text(page) -> bool:
 
 
 RULE_DPI = 100
+WORD_GAP = 1.5  # points between two letters of one word, at most
 
 
 def _image_rules(page, number: int, max_pixels: int) -> dict:
@@ -441,15 +456,123 @@ class FoundTable:
     grid: Grid | None = None
     reads: list | None = None  # OCR: per row, per cell, an ingest.model.CellRead or None
     words: list | None = None  # read by alignment: per row (a header row None), per cell, its words
+    boxes: list | None = None  # ruled: per row, per cell, its box in points (None where merged)
 
     def holds(self, word: dict) -> bool:
         cx, cy = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
         return self.x0 - 1 <= cx <= self.x1 + 1 and self.top - 1 <= cy <= self.bottom + 1
 
 
-def _plumber_table(table) -> FoundTable:
+def _plumber_table(table, words: list[dict]) -> FoundTable:
+    """A ruled table's rows, a word its producer broke over two lines of a
+    cell joined again (`_rejoined_cells`)."""
     x0, top, x1, bottom = table.bbox
-    return FoundTable(top, bottom, x0, x1, [[cell_text(c) for c in row] for row in table.extract()])
+    rows = _merged_down(table, _rejoined_cells(table, words))
+    boxes = [list(row.cells) for row in table.rows]
+    return FoundTable(top, bottom, x0, x1, [[cell_text(c) for c in row] for row in rows], boxes=boxes)
+
+
+def _merged_down(table, rows: list[list[str | None]]) -> list[list[str | None]]:
+    """A cell merged down over several rows (one agency for them) given to
+    each row it covers, as the DOCX reader does: not in the numbering and
+    indicator columns, nor in rows that only continue the row above."""
+    texts = [[cell_text(c) for c in row] for row in rows]
+    header = next((k for k, cells in enumerate(texts) if is_header_row(cells)), -1)
+    roles = assign_roles(texts[header]) if header >= 0 else [NUMBER, INDICATOR]  # a table going on: as usual
+    own = [k for k, role in enumerate(roles) if role in (NUMBER, INDICATOR)]
+    boxes = [row.cells for row in table.rows]
+    bottoms = [min((b[3] for b in cells if b), default=0) for cells in boxes]  # each row's, merged cells aside
+    carried = []  # at the top of a page, an empty cell merged down goes on from the page before
+    if header < 0 and rows:
+        carried = [
+            c
+            for c, box in enumerate(boxes[0])
+            if c not in own and box is not None and not texts[0][c] and box[3] > bottoms[0] + 1
+        ]
+        for c in carried:
+            rows[0][c] = FROM_ABOVE
+    for r in range(header + 1, len(rows)):
+        if not any(texts[r][k] for k in own if k < len(texts[r])):
+            continue
+        bottom = bottoms[r]
+        for c, box in enumerate(boxes[r]):
+            if box is not None or c in own:
+                continue
+            q = next((q for q in range(r - 1, header, -1) if boxes[q][c] is not None), None)
+            if q is not None and boxes[q][c][3] >= bottom - 1:
+                rows[r][c] = rows[q][c]
+    number = roles.index(NUMBER) if NUMBER in roles else None
+    if carried and number is not None and number < len(texts[0]) and not texts[0][number]:
+        for c in carried:  # the rest of a row the page break split (no number): joined to it, no text again
+            rows[0][c] = ""
+    return rows
+
+
+FROM_ABOVE = "\ue000"  # a cell merged down over a page break: the text is the last row's on the page before
+
+
+def _rejoined_cells(table, words: list[dict]) -> list[list[str | None]]:
+    """pdfplumber's cell texts, the lines of a cell that may hold a broken
+    word (letters or digits on both sides of a line end) checked on the
+    words of the cell, against the column's extent (`broken_word`)."""
+    rows = table.extract()
+    boxes = [row.cells for row in table.rows]
+    candidates = [(r, c) for r, row in enumerate(rows) for c, text in enumerate(row) if text and _SPLIT.search(text)]
+    if not candidates:
+        return rows
+    placed: dict[tuple[int, int], list[dict]] = {}
+    for w in words:
+        cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+        for r, cells in enumerate(boxes):
+            for c, box in enumerate(cells):
+                if box and box[0] <= cx <= box[2] and box[1] <= cy <= box[3]:
+                    placed.setdefault((r, c), []).append(w)
+    spans: dict[tuple[int, int], list[dict]] = {}  # the words of each column, by its cells' x-range
+    for (r, c), ws in placed.items():
+        spans.setdefault((round(boxes[r][c][0]), round(boxes[r][c][2])), []).extend(ws)
+    for r, c in candidates:
+        box, lines = boxes[r][c], _lines(placed.get((r, c), []))
+        texts = rows[r][c].split("\n")
+        if box and len(lines) == len(texts):
+            column = spans[round(box[0]), round(box[2])]
+            rows[r][c] = _joined(texts, lines, min(w["x0"] for w in column), max(w["x1"] for w in column))
+    return rows
+
+
+_SPLIT = re.compile(r"[^\W_]\n[^\W_]")
+
+
+def _joined(texts: list[str], lines: list[list[dict]], left: float, right: float) -> str:
+    """A cell's lines joined by "\n", or by nothing where a word was broken."""
+    out = texts[0] if texts else ""
+    for text, above, below in zip(texts[1:], lines, lines[1:]):
+        out += ("" if broken_word(above[-1], below[0], left, right) else "\n") + text
+    return out
+
+
+def broken_word(a: dict, b: dict, left: float, right: float) -> bool:
+    """Whether the word `a` ending a line of a cell and `b` starting the next
+    are one word the producer broke because it is wider than the column
+    (`left`..`right`, where its lines start and end): the two together would
+    not fit a line, the line is full up to one more character, and neither
+    piece where they meet is a whole word, a number or a syllable with a
+    vowel ("HĐ" / "ND-UBND", "1145/B" / "TTTT-CATTT"; "số" / "1145/…" and
+    "UBND" / "xã" stay apart)."""
+    if not (a["text"][-1:].isalnum() and b["text"][:1].isalnum()):
+        return False
+    wide = (a["x1"] - a["x0"]) + (b["x1"] - b["x0"]) > right - left + 1
+    full = a["x1"] + 1.2 * (b["x1"] - b["x0"]) / len(b["text"]) > right
+    return wide and full and not _whole(_ALNUM.findall(a["text"])[-1]) and not _whole(_ALNUM.findall(b["text"])[0])
+
+
+def _whole(piece: str) -> bool:
+    """A number, or a syllable of the lexicon with a vowel (a lone "B" or "ND" is no syllable)."""
+    low = new_tone_placement(piece).lower()
+    return piece.isdigit() or (low in lexicon().syllables and bool(_VOWEL.search(strip_accents(low))))
+
+
+_VOWEL = re.compile(r"[aeiouy]")
+_ALNUM = re.compile(r"[^\W_]+")
 
 
 def _outside_text(words: list[dict], tables: list[FoundTable], height: float) -> list[_Text]:
@@ -805,12 +928,20 @@ def _grid_table(lines: list[list[dict]], grid: Grid) -> FoundTable:
                 row.add(*line)
     rows.sort(key=lambda r: r.top)
     words = [w for line in lines for w in line]
+    extents = [(grid.starts[k], grid.x1) for k in range(len(grid.starts))]
+    for k in range(len(grid.starts)):
+        column = [w for r in rows if r.kind in ("anchor", "cell") for ws in r.lines_in(k) for w in ws]
+        if column:
+            extents[k] = (min(w["x0"] for w in column), max(w["x1"] for w in column))
     return FoundTable(
         min(w["top"] for w in words),
         max(w["bottom"] for w in words),
         grid.starts[0],
         max(grid.x1, *(w["x1"] for w in words)),
-        [[cell_text("\n".join(row.text(k))) for k in range(len(grid.starts))] for row in rows],
+        [
+            [cell_text(_joined(row.text(k), row.lines_in(k), *extents[k])) for k in range(len(grid.starts))]
+            for row in rows
+        ],
         grid,
         words=[[row.words(k) for k in range(len(grid.starts))] for row in rows],
     )
@@ -848,16 +979,17 @@ class _Row:
         self.lines.append((column, top, bottom, words))
         self.top, self.bottom = min(self.top, top), max(self.bottom, bottom)
 
-    def _in(self, column: int) -> list[list[dict]]:
+    def lines_in(self, column: int) -> list[list[dict]]:
+        """The column's lines of words, top down."""
         return [ws for k, _, _, ws in sorted(self.lines, key=lambda ln: ln[1]) if k == column]
 
     def text(self, column: int) -> list[str]:
         """The column's lines of text, top down."""
-        return [" ".join(w["text"] for w in ws) for ws in self._in(column)]
+        return [" ".join(w["text"] for w in ws) for ws in self.lines_in(column)]
 
     def words(self, column: int) -> list[dict]:
         """The column's words, top down."""
-        return [w for ws in self._in(column) for w in ws]
+        return [w for ws in self.lines_in(column) for w in ws]
 
 
 def continue_tables(pages: list[_Page]) -> list[str]:
@@ -939,6 +1071,9 @@ def _continued(texts: list[_Text], grid: Grid, number: int) -> tuple[list[_Text]
         m = n + 1
         while m < len(texts) and texts[m].top - texts[m - 1].top < wide and not grid.fits(texts[m].words):
             m += 1
+        heading = all(grid.column(t.words[0]["x0"]) == 0 for t in texts[n:m])
+        while heading and m < len(texts) and texts[m].top - texts[m - 1].top < wide and _in_first(texts[m], grid):
+            m += 1  # the heading's last line wrapped into the first column ("quyền")
         off = texts[n:m]
         last_heading = m == len(texts) and _heading_at_end(off, grid)
         if not last_heading and (
@@ -946,7 +1081,7 @@ def _continued(texts: list[_Text], grid: Grid, number: int) -> tuple[list[_Text]
         ):
             break
         taken += off
-        if all(grid.column(t.words[0]["x0"]) == 0 for t in off):
+        if heading:
             lines.append([dict(w, x0=grid.starts[0]) for t in off for w in t.words])
         else:
             warnings.append(
@@ -962,6 +1097,11 @@ def _continued(texts: list[_Text], grid: Grid, number: int) -> tuple[list[_Text]
             f"{number - 1} reads like a row of it but is not taken as one; check that page by hand"
         )
     return taken, lines, warnings
+
+
+def _in_first(text: _Text, grid: Grid) -> bool:
+    """Whether a line lies in the first column alone and is no row number."""
+    return all(grid.column(w["x0"]) == 0 for w in text.words) and not NUM_ONLY.fullmatch(text.words[0]["text"])
 
 
 def _heading_at_end(off: list[_Text], grid: Grid) -> bool:
@@ -1016,6 +1156,9 @@ def _extraction(pages: list[_Page]) -> Extraction:
                 text_since_table = True
                 continue
             joins = bool(blocks) and not text_since_table
+            if joins and item.rows and is_header_row(item.rows[0]) and _caption_row(blocks[-1].rows[-1].cells):
+                blocks[-1].rows.pop()  # "Bảng 3" ending the page before: the next table's caption
+                joins = False
             rows = [
                 SourceRow(
                     cells=cells,
@@ -1026,11 +1169,25 @@ def _extraction(pages: list[_Page]) -> Extraction:
                 )
                 for n, cells in enumerate(item.rows, 1)
             ]
+            last = blocks[-1].rows[-1].cells if joins and blocks[-1].rows else []
+            for row in rows:
+                row.cells = [
+                    (last[k] if joins and k < len(last) else "") if cell == FROM_ABOVE else cell
+                    for k, cell in enumerate(row.cells)
+                ]
             if joins:
                 _rejoin_split_heading(blocks[-1].rows, rows)
             blocks.append(Block(rows=rows, joins_previous=joins))
             text_since_table = False
     return Extraction(blocks=blocks, title_lines=titles)
+
+
+_CAPTION = re.compile(r"(bảng|biểu|phụ lục|mẫu)( (biểu|mẫu))?( số)? ?[\dIVXLC]+[a-z]?\b[.:]?.{0,80}", re.I)
+
+
+def _caption_row(cells: list[str]) -> bool:
+    """Whether a table's last row is a caption ("Bảng 3", "Biểu số 2: …") alone in its first cell."""
+    return bool(cells) and not any(cells[1:]) and bool(_CAPTION.fullmatch(cells[0]))
 
 
 def _rejoin_split_heading(before: list[SourceRow], rows: list[SourceRow]) -> None:

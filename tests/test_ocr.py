@@ -3,6 +3,7 @@ by samples/make_pdf.py from pages of samples/pdf/xuan-hung-2026.pdf) against
 the text layer of the same pages. Each sample is OCR'd once for the module."""
 
 import json
+import shutil
 import os
 import subprocess
 import sys
@@ -452,3 +453,45 @@ def test_a_sign_inside_a_text_is_read_from_its_glyph(dpi):
         pixels = np.asarray(image.resize((image.width * ocr.DPI // dpi, image.height * ocr.DPI // dpi), Image.BICUBIC))
         crop = ocr._content(pixels, 0, 0, pixels.shape[1], pixels.shape[0])
         assert ocr._ocr_cells([ocr._for_ocr(crop)])[0] == [text]
+
+
+def test_a_scanner_text_layer_is_checked_on_the_page_image(tmp_path):
+    """A trusted invisible layer (each word stretched over its box, as
+    ocrmypdf writes it) is read as our own OCR is read: a "≥" its OCR made
+    ">" of is decided on the glyph in the page image, a row number it misread
+    ("&)") is read again glyph by glyph, tone marks are checked on the lexicon."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("DejaVu", "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"))
+    if not shutil.which("chromium"):
+        pytest.skip("chromium is not installed")
+    source = P.render(next(s for s in P.seeds() if s.name.startswith("001")), "chromium", "plain", tmp_path)
+    with pdfplumber.open(source) as f:
+        image = f.pages[0].to_image(resolution=200).original.convert("L")
+        words = f.pages[0].extract_words()
+    misread = {"≥": ">", "3": "&)", "tầng": "tẳng"}  # as Tesseract read them in ocrmypdf's layers
+    path = tmp_path / "layered.pdf"
+    height = image.height * 72 / 200
+    c = canvas.Canvas(str(path), pagesize=(image.width * 72 / 200, height))
+    c.drawInlineImage(image, 0, 0, image.width * 72 / 200, height)
+    for w in words:
+        word, size = misread.get(w["text"], w["text"]), w["bottom"] - w["top"]
+        text = c.beginText()
+        text.setTextRenderMode(3)  # invisible
+        text.setFont("DejaVu", size)
+        text.setHorizScale(100 * (w["x1"] - w["x0"]) / pdfmetrics.stringWidth(word, "DejaVu", size))
+        text.setTextOrigin(w["x0"], height - w["bottom"] + 0.2 * size)
+        text.textOut(word + " ")  # the space between words, as layers carry it
+        c.drawText(text)
+    c.save()
+
+    def fields(rows):
+        return [(r.row_no, r.indicator, r.target, r.agencies) for r in rows]
+
+    want = fields(rows_of(pdf.read(source.read_bytes(), ExtractSettings()).blocks))
+    read = pdf.read(path.read_bytes(), ExtractSettings())
+    got = fields(rows_of(read.blocks))
+    changed = [r for r in want[: len(got)] if r[0] == "3" or "≥" in r[2]]
+    assert len(changed) >= 3
+    assert [r for r in got if r[0] == "3" or "≥" in r[2]] == changed

@@ -256,6 +256,50 @@ def test_a_table_without_a_recognisable_header_is_one_line_naming_where_and_what
     )
 
 
+@pytest.mark.parametrize(
+    "body,what",
+    [
+        # every row one column to the left of its header: text where the numbers go
+        (
+            "Tỷ lệ phủ sóng 5G trên dân số\tPhòng Kinh tế\t2026\t\n"
+            "Tỷ lệ hồ sơ xử lý trực tuyến\tCông an xã\t2026\t\n"
+            "Số hộ dân dùng điện sạch\tPhòng Kinh tế\t2027\t\n",
+            "row numbers",
+        ),
+        # every row one column to the right: no indicator text under its header
+        (
+            "1\t\tTỷ lệ phủ sóng 5G\tPhòng Kinh tế\t2026\n2\t\tTỷ lệ hồ sơ trực tuyến\tCông an xã\t2026\n",
+            "indicator text",
+        ),
+    ],
+)
+def test_columns_that_are_not_where_the_header_says_are_one_line_and_no_rows(tmp_path, body, what):
+    plan = tmp_path / "p.tsv"
+    plan.write_text(
+        "PHỤ LỤC\n(Kèm theo Kế hoạch số 12/KH-UBND ngày 3/4/2026 của UBND xã Hòa Bình)\n"
+        "STT\tNội dung chỉ tiêu\tĐơn vị chủ trì\tThời gian\n" + body,
+        encoding="utf-8",
+    )
+    with pytest.raises(NoTables) as e:
+        extract(plan)
+    assert str(e.value).startswith(
+        f'no appendix table found: line/row 4: no column reads as the {what}; columns seen: "STT" | '
+        '"Nội dung chỉ tiêu" | "Đơn vị chủ trì" | "Thời gian" (its columns could not be told apart'
+    )
+
+
+def test_a_few_rows_without_indicator_text_are_warned_about_and_the_rest_load(tmp_path):
+    plan = tmp_path / "p.tsv"
+    plan.write_text(
+        "STT\tNội dung chỉ tiêu\tĐơn vị chủ trì\n1\tTỷ lệ phủ sóng 5G\tPhòng Kinh tế\n"
+        "2\tTỷ lệ hồ sơ trực tuyến\tCông an xã\n3\t\tCông an xã\n",
+        encoding="utf-8",
+    )
+    d = extract(plan)
+    assert [r.row_no for r in d.tables[0].rows] == ["1", "2"]
+    assert any("line/row 4: a row with no indicator text was not loaded" in w for w in d.warnings)
+
+
 def test_spreadsheet_title_rows_padded_with_tabs_give_the_metadata(tmp_path):
     plan = tmp_path / "p.tsv"
     plan.write_text(
