@@ -8,6 +8,7 @@ rerun skips every file whose sha256 is already stored.
 from __future__ import annotations
 
 import contextlib
+import errno
 import ctypes
 import functools
 import hashlib
@@ -56,6 +57,7 @@ SUFFIXES = {
     ".xlsm",
     ".xltx",
 }
+REPORT = "a bug in chitieu: please report it with this file; -v shows the details"
 _TASKS_PER_WORKER = 40  # recycle workers so memory stays flat over long batches
 _GRACE_S = 10  # past its limit, a worker stuck where Python cannot interrupt it is killed
 
@@ -120,7 +122,7 @@ def collect(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[FileRe
         elif p.exists() or p.is_symlink():
             files.append(p)
         else:
-            missing.append(FileResult(str(p), "failed", reason="no such file or folder"))
+            missing.append(FileResult(str(p), "failed", reason="no such file or folder (check the path)"))
     seen, unique = set(), []
     for f in files:
         key = os.path.realpath(f)
@@ -128,6 +130,17 @@ def collect(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[FileRe
             seen.add(key)
             unique.append(f)
     return unique, missing
+
+
+def unreadable(path: Path, error: OSError) -> str:
+    """Why a file cannot be read, and what to do."""
+    if error.errno == errno.ELOOP:
+        return "a loop of symbolic links (point the link at a file)"
+    if path.is_symlink() and not path.exists():
+        return "broken link: its target is missing (fix or remove the link)"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "cannot read: permission denied (check the file's permissions)"
+    return f"cannot read: {error.strerror or error} (check that the file is there and readable)"
 
 
 def sha256_of(path: Path) -> str:
@@ -223,7 +236,7 @@ def _process(path: str):
         return None, FileResult(path, "failed", reason=str(e), detail=traceback.format_exc())
     except Exception as e:  # a reader bug must not stop the batch
         return None, FileResult(
-            path, "failed", reason=f"unexpected {type(e).__name__}: {e}", detail=traceback.format_exc()
+            path, "failed", reason=f"unexpected {type(e).__name__}: {e} ({REPORT})", detail=traceback.format_exc()
         )
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
@@ -241,19 +254,18 @@ def _pending(
         try:
             info = f.stat()
             if not stat.S_ISREG(info.st_mode):
-                yield FileResult(str(f), "failed", reason="not a regular file (a pipe, device or socket)")
+                yield FileResult(
+                    str(f),
+                    "failed",
+                    reason="not a regular file: a pipe, device or socket (give the plan file itself, saved on disk)",
+                )
                 continue
             if info.st_size > limit:
                 yield FileResult(str(f), "failed", reason=str(TooLarge.file(info.st_size, settings.max_mb)))
                 continue
             digest = sha256_of(f)
         except OSError as e:
-            broken = f.is_symlink() and not f.exists()
-            yield FileResult(
-                str(f),
-                "failed",
-                reason="broken link: its target is missing" if broken else f"cannot read: {e.strerror or e}",
-            )
+            yield FileResult(str(f), "failed", reason=unreadable(f, e))
             continue
         if digest in first:
             copies.setdefault(digest, [first[digest]]).append(str(f))
@@ -305,7 +317,7 @@ def run(
                 FileResult(
                     path,
                     "failed",
-                    reason=f"database error: {type(e).__name__}: {str(e).splitlines()[0]}",
+                    reason=f"database error: {type(e).__name__}: {str(e).splitlines()[0]} ({REPORT})",
                     sha256=doc.sha256,
                     detail=traceback.format_exc(),
                 )
@@ -429,7 +441,7 @@ class _Workers:
                         FileResult(
                             path,
                             "failed",
-                            reason=f"worker error: {type(e).__name__}: {e}",
+                            reason=f"worker error: {type(e).__name__}: {e} ({REPORT})",
                             detail=traceback.format_exc(),
                         ),
                     ),
@@ -470,7 +482,8 @@ class _Workers:
                 FileResult(
                     path,
                     "failed",
-                    reason="the reader process died on this file (out of memory, or a crash in a library)",
+                    reason="the reader process died on this file: out of memory, or a crash in a library "
+                    "(raise --file-memory if it is a large plan, else report the file)",
                     detail=traceback.format_exc(),
                 ),
             )

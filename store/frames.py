@@ -8,6 +8,9 @@ format of `assignments`, and per document in `documents`.
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -116,13 +119,17 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_xlsx(engine: Engine, path) -> int:
-    """A workbook of three sheets (targets, assignments, documents); returns the target rows written."""
+    """A workbook of three sheets (targets, assignments, documents); returns the
+    target rows written. It is made in memory and written in one go, so a disk
+    that fails (full, gone) raises one OSError here, not more as the zip closes."""
     frames = {"targets": targets(engine), "assignments": assignments(engine), "documents": documents(engine)}
     frames["targets"] = frames["targets"].assign(
         more_targets=frames["targets"]["more_targets"].map(lambda m: "; ".join(t["raw"] for t in m)),
         more_indicators=frames["targets"]["more_indicators"].map("; ".join),
     )
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+    made = io.BytesIO()
+    with pd.ExcelWriter(made, engine="openpyxl") as writer:
         for name, frame in frames.items():
             frame.to_excel(writer, sheet_name=name, index=False)
+    Path(path).write_bytes(made.getvalue())
     return len(frames["targets"])

@@ -13,6 +13,7 @@ import pytest
 from conftest import SAMPLES
 from chitieu.ingest import extract
 from chitieu.ingest.exceptions import UnsupportedFormat
+from chitieu.normalize.targets import parse_target
 from chitieu.normalize.text import clean
 from test_bad_input import cp1258
 
@@ -90,6 +91,27 @@ def test_a_windows_1258_file_with_utf8_lines_keeps_both_right(tmp_path):
 
 def test_lone_surrogates_and_controls_never_reach_the_store():
     assert clean("Phòng\ud800 Kinh\x00 tế\u2028xã") == "Phòng Kinh tế xã"
+
+
+def test_bidirectional_controls_never_reach_the_store():
+    """An override would show the text turned around on screen and in exports."""
+    assert clean("Phòng\u202e Kinh\u2066 tế\u200f\u2069 xã\u061c") == "Phòng Kinh tế xã"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "≥ " + "9" * 400 + "%",
+        "từ " + "9" * 320 + " đến " + "9" * 330 + " người",
+        ".".join(["999"] * 1700),
+        "1," + "9" * 40,
+    ],
+    ids=["400 digits", "a range of them", "thousands of thousands", "a long fraction"],
+)
+def test_a_figure_no_float_holds_is_no_target(cell):
+    """Stored, it would be infinity (invalid JSON) or a rounded lie: the cell stays text."""
+    target, more = parse_target(cell, "", "Tỷ lệ")
+    assert (target.kind, target.value, more) == ("text", None, [])
 
 
 def _office(main_part: str, content_type: str, body: bytes) -> bytes:
@@ -280,3 +302,31 @@ def test_a_server_that_never_answers_costs_one_line_not_a_hang(tmp_path):
     [line] = done.stderr.decode().splitlines()
     assert line.startswith(f"error: cannot reach the database postgresql+psycopg://postgres@127.0.0.1:{port}/test: ")
     assert line.endswith("(is the server running and reachable? check --db)")
+
+
+def test_a_workbook_that_breaks_the_spreadsheet_library_is_named_damaged(tmp_path):
+    """A shared string index past the list, an entity: whatever openpyxl raises is one line."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from chitieu.ingest.exceptions import DamagedFile
+
+    book = openpyxl.Workbook()
+    book.active.append(["STT", "Nội dung chỉ tiêu", "Chỉ tiêu", "Đơn vị chủ trì"])
+    buf = io.BytesIO()
+    book.save(buf)
+    for name, edit, error in [
+        (
+            "index.xlsx",
+            lambda xml: re.sub(rb't="inlineStr"><is><t>STT</t></is>', b't="s"><v>99999</v>', xml),
+            "IndexError",
+        ),
+        ("entity.xlsx", lambda xml: xml.replace(b"<sheetData>", b"<sheetData>&x;", 1), "ParseError"),
+    ]:
+        out = io.BytesIO()
+        with zipfile.ZipFile(buf) as z, zipfile.ZipFile(out, "w") as w:
+            for info in z.infolist():
+                data = z.read(info)
+                w.writestr(info.filename, edit(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+        (tmp_path / name).write_bytes(out.getvalue())
+        with pytest.raises(DamagedFile) as caught:
+            extract(tmp_path / name)
+        assert str(caught.value) == f"damaged Excel workbook: {error} (open it in Excel or LibreOffice and save again)"
