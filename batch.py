@@ -395,17 +395,27 @@ class _Workers:
                 continue
             self._fresh()
             try:
-                future = self.pool.submit(_process, item)
+                future = self._submit(item)
             except BrokenProcessPool:  # a worker died since the last result was seen
                 self.broken = True
                 self._drain(inflight, save, ALL_COMPLETED)  # what was in flight is read again, alone
                 self._fresh()
-                future = self.pool.submit(_process, item)
+                future = self._submit(item)
             inflight[future] = item
             if len(inflight) >= 2 * self.jobs:
                 self._drain(inflight, save, FIRST_COMPLETED)
         while inflight:
             self._drain(inflight, save, ALL_COMPLETED)
+
+    def _submit(self, path: str):
+        """Submit a file; the signals that stop the loader (Ctrl-C, SIGTERM,
+        SIGHUP) wait while the pool starts a worker for it, so none is left
+        half-started, to print a traceback when it finds the loader gone."""
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+        try:
+            return self.pool.submit(_process, path)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
     def _drain(self, inflight: dict, save, how: str) -> None:
         started: dict = {}
@@ -471,7 +481,7 @@ class _Workers:
     def _alone(self, path: str, save) -> None:
         self._fresh()
         try:
-            outcome = self.pool.submit(_process, path).result(timeout=self.limits.timeout_s + _GRACE_S)
+            outcome = self._submit(path).result(timeout=self.limits.timeout_s + _GRACE_S)
         except FutureTimeout:
             self._kill()
             outcome = None, FileResult(path, "failed", reason=self.limits.timeout_reason())

@@ -827,8 +827,10 @@ def units_import(folder, by, db):
     engine = open_db(db, must_exist=False)
     try:
         added, replayed = store_units.import_csv(engine, Path(folder), by)
-    except (store_units.StoreError, OSError, KeyError) as e:
-        fail(f"cannot import {folder}: {e}", "use a folder written by 'chitieu units export'")
+    except (store_units.StoreError, OSError, KeyError, ValueError, csv.Error) as e:  # ValueError: not UTF-8 text
+        fail(
+            f"cannot import {folder}: {str(e).splitlines()[0][:200]}", "use a folder written by 'chitieu units export'"
+        )
     finally:
         engine.dispose()
     click.echo(f"{plural(added, 'unit')} added, {plural(replayed, 'decision')} replayed")

@@ -5,6 +5,7 @@ look-alikes): each reads as its plain twin does, or fails with its one line."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 
@@ -330,3 +331,29 @@ def test_a_workbook_that_breaks_the_spreadsheet_library_is_named_damaged(tmp_pat
         with pytest.raises(DamagedFile) as caught:
             extract(tmp_path / name)
         assert str(caught.value) == f"damaged Excel workbook: {error} (open it in Excel or LibreOffice and save again)"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs Linux's /dev/full")
+def test_an_output_that_cannot_be_written_is_one_line(tmp_path):
+    """A full disk (/dev/full) under every export format, and a units folder of noise to import."""
+    from click.testing import CliRunner
+
+    from chitieu.cli import main
+
+    (tmp_path / "plan.tsv").write_text(GOOD, "utf-8")
+    db = str(tmp_path / "t.db")
+    run = CliRunner().invoke
+    assert run(main, ["ingest", str(tmp_path / "plan.tsv"), "--db", db, "--jobs", "1"]).exit_code == 0
+    for fmt in ("jsonl", "csv", "xlsx"):
+        done = run(main, ["export", "--format", fmt, "-o", "/dev/full", "--db", db])
+        assert (done.exit_code, done.stderr) == (
+            1,
+            "error: cannot write the output: No space left on device "
+            "(check the path, its folder's permissions and the free space)\n",
+        ), fmt
+    (tmp_path / "share").mkdir()
+    (tmp_path / "share" / "units.csv").write_bytes(b"\xff\xfe\x00garbage" * 100)
+    done = run(main, ["units", "import", str(tmp_path / "share"), "--db", db])
+    assert done.exit_code == 1
+    assert done.stderr.startswith(f"error: cannot import {tmp_path / 'share'}: 'utf-8' codec can't decode")
+    assert done.stderr.endswith("(use a folder written by 'chitieu units export')\n")
