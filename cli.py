@@ -385,7 +385,7 @@ def export(db, fmt, output, raw_formulas):
     if fmt == "xlsx":
         from chitieu.store import frames
 
-        written = frames.write_xlsx(engine, output)
+        written = frames.write_xlsx(engine, output, raw_formulas)
     elif fmt == "csv":
         written = write_csv((flat(r) for r in iter_records(engine)), CSV_COLUMNS, output, raw_formulas)
     else:

@@ -357,3 +357,41 @@ def test_an_output_that_cannot_be_written_is_one_line(tmp_path):
     assert done.exit_code == 1
     assert done.stderr.startswith(f"error: cannot import {tmp_path / 'share'}: 'utf-8' codec can't decode")
     assert done.stderr.endswith("(use a folder written by 'chitieu units export')\n")
+
+
+def test_spreadsheet_downloads_never_hold_a_formula(tmp_path):
+    """The XLSX export and the web's CSV and XLSX downloads put the ' before text
+    that starts like a formula (openpyxl writes "=…" as a formula to run)."""
+    import csv
+
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    from chitieu import batch
+    from chitieu.cli import main
+    from chitieu.ingest import ExtractSettings
+    from chitieu.store import connect
+    from chitieu.web import create_app
+
+    plan = tmp_path / "plan.tsv"
+    plan.write_text(GOOD.replace("Tỷ lệ hồ sơ được số hóa\t≥ 90%", 'Tỷ lệ phủ sóng 5G trên dân số\t=HYPERLINK("x")'), "utf-8")
+    db = f"sqlite:///{tmp_path / 't.db'}"
+    engine = connect(db)
+    [result] = batch.run([plan], engine, ExtractSettings())
+    assert result.status == "loaded"
+    out = tmp_path / "out.xlsx"
+    for extra, cell in [([], '\'=HYPERLINK("x")'), (["--raw-formulas"], '=HYPERLINK("x")')]:
+        assert (
+            CliRunner().invoke(main, ["export", "--format", "xlsx", "-o", str(out), "--db", db, *extra]).exit_code == 0
+        )
+        targets = load_workbook(out)["targets"]
+        header = [c.value for c in targets[1]]
+        found = targets.cell(2, header.index("target_raw") + 1)
+        assert (found.value, found.data_type) == (cell, "f" if extra else "s")
+    client = create_app(engine).test_client()
+    rows = list(csv.reader(io.StringIO(client.get("/indicators/infra.5g_coverage/table.csv").data.decode("utf-8-sig"))))
+    assert rows[1][1] == '\'=HYPERLINK("x")'
+    book = load_workbook(io.BytesIO(client.get("/indicators/infra.5g_coverage/table.xlsx").data))
+    cell = book.active.cell(2, 2)
+    assert (cell.value, cell.data_type) == ('\'=HYPERLINK("x")', "s")
+    engine.dispose()
