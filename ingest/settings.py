@@ -37,7 +37,7 @@ class ExtractSettings:
     encoding: str | None = None
     pdf_table: dict = field(default_factory=dict)
     ocr: bool = False
-    max_table_cells: int = 200_000
+    max_table_cells: int = 50_000
     max_cell_chars: int = 20_000
     max_file_chars: int = 5_000_000
     max_page_chars: int = 200_000
