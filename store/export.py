@@ -182,7 +182,9 @@ def target_text(t: dict | None) -> str:
     )
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may take for a formula's start: the ASCII signs, their
+# full-width forms (which East Asian spreadsheet locales turn into them), tab, CR.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def spreadsheet_cell(value):

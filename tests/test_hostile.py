@@ -175,22 +175,24 @@ def test_formula_cells_never_reach_a_spreadsheet(db_url, tmp_path):
     plan = tmp_path / "plan.tsv"
     plan.write_text(
         "STT\tNội dung chỉ tiêu\tChỉ tiêu\tĐơn vị chủ trì\n"
-        '1\t=HYPERLINK("http://x.invalid","Tỷ lệ")\t≥ 90%\t@Tổ Omega\n',
+        '1\t=HYPERLINK("http://x.invalid","Tỷ lệ")\t≥ 90%\t@Tổ Omega\n'
+        "2\t＝1+1\t≥ 90%\tPhòng Kinh tế\n",
         "utf-8",
     )
     run = CliRunner().invoke
     assert run(main, ["ingest", str(plan), "--db", db_url, "--jobs", "1"]).exit_code == 0
     assert run(main, ["units", "resolve", "@Tổ Omega", "--new", "--kind", "office", "--db", db_url]).exit_code == 0
 
-    def cells(*extra):
+    def cells(*extra, row=0):
         out = tmp_path / "out.csv"
         assert run(main, ["export", "--format", "csv", "-o", str(out), "--db", db_url, *extra]).exit_code == 0
-        row = next(csv.DictReader(open(out, encoding="utf-8-sig")))
-        return row["indicator_text"], row["lead"]
+        found = list(csv.DictReader(open(out, encoding="utf-8-sig")))[row]
+        return found["indicator_text"], found["lead"]
 
     assert cells() == ('\'=HYPERLINK("http://x.invalid","Tỷ lệ")', "'@Tổ Omega")
+    assert cells(row=1) == ("'＝1+1", "Phòng Kinh tế")  # a full-width sign, as East Asian locales enter it
     assert cells("--raw-formulas") == ('=HYPERLINK("http://x.invalid","Tỷ lệ")', "@Tổ Omega")
-    record = json.loads(run(main, ["export", "--db", db_url]).stdout)
+    record = json.loads(run(main, ["export", "--db", db_url]).stdout.splitlines()[0])
     assert record["indicator_text"].startswith("=HYPERLINK(")
     assert run(main, ["units", "export", str(tmp_path / "share"), "--db", db_url]).exit_code == 0
     names = [r["canonical_name"] for r in csv.DictReader(open(tmp_path / "share" / "units.csv", encoding="utf-8-sig"))]
@@ -374,7 +376,9 @@ def test_spreadsheet_downloads_never_hold_a_formula(tmp_path):
     from chitieu.web import create_app
 
     plan = tmp_path / "plan.tsv"
-    plan.write_text(GOOD.replace("Tỷ lệ hồ sơ được số hóa\t≥ 90%", 'Tỷ lệ phủ sóng 5G trên dân số\t=HYPERLINK("x")'), "utf-8")
+    plan.write_text(
+        GOOD.replace("Tỷ lệ hồ sơ được số hóa\t≥ 90%", 'Tỷ lệ phủ sóng 5G trên dân số\t=HYPERLINK("x")'), "utf-8"
+    )
     db = f"sqlite:///{tmp_path / 't.db'}"
     engine = connect(db)
     [result] = batch.run([plan], engine, ExtractSettings())
