@@ -8,10 +8,12 @@ rerun skips every file whose sha256 is already stored.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import signal
 import stat
 import time
 import traceback
@@ -28,7 +30,7 @@ from chitieu.normalize.indicators import load_catalog
 from chitieu.normalize.registry import load_registry
 from chitieu.store import load, registry as store_registry
 from chitieu.store.exceptions import DatabaseUnavailable, StoreError
-from chitieu.worker import FileResult, Limits
+from chitieu.worker import REPORT, FileResult, Limits
 
 
 # Plan files a folder is searched for; a Word or Excel variant the readers cannot
@@ -71,7 +73,7 @@ def collect(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[FileRe
         elif p.exists() or p.is_symlink():
             files.append(p)
         else:
-            missing.append(FileResult(str(p), "failed", reason="no such file or folder"))
+            missing.append(FileResult(str(p), "failed", reason="no such file or folder (check the path)"))
     seen, unique = set(), []
     for f in files:
         key = os.path.realpath(f)
@@ -79,6 +81,17 @@ def collect(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[FileRe
             seen.add(key)
             unique.append(f)
     return unique, missing
+
+
+def unreadable(path: Path, error: OSError) -> str:
+    """Why a file cannot be read, and what to do."""
+    if error.errno == errno.ELOOP:
+        return "a loop of symbolic links (point the link at a file)"
+    if path.is_symlink() and not path.exists():
+        return "broken link: its target is missing (fix or remove the link)"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "cannot read: permission denied (check the file's permissions)"
+    return f"cannot read: {error.strerror or error} (check that the file is there and readable)"
 
 
 def sha256_of(path: Path) -> str:
@@ -116,19 +129,18 @@ def _pending(
         try:
             info = f.stat()
             if not stat.S_ISREG(info.st_mode):
-                yield FileResult(str(f), "failed", reason="not a regular file (a pipe, device or socket)")
+                yield FileResult(
+                    str(f),
+                    "failed",
+                    reason="not a regular file: a pipe, device or socket (give the plan file itself, saved on disk)",
+                )
                 continue
             if info.st_size > limit:
                 yield FileResult(str(f), "failed", reason=str(TooLarge.file(info.st_size, settings.max_mb)))
                 continue
             digest = sha256_of(f)
         except OSError as e:
-            broken = f.is_symlink() and not f.exists()
-            yield FileResult(
-                str(f),
-                "failed",
-                reason="broken link: its target is missing" if broken else f"cannot read: {e.strerror or e}",
-            )
+            yield FileResult(str(f), "failed", reason=unreadable(f, e))
             continue
         if digest in first:
             copies.setdefault(digest, [first[digest]]).append(str(f))
@@ -182,7 +194,7 @@ def run(
                 FileResult(
                     path,
                     "failed",
-                    reason=f"database error: {type(e).__name__}: {str(e).splitlines()[0]}",
+                    reason=f"database error: {type(e).__name__}: {str(e).splitlines()[0]} ({REPORT})",
                     sha256=doc.sha256,
                     detail=traceback.format_exc(),
                 )
@@ -261,17 +273,27 @@ class _Workers:
                 continue
             self._fresh()
             try:
-                future = self.pool.submit(worker.process, item)
+                future = self._submit(item)
             except BrokenProcessPool:  # a worker died since the last result was seen
                 self.broken = True
                 self._drain(inflight, save, ALL_COMPLETED)  # what was in flight is read again, alone
                 self._fresh()
-                future = self.pool.submit(worker.process, item)
+                future = self._submit(item)
             inflight[future] = item
             if len(inflight) >= 2 * self.jobs:
                 self._drain(inflight, save, FIRST_COMPLETED)
         while inflight:
             self._drain(inflight, save, ALL_COMPLETED)
+
+    def _submit(self, path: str):
+        """Submit a file; the signals that stop the loader (Ctrl-C, SIGTERM,
+        SIGHUP) wait while the pool starts a worker for it, so none is left
+        half-started, to print a traceback when it finds the loader gone."""
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+        try:
+            return self.pool.submit(worker.process, path)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
     def _drain(self, inflight: dict, save, how: str) -> None:
         started: dict = {}
@@ -307,7 +329,7 @@ class _Workers:
                         FileResult(
                             path,
                             "failed",
-                            reason=f"worker error: {type(e).__name__}: {e}",
+                            reason=f"worker error: {type(e).__name__}: {e} ({REPORT})",
                             detail=traceback.format_exc(),
                         ),
                     ),
@@ -337,7 +359,7 @@ class _Workers:
     def _alone(self, path: str, save) -> None:
         self._fresh()
         try:
-            outcome = self.pool.submit(worker.process, path).result(timeout=self.limits.timeout_s + _GRACE_S)
+            outcome = self._submit(path).result(timeout=self.limits.timeout_s + _GRACE_S)
         except FutureTimeout:
             self._kill()
             outcome = None, FileResult(path, "failed", reason=self.limits.timeout_reason())
@@ -348,7 +370,8 @@ class _Workers:
                 FileResult(
                     path,
                     "failed",
-                    reason="the reader process died on this file (out of memory, or a crash in a library)",
+                    reason="the reader process died on this file: out of memory, or a crash in a library "
+                    "(raise --file-memory if it is a large plan, else report the file)",
                     detail=traceback.format_exc(),
                 ),
             )

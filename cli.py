@@ -14,6 +14,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import sys
 import time
 from collections import Counter
@@ -58,6 +59,19 @@ def shown(path: str) -> str:
 def fail(message: str, hint: str | None = None, code: int = 1):
     click.echo(f"error: {message}" + (f" ({hint})" if hint else ""), err=True)
     sys.exit(code)
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: stopped as Ctrl-C stops (the workers killed, every
+    document stored whole), with the signal's exit code."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum, frame):
+    raise Stopped(signum)
 
 
 def open_db(url: str | None, must_exist: bool = True):
@@ -147,7 +161,24 @@ class Progress:
             click.echo(err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The command group: a file a command cannot open or write (a missing
+    folder, /dev/full, a closed pipe) is one line, not a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # `chitieu export | head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        except OSError as e:
+            where = f" {shown(str(e.filename))}" if e.filename else " the output"
+            fail(
+                f"cannot write{where}: {e.strerror or e}", "check the path, its folder's permissions and the free space"
+            )
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="chitieu")
 def main():
     """Load the target tables of commune plans into a database, and read them out.
@@ -272,6 +303,8 @@ def ingest(
     except ExtractError as e:
         fail(str(e), code=2)
     file_limits = batch.Limits(file_timeout, file_memory, **{k: v for k, v in limits.items() if k not in read_limits})
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop)
     files, missing = batch.collect(paths)
     engine = open_db(db, must_exist=False)
     progress = Progress(len(files) + len(missing), verbose)
@@ -291,12 +324,14 @@ def ingest(
     except ChitieuError as e:  # the database, or registry data that cannot be used
         progress.close()
         fail(e.reason, e.hint)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
         progress.close()
+        signum = e.signum if isinstance(e, Stopped) else signal.SIGINT
+        how = "interrupted" if signum == signal.SIGINT else f"stopped by {signal.Signals(signum).name}"
         fail(
-            f"interrupted after {progress.done} of {progress.total} files; every document stored is complete",
+            f"{how} after {progress.done} of {progress.total} files; every document stored is complete",
             "run the same command again to load the rest",
-            code=130,
+            code=128 + signum,
         )
     finally:
         engine.dispose()
@@ -350,7 +385,7 @@ def export(db, fmt, output, raw_formulas):
     if fmt == "xlsx":
         from chitieu.store import frames
 
-        written = frames.write_xlsx(engine, output)
+        written = frames.write_xlsx(engine, output, raw_formulas)
     elif fmt == "csv":
         written = write_csv((flat(r) for r in iter_records(engine)), CSV_COLUMNS, output, raw_formulas)
     else:
@@ -792,8 +827,10 @@ def units_import(folder, by, db):
     engine = open_db(db, must_exist=False)
     try:
         added, replayed = store_units.import_csv(engine, Path(folder), by)
-    except (store_units.StoreError, OSError, KeyError) as e:
-        fail(f"cannot import {folder}: {e}", "use a folder written by 'chitieu units export'")
+    except (store_units.StoreError, OSError, KeyError, ValueError, csv.Error) as e:  # ValueError: not UTF-8 text
+        fail(
+            f"cannot import {folder}: {str(e).splitlines()[0][:200]}", "use a folder written by 'chitieu units export'"
+        )
     finally:
         engine.dispose()
     click.echo(f"{plural(added, 'unit')} added, {plural(replayed, 'decision')} replayed")

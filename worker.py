@@ -25,6 +25,8 @@ from chitieu.ingest.exceptions import ChitieuError
 from chitieu.normalize.pipeline import Normalizer
 from chitieu.normalize.registry import Registry
 
+REPORT = "a bug in chitieu: please report it with this file; -v shows the details"
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -152,7 +154,7 @@ def process(path: str):
         return None, FileResult(path, "failed", reason=str(e), detail=traceback.format_exc())
     except Exception as e:  # a reader bug must not stop the batch
         return None, FileResult(
-            path, "failed", reason=f"unexpected {type(e).__name__}: {e}", detail=traceback.format_exc()
+            path, "failed", reason=f"unexpected {type(e).__name__}: {e} ({REPORT})", detail=traceback.format_exc()
         )
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)

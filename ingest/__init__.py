@@ -59,18 +59,18 @@ def extract(path: str | os.PathLike, settings: ExtractSettings | dict | None = N
             raise TooLarge.file(size, settings.max_mb)
         data = path.read_bytes()
     except PermissionError:
-        raise ExtractError("permission denied", "check the file's permissions") from None
+        raise ExtractError("cannot read: permission denied", "check the file's permissions") from None
     except IsADirectoryError:
-        raise ExtractError("is a directory") from None
+        raise ExtractError("is a folder, not a file", "give the files inside it, or the folder to search") from None
     except FileNotFoundError:
         raise ExtractError("the file vanished before it was read", "was it moved or deleted during the run?") from None
     except OSError as e:
-        raise ExtractError(f"cannot read file: {e.strerror or e}") from None
+        raise ExtractError(f"cannot read: {e.strerror or e}", "check that the file is there and readable") from None
     if not data.strip():
         raise NoTables("empty file", "the file has no content; export or download it again")
     fmt = sniff(data, path.name)
     extraction = _reader(fmt)(data, settings)
-    check_blocks(extraction.blocks, fmt, settings.max_table_cells, settings.max_cell_chars)
+    check_blocks(extraction.blocks, fmt, settings.max_table_cells, settings.max_cell_chars, settings.max_file_chars)
     tables, warnings = assemble(extraction.blocks)
     if not tables:
         unaligned = next((w for w in warnings if NO_COLUMN in w), None)

@@ -67,7 +67,7 @@ from .assemble import NUM_ONLY, NUM_TITLE
 from .columns import assign_roles, header_role, is_column_number_row, is_header_row, is_sub_header_row
 from .lexicon import lexicon
 from .exceptions import DamagedFile, EncryptedFile, ExtractError, NeedsOCR, UnreadableText
-from .limits import check_glyphs, check_pixels, check_streams
+from .limits import check_fonts, check_page, check_pixels, check_streams
 from .model import INDICATOR, NUMBER, Block, Extraction, SourceRow
 from .settings import ExtractSettings
 
@@ -132,9 +132,10 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
     try:
         with pdfplumber.open(BytesIO(data), password=settings.password or "") as pdf:
             check_streams(pdf.doc, settings.max_stream_mb)
+            check_fonts(pdf.doc, settings.max_font_codes)
             for number, page in enumerate(pdf.pages, 1):
                 try:
-                    check_glyphs(page, number, settings.max_page_chars)
+                    check_page(page, number, settings.max_page_chars, settings.max_page_ops)
                     page = _upright(page)
                     encodings.to_unicode(page.chars)
                     read_page = _read_page(page, number, settings)

@@ -24,8 +24,11 @@ class ExtractSettings:
     defaults a 16-page plan never meets):
     max_table_cells: cells in one table (a DOCX grid of a huge gridSpan).
     max_cell_chars: characters in one cell.
+    max_file_chars: characters in all the tables of one file.
     max_page_chars: glyphs on one PDF page.
+    max_page_ops: operators one PDF page draws (forms counted as often as drawn).
     max_stream_mb: one PDF stream once decoded (a stream that inflates to GBs).
+    max_font_codes: codes one PDF character map (a font's ToUnicode) declares.
     max_ocr_pixels: pixels of a page rendered, or an image decoded, for OCR.
     """
 
@@ -34,10 +37,13 @@ class ExtractSettings:
     encoding: str | None = None
     pdf_table: dict = field(default_factory=dict)
     ocr: bool = False
-    max_table_cells: int = 200_000
+    max_table_cells: int = 50_000
     max_cell_chars: int = 20_000
+    max_file_chars: int = 5_000_000
     max_page_chars: int = 200_000
+    max_page_ops: int = 50_000
     max_stream_mb: float = 256.0
+    max_font_codes: int = 300_000
     max_ocr_pixels: int = 60_000_000
 
     def __post_init__(self):
@@ -45,8 +51,11 @@ class ExtractSettings:
             "max_mb",
             "max_table_cells",
             "max_cell_chars",
+            "max_file_chars",
             "max_page_chars",
+            "max_page_ops",
             "max_stream_mb",
+            "max_font_codes",
             "max_ocr_pixels",
         ):
             value = getattr(self, name)

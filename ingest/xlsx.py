@@ -15,11 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-import zlib
 from io import BytesIO
 
 from .exceptions import DamagedFile, TooLarge
-from .limits import check_unzipped
+from .limits import check_sheet, check_unzipped, read_part
 from .model import Extraction
 from .settings import ExtractSettings
 from .tsv import from_records
@@ -34,17 +33,13 @@ def read(data: bytes, settings: ExtractSettings) -> Extraction:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             check_unzipped(archive, settings.max_mb, "XLSX")
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    check_sheet(read_part(archive, name, settings.max_mb, "XLSX"), name, settings.max_table_cells)
         book = openpyxl.load_workbook(BytesIO(data), read_only=False, data_only=True)
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        EOFError,
-        NotImplementedError,
-        KeyError,
-        ValueError,
-        TypeError,
-        OSError,
-    ) as e:
+    except (TooLarge, MemoryError):
+        raise
+    except Exception as e:  # openpyxl raises whatever its parsing of a broken part meets (IndexError, ParseError …)
         raise DamagedFile(
             f"damaged Excel workbook: {type(e).__name__}", "open it in Excel or LibreOffice and save again"
         ) from None

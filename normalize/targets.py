@@ -357,7 +357,7 @@ def _scan(text: str, cell: bool, counts: bool) -> list[Target]:
 def _range(text: str, m: re.Match, cell: bool) -> tuple[int, int, Target] | None:
     """The interval `m` as a `between` target, or None when it is not one."""
     lo, hi = _value(m["lo"]), _value(m["hi"])
-    if lo >= hi or (_is_year(m["lo"]) and _is_year(m["hi"])):
+    if lo is None or hi is None or lo >= hi or (_is_year(m["lo"]) and _is_year(m["hi"])):
         return None  # "2026 - 2030" is a period, "5 - 3" no interval
     end, unit = (m.end() if m["p2"] else m.end("hi")), None
     if m["p1"] or m["p2"]:
@@ -387,6 +387,8 @@ def _per(text: str, pos: int, unit: str | None) -> re.Match | None:
 def _read(text: str, m: re.Match, cell: bool, counts: bool) -> tuple[int, int, Target] | None:
     """The target around the number `m`, or None when it is not one."""
     start, end = m.span()
+    if _value(m.group()) is None:
+        return None
     if start and _GLUE_BEFORE.match(text, start - 1):
         return None  # "Covid-19", "NQ/57", the "1" of "tuần/1 lần"
     if end < len(text) and _GLUE_AFTER.match(text, end):
@@ -447,8 +449,12 @@ def _read(text: str, m: re.Match, cell: bool, counts: bool) -> tuple[int, int, T
     return begin, pos, target
 
 
-def _value(number: str) -> float:
-    """'3,5' -> 3.5, '0,25' -> 0.25, '1.000' -> 1000, '1.000,5' -> 1000.5."""
+def _value(number: str) -> float | None:
+    """'3,5' -> 3.5, '0,25' -> 0.25, '1.000' -> 1000, '1.000,5' -> 1000.5; None
+    for a number of more digits than a float holds exactly (15): no plan's
+    figure, and one that would be stored rounded or as infinity."""
+    if sum(c.isdigit() for c in number) > 15:
+        return None
     if "," in number and "." in number:
         return float(number.replace(".", "").replace(",", "."))
     if "," in number:
@@ -462,7 +468,7 @@ def _value(number: str) -> float:
 
 
 def _is_year(number: str) -> bool:
-    return number.isdigit() and 1900 <= int(number) <= 2100
+    return len(number) == 4 and number.isdigit() and 1900 <= int(number) <= 2100
 
 
 def _noun(word: str) -> str:

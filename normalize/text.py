@@ -16,7 +16,15 @@ from rapidfuzz import fuzz, process, utils
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
 _LOOKALIKES = {ord("\u00d0"): "Đ", ord("\u00f0"): "đ", ord("\u0189"): "Đ"}
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Zero-width characters, the soft hyphen and the bidirectional controls (which
+# would show a cell's text turned around: "Phòng\u202eKinh tế" as "Phòng ết hniK").
+_INVISIBLE = dict.fromkeys(
+    map(
+        ord,
+        "\u200b\u200c\u200d\u2060\ufeff\u00ad\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+    ),
+    None,
+)
 _CONTROLS = (
     {c: None if c not in (9, 10, 11, 12, 13, 28, 29, 30, 31) else " " for c in range(32)}
     | {0x7F: None}  # PostgreSQL refuses NUL

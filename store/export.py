@@ -182,14 +182,21 @@ def target_text(t: dict | None) -> str:
     )
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may take for a formula's start: the ASCII signs, their
+# full-width forms (which East Asian spreadsheet locales turn into them), tab, CR.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_cell(value):
+    """A cell a spreadsheet cannot run: text that starts like a formula
+    ("=HYPERLINK(…)", "+", "-", "@") gets a leading "'" (OWASP CSV injection);
+    the database and JSONL keep the true text."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
 def spreadsheet_safe(row: dict) -> dict:
-    """A CSV row a spreadsheet cannot run: a text cell that starts like a
-    formula ("=HYPERLINK(…)", "+", "-", "@") gets a leading "'" (OWASP CSV
-    injection); the database and JSONL keep the true text."""
-    return {k: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for k, v in row.items()}
+    """A CSV row a spreadsheet cannot run (spreadsheet_cell on each cell)."""
+    return {k: spreadsheet_cell(v) for k, v in row.items()}
 
 
 def spreadsheet_text(value: str) -> str:

@@ -8,11 +8,14 @@ format of `assignments`, and per document in `documents`.
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from .export import CSV_COLUMNS, flat, iter_records
+from .export import CSV_COLUMNS, flat, iter_records, spreadsheet_cell
 from .models import DocumentT
 
 _FLOATS = ["target_value", "target_value_max"]
@@ -115,14 +118,27 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({c: "string" for c in _TEXT})
 
 
-def write_xlsx(engine: Engine, path) -> int:
-    """A workbook of three sheets (targets, assignments, documents); returns the target rows written."""
+def write_xlsx(engine: Engine, path, raw_formulas: bool = False) -> int:
+    """A workbook of three sheets (targets, assignments, documents); returns the
+    target rows written. It is made in memory and written in one go, so a disk
+    that fails (full, gone) raises one OSError here, not more as the zip closes.
+    Text that starts like a formula gets a "'" (spreadsheet_cell) unless
+    `raw_formulas`: openpyxl would write "=…" as a formula to run."""
     frames = {"targets": targets(engine), "assignments": assignments(engine), "documents": documents(engine)}
     frames["targets"] = frames["targets"].assign(
         more_targets=frames["targets"]["more_targets"].map(lambda m: "; ".join(t["raw"] for t in m)),
         more_indicators=frames["targets"]["more_indicators"].map("; ".join),
     )
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+    if not raw_formulas:
+        frames = {
+            name: frame.apply(
+                lambda col: col.map(spreadsheet_cell, na_action="ignore") if pd.api.types.is_string_dtype(col) else col
+            )
+            for name, frame in frames.items()
+        }
+    made = io.BytesIO()
+    with pd.ExcelWriter(made, engine="openpyxl") as writer:
         for name, frame in frames.items():
             frame.to_excel(writer, sheet_name=name, index=False)
+    Path(path).write_bytes(made.getvalue())
     return len(frames["targets"])

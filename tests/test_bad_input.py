@@ -146,6 +146,11 @@ def _truncated_pdf(d: Path) -> Path:
     return d / "cut.pdf"
 
 
+def _looped(d: Path) -> Path:
+    (d / "loop.tsv").symlink_to(d / "loop.tsv")
+    return d / "loop.tsv"
+
+
 def _dangling(d: Path) -> Path:
     (d / "gone.tsv").symlink_to(d / "deleted-meanwhile.tsv")
     return d / "gone.tsv"
@@ -198,7 +203,8 @@ CASES = {
         _write("image.tsv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8),
         "binary data, not a text table (give a TSV, DOCX or PDF file)",
     ),
-    "dangling symlink": (_dangling, "broken link: its target is missing"),
+    "dangling symlink": (_dangling, "broken link: its target is missing (fix or remove the link)"),
+    "symlink loop": (_looped, "a loop of symbolic links (point the link at a file)"),
 }
 
 
@@ -216,7 +222,7 @@ def test_bad_file_gets_one_line_and_the_good_file_loads(case, folder, db_url):
 @SQLITE
 def test_missing_path(folder, db_url):
     result = CliRunner().invoke(main, ["ingest", str(folder), str(folder / "nope.docx"), "--db", db_url, "--jobs", "1"])
-    assert_one_failure(result, db_url, folder / "nope.docx", "no such file or folder")
+    assert_one_failure(result, db_url, folder / "nope.docx", "no such file or folder (check the path)")
 
 
 @SQLITE
@@ -239,7 +245,9 @@ def test_file_without_read_permission(folder, db_url):
     secret.write_text(GOOD.replace("90%", "95%"), encoding="utf-8")
     secret.chmod(0)
     try:
-        assert_one_failure(ingest(folder, db_url), db_url, secret, "cannot read: Permission denied")
+        assert_one_failure(
+            ingest(folder, db_url), db_url, secret, "cannot read: permission denied (check the file's permissions)"
+        )
     finally:
         secret.chmod(0o644)
 
@@ -334,7 +342,8 @@ def test_fifo_does_not_hang_the_batch(folder, tmp_path):
         pytest.fail("chitieu ingest hung on a FIFO")
     assert done.returncode == 1
     assert [l for l in done.stderr.splitlines() if l.startswith("error: ")] == [
-        f"error: {folder / 'pipe.tsv'}: not a regular file (a pipe, device or socket)"
+        f"error: {folder / 'pipe.tsv'}: not a regular file: a pipe, device or socket "
+        "(give the plan file itself, saved on disk)"
     ]
 
 

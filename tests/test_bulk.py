@@ -191,16 +191,23 @@ def test_jobs_2_stores_what_jobs_1_stores(db_url, tmp_path):
     assert export(db_url) == records
 
 
-def test_ctrl_c_stops_workers_and_says_how_to_resume(tmp_path):
+@pytest.mark.parametrize(
+    "signum, how",
+    [(signal.SIGINT, "interrupted"), (signal.SIGTERM, "stopped by SIGTERM"), (signal.SIGHUP, "stopped by SIGHUP")],
+    ids=["ctrl-c", "sigterm", "sighup"],
+)
+def test_ctrl_c_stops_workers_and_says_how_to_resume(tmp_path, signum, how):
+    """Ctrl-C, a supervisor's SIGTERM and a closed terminal's SIGHUP stop the same way."""
     files = copies(tmp_path / "plans", range(60))
     db_url = f"sqlite:///{tmp_path / 'i.db'}"
     proc = start(tmp_path / "plans", "--db", db_url, "--jobs", "2")
     wait_for_line(proc, "loaded: ")
-    os.kill(proc.pid, signal.SIGINT)  # the parent only, as `timeout -s INT` or a supervisor does
+    os.kill(proc.pid, signum)  # the parent only, as `timeout -s INT` or a supervisor does
     _out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 130
+    assert proc.returncode == 128 + signum
     last = err.strip().splitlines()[-1]
-    assert last.startswith("error: interrupted after ") and last.endswith(
+    assert "Traceback" not in err
+    assert last.startswith(f"error: {how} after ") and last.endswith(
         "files; every document stored is complete (run the same command again to load the rest)"
     )
     deadline = time.monotonic() + 10  # the resource tracker leaves a moment after the parent

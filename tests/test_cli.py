@@ -39,7 +39,7 @@ def test_bad_files_get_one_line_each_and_the_rest_loads(db_url, tmp_path):
     errors = sorted(line for line in result.stderr.splitlines() if line.startswith("error: "))
     assert errors == sorted(
         [
-            f"error: {tmp_path / 'missing.docx'}: no such file or folder",
+            f"error: {tmp_path / 'missing.docx'}: no such file or folder (check the path)",
             f"error: {tmp_path / 'empty.tsv'}: empty file (the file has no content; export or download it again)",
             f"error: {tmp_path / 'page.pdf'}: an HTML/XML page, not a plan document (download the real file: PDF, DOCX or TSV)",
             f"error: {tmp_path / 'fake.pdf'}: named .pdf but not a PDF file (check the file; it may be an error page or truncated)",

@@ -5,6 +5,7 @@ look-alikes): each reads as its plain twin does, or fails with its one line."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 
@@ -13,6 +14,7 @@ import pytest
 from conftest import SAMPLES
 from chitieu.ingest import extract
 from chitieu.ingest.exceptions import UnsupportedFormat
+from chitieu.normalize.targets import parse_target
 from chitieu.normalize.text import clean
 from test_bad_input import cp1258
 
@@ -92,6 +94,27 @@ def test_lone_surrogates_and_controls_never_reach_the_store():
     assert clean("Phòng\ud800 Kinh\x00 tế\u2028xã") == "Phòng Kinh tế xã"
 
 
+def test_bidirectional_controls_never_reach_the_store():
+    """An override would show the text turned around on screen and in exports."""
+    assert clean("Phòng\u202e Kinh\u2066 tế\u200f\u2069 xã\u061c") == "Phòng Kinh tế xã"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "≥ " + "9" * 400 + "%",
+        "từ " + "9" * 320 + " đến " + "9" * 330 + " người",
+        ".".join(["999"] * 1700),
+        "1," + "9" * 40,
+    ],
+    ids=["400 digits", "a range of them", "thousands of thousands", "a long fraction"],
+)
+def test_a_figure_no_float_holds_is_no_target(cell):
+    """Stored, it would be infinity (invalid JSON) or a rounded lie: the cell stays text."""
+    target, more = parse_target(cell, "", "Tỷ lệ")
+    assert (target.kind, target.value, more) == ("text", None, [])
+
+
 def _office(main_part: str, content_type: str, body: bytes) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
@@ -152,22 +175,24 @@ def test_formula_cells_never_reach_a_spreadsheet(db_url, tmp_path):
     plan = tmp_path / "plan.tsv"
     plan.write_text(
         "STT\tNội dung chỉ tiêu\tChỉ tiêu\tĐơn vị chủ trì\n"
-        '1\t=HYPERLINK("http://x.invalid","Tỷ lệ")\t≥ 90%\t@Tổ Omega\n',
+        '1\t=HYPERLINK("http://x.invalid","Tỷ lệ")\t≥ 90%\t@Tổ Omega\n'
+        "2\t＝1+1\t≥ 90%\tPhòng Kinh tế\n",
         "utf-8",
     )
     run = CliRunner().invoke
     assert run(main, ["ingest", str(plan), "--db", db_url, "--jobs", "1"]).exit_code == 0
     assert run(main, ["units", "resolve", "@Tổ Omega", "--new", "--kind", "office", "--db", db_url]).exit_code == 0
 
-    def cells(*extra):
+    def cells(*extra, row=0):
         out = tmp_path / "out.csv"
         assert run(main, ["export", "--format", "csv", "-o", str(out), "--db", db_url, *extra]).exit_code == 0
-        row = next(csv.DictReader(open(out, encoding="utf-8-sig")))
-        return row["indicator_text"], row["lead"]
+        found = list(csv.DictReader(open(out, encoding="utf-8-sig")))[row]
+        return found["indicator_text"], found["lead"]
 
     assert cells() == ('\'=HYPERLINK("http://x.invalid","Tỷ lệ")', "'@Tổ Omega")
+    assert cells(row=1) == ("'＝1+1", "Phòng Kinh tế")  # a full-width sign, as East Asian locales enter it
     assert cells("--raw-formulas") == ('=HYPERLINK("http://x.invalid","Tỷ lệ")', "@Tổ Omega")
-    record = json.loads(run(main, ["export", "--db", db_url]).stdout)
+    record = json.loads(run(main, ["export", "--db", db_url]).stdout.splitlines()[0])
     assert record["indicator_text"].startswith("=HYPERLINK(")
     assert run(main, ["units", "export", str(tmp_path / "share"), "--db", db_url]).exit_code == 0
     names = [r["canonical_name"] for r in csv.DictReader(open(tmp_path / "share" / "units.csv", encoding="utf-8-sig"))]
@@ -280,3 +305,97 @@ def test_a_server_that_never_answers_costs_one_line_not_a_hang(tmp_path):
     [line] = done.stderr.decode().splitlines()
     assert line.startswith(f"error: cannot reach the database postgresql+psycopg://postgres@127.0.0.1:{port}/test: ")
     assert line.endswith("(is the server running and reachable? check --db)")
+
+
+def test_a_workbook_that_breaks_the_spreadsheet_library_is_named_damaged(tmp_path):
+    """A shared string index past the list, an entity: whatever openpyxl raises is one line."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from chitieu.ingest.exceptions import DamagedFile
+
+    book = openpyxl.Workbook()
+    book.active.append(["STT", "Nội dung chỉ tiêu", "Chỉ tiêu", "Đơn vị chủ trì"])
+    buf = io.BytesIO()
+    book.save(buf)
+    for name, edit, error in [
+        (
+            "index.xlsx",
+            lambda xml: re.sub(rb't="inlineStr"><is><t>STT</t></is>', b't="s"><v>99999</v>', xml),
+            "IndexError",
+        ),
+        ("entity.xlsx", lambda xml: xml.replace(b"<sheetData>", b"<sheetData>&x;", 1), "ParseError"),
+    ]:
+        out = io.BytesIO()
+        with zipfile.ZipFile(buf) as z, zipfile.ZipFile(out, "w") as w:
+            for info in z.infolist():
+                data = z.read(info)
+                w.writestr(info.filename, edit(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+        (tmp_path / name).write_bytes(out.getvalue())
+        with pytest.raises(DamagedFile) as caught:
+            extract(tmp_path / name)
+        assert str(caught.value) == f"damaged Excel workbook: {error} (open it in Excel or LibreOffice and save again)"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs Linux's /dev/full")
+def test_an_output_that_cannot_be_written_is_one_line(tmp_path):
+    """A full disk (/dev/full) under every export format, and a units folder of noise to import."""
+    from click.testing import CliRunner
+
+    from chitieu.cli import main
+
+    (tmp_path / "plan.tsv").write_text(GOOD, "utf-8")
+    db = str(tmp_path / "t.db")
+    run = CliRunner().invoke
+    assert run(main, ["ingest", str(tmp_path / "plan.tsv"), "--db", db, "--jobs", "1"]).exit_code == 0
+    for fmt in ("jsonl", "csv", "xlsx"):
+        done = run(main, ["export", "--format", fmt, "-o", "/dev/full", "--db", db])
+        assert (done.exit_code, done.stderr) == (
+            1,
+            "error: cannot write the output: No space left on device "
+            "(check the path, its folder's permissions and the free space)\n",
+        ), fmt
+    (tmp_path / "share").mkdir()
+    (tmp_path / "share" / "units.csv").write_bytes(b"\xff\xfe\x00garbage" * 100)
+    done = run(main, ["units", "import", str(tmp_path / "share"), "--db", db])
+    assert done.exit_code == 1
+    assert done.stderr.startswith(f"error: cannot import {tmp_path / 'share'}: 'utf-8' codec can't decode")
+    assert done.stderr.endswith("(use a folder written by 'chitieu units export')\n")
+
+
+def test_spreadsheet_downloads_never_hold_a_formula(tmp_path):
+    """The XLSX export and the web's CSV and XLSX downloads put the ' before text
+    that starts like a formula (openpyxl writes "=…" as a formula to run)."""
+    import csv
+
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    from chitieu import batch
+    from chitieu.cli import main
+    from chitieu.ingest import ExtractSettings
+    from chitieu.store import connect
+    from chitieu.web import create_app
+
+    plan = tmp_path / "plan.tsv"
+    plan.write_text(
+        GOOD.replace("Tỷ lệ hồ sơ được số hóa\t≥ 90%", 'Tỷ lệ phủ sóng 5G trên dân số\t=HYPERLINK("x")'), "utf-8"
+    )
+    db = f"sqlite:///{tmp_path / 't.db'}"
+    engine = connect(db)
+    [result] = batch.run([plan], engine, ExtractSettings())
+    assert result.status == "loaded"
+    out = tmp_path / "out.xlsx"
+    for extra, cell in [([], '\'=HYPERLINK("x")'), (["--raw-formulas"], '=HYPERLINK("x")')]:
+        assert (
+            CliRunner().invoke(main, ["export", "--format", "xlsx", "-o", str(out), "--db", db, *extra]).exit_code == 0
+        )
+        targets = load_workbook(out)["targets"]
+        header = [c.value for c in targets[1]]
+        found = targets.cell(2, header.index("target_raw") + 1)
+        assert (found.value, found.data_type) == (cell, "f" if extra else "s")
+    client = create_app(engine).test_client()
+    rows = list(csv.reader(io.StringIO(client.get("/indicators/infra.5g_coverage/table.csv").data.decode("utf-8-sig"))))
+    assert rows[1][1] == '\'=HYPERLINK("x")'
+    book = load_workbook(io.BytesIO(client.get("/indicators/infra.5g_coverage/table.xlsx").data))
+    cell = book.active.cell(2, 2)
+    assert (cell.value, cell.data_type) == ('\'=HYPERLINK("x")', "s")
+    engine.dispose()

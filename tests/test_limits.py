@@ -5,6 +5,7 @@ test lowers one with --limit to keep the file small."""
 
 from __future__ import annotations
 
+import base64
 import io
 import zipfile
 import zlib
@@ -31,8 +32,9 @@ def plans(tmp_path):
 
 def test_defaults_are_beyond_a_plan():
     s, limits = ExtractSettings(), batch.Limits()
-    assert (s.max_table_cells, s.max_cell_chars, s.max_page_chars) == (200_000, 20_000, 200_000)
+    assert (s.max_table_cells, s.max_cell_chars, s.max_page_chars) == (50_000, 20_000, 200_000)
     assert (s.max_stream_mb, s.max_ocr_pixels, limits.max_cell_mentions) == (256, 60_000_000, 500)
+    assert (s.max_page_ops, s.max_font_codes, s.max_file_chars) == (50_000, 300_000, 5_000_000)
 
 
 def _zip(parts: dict[str, bytes]) -> bytes:
@@ -125,7 +127,7 @@ def test_a_word_table_past_the_cell_limit(plans, db_url, grid, row, cells):
         ingest(plans, db_url),
         db_url,
         plans / "grid.docx",
-        f"a Word table spans {cells:,} cells, over the max_table_cells limit of 200,000 "
+        f"a Word table spans {cells:,} cells, over the max_table_cells limit of 50,000 "
         f"({HINT.format('max_table_cells')})",
     )
 
@@ -240,3 +242,177 @@ def test_a_limit_raised_on_the_command_line_lets_the_file_load(plans, db_url):
     assert loaded.exit_code == 0 and "loaded: long.tsv (1 row) [2 of 2]" in loaded.stderr
     unknown = ingest(plans, db_url, "--limit", "cells=5")
     assert unknown.exit_code == 2 and "'cells' is no limit; known: max_table_cells" in unknown.stderr
+
+
+@SQLITE
+@pytest.mark.parametrize(
+    "content",
+    [b"q " * 60_000 + b"Q " * 60_000, b"0 0 m " + b"1 2 3 4 5 6 c " * 60_000 + b"S"],
+    ids=["a million q", "curves"],
+)
+def test_a_page_of_too_many_operations(plans, db_url, content):
+    (plans / "ops.pdf").write_bytes(_pdf(content))
+    assert_one_failure(
+        ingest(plans, db_url),
+        db_url,
+        plans / "ops.pdf",
+        f"page 1 draws more than 50,000 operations, over the max_page_ops limit of 50,000 ({HINT.format('max_page_ops')})",
+    )
+
+
+def _objects_pdf(page: bytes, *more: bytes) -> bytes:
+    """A one-page PDF whose page dictionary holds `page`, and objects 4, 5, … `more`."""
+    from samples.make_pdf import raw_pdf
+
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] %s >>" % page,
+            *more,
+        ]
+    )
+
+
+def _stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s >>\nstream\n%s\nendstream" % (len(data), extra, data)
+
+
+@SQLITE
+def test_forms_drawn_by_forms_count_as_often_as_drawn(plans, db_url):
+    """Four forms of 30 calls each: 30 bytes drawn 810,000 times."""
+    form = b"/Type /XObject /Subtype /Form /BBox [0 0 9 9] /Resources << /XObject << /X 6 0 R >> >>"
+    (plans / "forms.pdf").write_bytes(
+        _objects_pdf(
+            b"/Contents 4 0 R /Resources << /XObject << /X 5 0 R >> >>",
+            _stream(b"/X Do"),
+            *(_stream(b"/X Do " * 30, form.replace(b"6 0 R", b"%d 0 R" % n)) for n in (6, 7, 8)),
+            _stream(b"0 0 1 1 re f " * 30, b"/Type /XObject /Subtype /Form /BBox [0 0 9 9]"),
+        )
+    )
+    assert_one_failure(
+        ingest(plans, db_url),
+        db_url,
+        plans / "forms.pdf",
+        f"page 1 draws more than 50,000 operations, over the max_page_ops limit of 50,000 ({HINT.format('max_page_ops')})",
+    )
+
+
+@SQLITE
+def test_a_character_map_of_four_billion_codes(plans, db_url):
+    cmap = b"begincmap 1 beginbfrange <00000000> <FFFFFFFF> <0041> endbfrange endcmap"
+    (plans / "cmap.pdf").write_bytes(
+        _objects_pdf(
+            b"/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >>",
+            _stream(b"BT /F1 12 Tf 72 500 Td (STT) Tj ET"),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+            _stream(cmap),
+        )
+    )
+    assert_one_failure(
+        ingest(plans, db_url),
+        db_url,
+        plans / "cmap.pdf",
+        "a font's character map (object 5) declares 4,294,967,296 codes, over the max_font_codes limit of 300,000 "
+        f"({HINT.format('max_font_codes')})",
+    )
+
+
+def _lzw_zeros(total: int) -> bytes:
+    """LZW codes (PDF's, early change) for `total` zero bytes at least."""
+    out, acc, nbits = bytearray(), 0, 0
+
+    def emit(code: int, length: int) -> None:
+        nonlocal acc, nbits
+        width = 12 if length >= 2047 else 11 if length >= 1023 else 10 if length >= 511 else 9
+        acc, nbits = (acc << width) | code, nbits + width
+        while nbits >= 8:
+            nbits -= 8
+            out.append((acc >> nbits) & 0xFF)
+        acc &= (1 << nbits) - 1
+
+    made, length = 0, 258
+    while made < total:
+        emit(256, length)
+        emit(0, 258)
+        made, length = made + 1, 258
+        while made < total and length <= 4095:
+            emit(length, length)
+            made, length = made + length - 256, length + 1
+    emit(257, length)
+    return bytes(out) + (bytes([(acc << (8 - nbits)) & 0xFF]) if nbits else b"")
+
+
+BIG = 9 << 20  # past --limit max_stream_mb=8
+
+
+@SQLITE
+@pytest.mark.parametrize(
+    "filters, data",
+    [
+        (b"/RunLengthDecode", b"\x81\x20" * (BIG // 128) + b"\x80"),
+        (b"/LZWDecode", _lzw_zeros(BIG)),
+        (b"[/ASCIIHexDecode /FlateDecode]", zlib.compress(b" " * BIG).hex().encode() + b">"),
+        (b"[/ASCII85Decode /FlateDecode]", base64.a85encode(zlib.compress(b" " * BIG)) + b"~>"),
+        (b"/FlateDecode /DecodeParms << /Predictor 12 /Columns 100000000 >>", zlib.compress(b"BT ET")),
+    ],
+    ids=["RunLength", "LZW", "ASCIIHex over Flate", "ASCII85 over Flate", "predictor row"],
+)
+def test_every_filter_that_expands_is_counted(plans, db_url, filters, data):
+    (plans / "filters.pdf").write_bytes(_objects_pdf(b"/Contents 4 0 R", _stream(data, b"/Filter " + filters)))
+    assert_one_failure(
+        ingest(plans, db_url, "--limit", "max_stream_mb=8"),
+        db_url,
+        plans / "filters.pdf",
+        f"PDF stream 4 inflates to more than 8 MB, over the max_stream_mb limit of 8 ({HINT.format('max_stream_mb')})",
+    )
+
+
+def _sheet_with(extra_cells: str = "", after: str = "") -> bytes:
+    """A workbook of the header row; `extra_cells` added to its row, `after` after its sheetData."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["STT", "Nội dung chỉ tiêu", "Chỉ tiêu", "Đơn vị chủ trì"])
+    buf = io.BytesIO()
+    book.save(buf)
+    parts = {}
+    with zipfile.ZipFile(buf) as z:
+        for name in z.namelist():
+            parts[name] = z.read(name)
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = (
+        sheet.replace("</row>", extra_cells + "</row>", 1).replace("</sheetData>", "</sheetData>" + after).encode()
+    )
+    return _zip(parts)
+
+
+@SQLITE
+@pytest.mark.parametrize(
+    "extra, after",
+    [
+        ("", '<mergeCells count="1"><mergeCell ref="A3:XFD1048576"/></mergeCells>'),
+        ("".join(f'<c r="{c}1" s="0"/>' for c in ("E", "F", "G")) * 20_000, ""),
+    ],
+    ids=["a merge of the whole sheet", "60,000 empty cells"],
+)
+def test_a_worksheet_past_the_cell_limit(plans, db_url, extra, after):
+    (plans / "sheet.xlsx").write_bytes(_sheet_with(extra, after))
+    assert_one_failure(
+        ingest(plans, db_url),
+        db_url,
+        plans / "sheet.xlsx",
+        "worksheet xl/worksheets/sheet1.xml holds more than 50,000 cells, over the max_table_cells limit of 50,000 "
+        f"({HINT.format('max_table_cells')})",
+    )
+
+
+@SQLITE
+def test_tables_past_the_characters_of_a_file(plans, db_url):
+    rows = "".join(f"{n}\tTỷ lệ {'x' * 1000}\t100%\tCông an xã\n" for n in range(1, 60))
+    (plans / "long.tsv").write_text("STT\tNội dung chỉ tiêu\tChỉ tiêu\tĐơn vị chủ trì\n" + rows, "utf-8")
+    assert_one_failure(
+        ingest(plans, db_url, "--limit", "max_file_chars=50000"),
+        db_url,
+        plans / "long.tsv",
+        f"the tables hold more than 50,000 characters, over the max_file_chars limit of 50,000 ({HINT.format('max_file_chars')})",
+    )

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from openpyxl import Workbook
 
 from chitieu.store import queries
+from chitieu.store.export import spreadsheet_cell
 from chitieu.store.queries import IndicatorRow
 
 from . import charts
@@ -89,7 +90,7 @@ def download(code: str, fmt: str):
         buf = io.StringIO()
         out = csv.writer(buf)
         out.writerow(COLUMNS)
-        out.writerows(view.cells(r) for r in view.rows)
+        out.writerows(list(map(spreadsheet_cell, view.cells(r))) for r in view.rows)
         return Response(
             "\ufeff" + buf.getvalue(),
             mimetype="text/csv; charset=utf-8",
@@ -101,7 +102,7 @@ def download(code: str, fmt: str):
         sheet.title = code[:31]
         sheet.append(COLUMNS)
         for r in view.rows:
-            sheet.append(view.cells(r))
+            sheet.append(list(map(spreadsheet_cell, view.cells(r))))
         buf = io.BytesIO()
         book.save(buf)
         return Response(
