@@ -33,8 +33,8 @@ _DEADLINE_WORDS = ("thời gian", "thời hạn", "tiến độ", "hoàn thành"
 _INDICATOR_WORDS = ("nội dung", "nhiệm vụ", "thông tin chung", "mục tiêu cụ thể", "chỉ số", "tên chỉ tiêu")
 _TARGET_WORDS = ("chỉ tiêu", "yêu cầu", "mục tiêu", "giá trị", "kế hoạch", "kết quả", "mức")
 _UNIT_WORDS = ("đơn vị tính", "đvt", "đơn vị đo")
-_GOAL_WORDS = re.compile(r"\b(?:mục tiêu|chỉ tiêu|kế hoạch|yêu cầu|phấn đấu)\b")
-_RESULT_WORDS = re.compile(r"\b(?:kết quả|thực hiện|hiện trạng|hiện tại|ước)\b")
+_GOAL = re.compile(r"\b(?:mục tiêu|chỉ tiêu|kế hoạch|yêu cầu|phấn đấu)\b")
+_RESULT = re.compile(r"\b(?:kết quả|thực hiện|hiện trạng|hiện tại|ước)\b")
 _UNIT_BARE = re.compile(r"(chỉ tiêu\s+)?đơn vị")  # "Đơn vị" alone heads the unit of measure
 _TARGET_YEAR = re.compile(r"(chỉ tiêu|kế hoạch|mục tiêu|kết quả)?\s*(năm|đến năm|giai đoạn)\s+(19|20)\d\d\b.*")
 
@@ -137,4 +137,4 @@ def _goal(header: str) -> int:
     ("Mục tiêu", "Chỉ tiêu", "Kế hoạch", "Yêu cầu"), 0 a result or baseline
     ("Kết quả thực hiện", "Ước thực hiện", "Hiện trạng"), else 1."""
     f = fold(header)
-    return 2 if _GOAL_WORDS.search(f) else 0 if _RESULT_WORDS.search(f) else 1
+    return 2 if _GOAL.search(f) else 0 if _RESULT.search(f) else 1
