@@ -49,6 +49,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from samples.make_pdf import lzw_zeros
+
 SAMPLES = ROOT / "samples"
 DOCX = SAMPLES / "docx" / "xuan-hung-phan-cong-chi-tieu-2026.docx"
 PDF = SAMPLES / "pdf" / "nghia-son-2026.pdf"
@@ -198,34 +201,6 @@ def _pypdf_edit(change) -> Callable[[], bytes]:
 
 def _run_length_bomb(mb: int) -> bytes:
     return b"\x81\x20" * (mb * 1024 * 1024 // 128) + b"\x80"  # each pair: 128 spaces
-
-
-def _lzw_zeros(total: int) -> bytes:
-    """LZW codes (PDF's, early change) that decode to at least `total` zero
-    bytes: each new code is the last string plus one zero, the table cleared when full."""
-    out, acc, nbits = bytearray(), 0, 0
-
-    def emit(code: int, length: int) -> None:
-        nonlocal acc, nbits
-        width = 12 if length >= 2047 else 11 if length >= 1023 else 10 if length >= 511 else 9
-        acc, nbits = (acc << width) | code, nbits + width
-        while nbits >= 8:
-            nbits -= 8
-            out.append((acc >> nbits) & 0xFF)
-        acc &= (1 << nbits) - 1
-
-    made, length = 0, 258
-    while made < total:
-        emit(256, length)
-        emit(0, 258)
-        made, length = made + 1, 258
-        while made < total and length <= 4095:
-            emit(length, length)
-            made, length = made + length - 256, length + 1
-    emit(257, length)
-    if nbits:
-        out.append((acc << (8 - nbits)) & 0xFF)
-    return bytes(out)
 
 
 for name, data, args, maybe in [
@@ -604,7 +579,7 @@ for name, data, args, maybe in [
         (),
         False,
     ),
-    ("lzw-bomb.pdf", lambda: page_pdf(_lzw_zeros(300 << 20), filters=b"/Filter /LZWDecode"), (), False),
+    ("lzw-bomb.pdf", lambda: page_pdf(lzw_zeros(300 << 20), filters=b"/Filter /LZWDecode"), (), False),
     (
         "predictor-columns-huge.pdf",
         lambda: page_pdf(

@@ -140,6 +140,24 @@ def check_streams(doc, max_mb: float) -> None:
     from pdfminer.pdftypes import PDFStream
 
     cap = int(max_mb * 1024 * 1024)
+    for objid, obj in _objects(doc):
+        if not isinstance(obj, PDFStream) or obj.rawdata is None:
+            continue
+        try:
+            filters = obj.get_filters()
+            data = obj.rawdata
+            if obj.decipher:
+                data = obj.decipher(objid, obj.genno or 0, data, obj.attrs)
+            row = max(_row_bytes(params) for _, params in filters) if filters else 0
+        except Exception:
+            continue
+        if row > cap or _decoded(data, [f for f, _ in filters], cap) > cap:
+            raise over(f"PDF stream {objid} inflates to more than {max_mb:g} MB", "max_stream_mb", max_mb)
+
+
+def _objects(doc) -> Iterator[tuple[int, object]]:
+    """Each object of a PDF once, by its number; a broken one is passed over
+    (pdfminer reports it when it is used)."""
     seen: set[int] = set()
     for xref in doc.xrefs:
         for objid in xref.get_objids():
@@ -147,21 +165,9 @@ def check_streams(doc, max_mb: float) -> None:
                 continue
             seen.add(objid)
             try:
-                obj = doc.getobj(objid)
-            except Exception:  # a broken object: pdfminer reports it when it is used
-                continue
-            if not isinstance(obj, PDFStream) or obj.rawdata is None:
-                continue
-            try:
-                filters = obj.get_filters()
-                data = obj.rawdata
-                if obj.decipher:
-                    data = obj.decipher(objid, obj.genno or 0, data, obj.attrs)
-                row = max(_row_bytes(params) for _, params in filters) if filters else 0
+                yield objid, doc.getobj(objid)
             except Exception:
                 continue
-            if row > cap or _decoded(data, [f for f, _ in filters], cap) > cap:
-                raise over(f"PDF stream {objid} inflates to more than {max_mb:g} MB", "max_stream_mb", max_mb)
 
 
 def _row_bytes(params) -> int:
@@ -304,32 +310,25 @@ def check_fonts(doc, max_codes: int) -> None:
     in memory: a range <00000000> <FFFFFFFF> is four billion of them."""
     from pdfminer.pdftypes import PDFStream, resolve1
 
-    seen: set[int] = set()
-    for xref in doc.xrefs:
-        for objid in xref.get_objids():
-            if objid in seen:
-                continue
-            seen.add(objid)
-            try:
-                font = doc.getobj(objid)
-                maps = [resolve1(font.get(key)) for key in ("ToUnicode", "Encoding")] if isinstance(font, dict) else []
-                for cmap in (m for m in maps if isinstance(m, PDFStream)):
-                    data = cmap.get_data()
-                    codes = sum(
+    for objid, font in _objects(doc):
+        try:
+            maps = [resolve1(font.get(key)) for key in ("ToUnicode", "Encoding")] if isinstance(font, dict) else []
+            codes = max(
+                (
+                    sum(
                         max(0, int(end, 16) - int(start, 16) + 1)
-                        for block in _RANGES.findall(data)
+                        for block in _RANGES.findall(cmap.get_data())
                         for start, end in _RANGE.findall(block)
                     )
-                    if codes > max_codes:
-                        raise over(
-                            f"a font's character map (object {objid}) declares {codes:,} codes",
-                            "max_font_codes",
-                            max_codes,
-                        )
-            except TooLarge:
-                raise
-            except Exception:  # a broken object: pdfminer reports it when it is used
-                continue
+                    for cmap in maps
+                    if isinstance(cmap, PDFStream)
+                ),
+                default=0,
+            )
+        except Exception:  # a broken object: pdfminer reports it when it is used
+            continue
+        if codes > max_codes:
+            raise over(f"a font's character map (object {objid}) declares {codes:,} codes", "max_font_codes", max_codes)
 
 
 def check_page(page, number: int, max_chars: int, max_ops: int) -> None:

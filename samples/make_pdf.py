@@ -457,6 +457,33 @@ def no_unicode_map(out: Path) -> Path:
     return path
 
 
+def lzw_zeros(total: int) -> bytes:
+    """LZW codes (PDF's, early change) that decode to at least `total` zero
+    bytes (a stream bomb): each new code is the last string plus one zero, the
+    table cleared when full."""
+    out, acc, nbits = bytearray(), 0, 0
+
+    def emit(code: int, length: int) -> None:
+        nonlocal acc, nbits
+        width = 12 if length >= 2047 else 11 if length >= 1023 else 10 if length >= 511 else 9
+        acc, nbits = (acc << width) | code, nbits + width
+        while nbits >= 8:
+            nbits -= 8
+            out.append((acc >> nbits) & 0xFF)
+        acc &= (1 << nbits) - 1
+
+    made, length = 0, 258
+    while made < total:
+        emit(256, length)
+        emit(0, 258)
+        made, length = made + 1, 258
+        while made < total and length <= 4095:
+            emit(length, length)
+            made, length = made + length - 256, length + 1
+    emit(257, length)
+    return bytes(out) + (bytes([(acc << (8 - nbits)) & 0xFF]) if nbits else b"")
+
+
 def raw_pdf(objs: list[bytes]) -> bytes:
     """A PDF of these objects (numbered from 1, the catalog first) with its xref table."""
     data = b"%PDF-1.4\n"

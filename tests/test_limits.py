@@ -14,6 +14,7 @@ import pytest
 
 from chitieu import batch
 from chitieu.ingest import ExtractSettings
+from samples.make_pdf import lzw_zeros
 from test_bad_input import GOOD, SQLITE, assert_one_failure, ingest
 
 DOCX_TYPES = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -318,31 +319,6 @@ def test_a_character_map_of_four_billion_codes(plans, db_url):
     )
 
 
-def _lzw_zeros(total: int) -> bytes:
-    """LZW codes (PDF's, early change) for `total` zero bytes at least."""
-    out, acc, nbits = bytearray(), 0, 0
-
-    def emit(code: int, length: int) -> None:
-        nonlocal acc, nbits
-        width = 12 if length >= 2047 else 11 if length >= 1023 else 10 if length >= 511 else 9
-        acc, nbits = (acc << width) | code, nbits + width
-        while nbits >= 8:
-            nbits -= 8
-            out.append((acc >> nbits) & 0xFF)
-        acc &= (1 << nbits) - 1
-
-    made, length = 0, 258
-    while made < total:
-        emit(256, length)
-        emit(0, 258)
-        made, length = made + 1, 258
-        while made < total and length <= 4095:
-            emit(length, length)
-            made, length = made + length - 256, length + 1
-    emit(257, length)
-    return bytes(out) + (bytes([(acc << (8 - nbits)) & 0xFF]) if nbits else b"")
-
-
 BIG = 9 << 20  # past --limit max_stream_mb=8
 
 
@@ -351,7 +327,7 @@ BIG = 9 << 20  # past --limit max_stream_mb=8
     "filters, data",
     [
         (b"/RunLengthDecode", b"\x81\x20" * (BIG // 128) + b"\x80"),
-        (b"/LZWDecode", _lzw_zeros(BIG)),
+        (b"/LZWDecode", lzw_zeros(BIG)),
         (b"[/ASCIIHexDecode /FlateDecode]", zlib.compress(b" " * BIG).hex().encode() + b">"),
         (b"[/ASCII85Decode /FlateDecode]", base64.a85encode(zlib.compress(b" " * BIG)) + b"~>"),
         (b"/FlateDecode /DecodeParms << /Predictor 12 /Columns 100000000 >>", zlib.compress(b"BT ET")),
