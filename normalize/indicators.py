@@ -18,6 +18,10 @@ plans use for it, the `aliases` column); it is linked only when, for one of them
   tiếp" is not "xử lý trực tuyến", "địa chỉ thường trú" not "địa chỉ số");
 * the text has no two words that only one other indicator uses ("Mức độ hài
   lòng … khi sử dụng DVCTT" is about satisfaction, not usage);
+* the text measures no less or other than it does (`_narrower`): no
+  qualifier it lacks ("một phần", "thí điểm", "chưa"), no place, group or
+  denominator it does not have ("… tại bệnh viện", "giáo viên mầm non …",
+  "… trên tổng số cán bộ");
 * its score leads the next indicator's by MARGIN (an indicator the text has
   two words against, as above, is no rival).
 
@@ -81,6 +85,7 @@ _SYNONYMS = [
     (r"băng thông rộng", "băng rộng"),
     (r"căn bản", "cơ bản"),
     (r"tỷ trọng", "tỷ lệ"),
+    (r"tổng sản phẩm(?: trên địa bàn)?(?: \(?(?:grdp|gdp)\)?)?", "grdp"),
     (r"gdp", "grdp"),  # the national product of a national plan
     (r"trả kết quả", "cấp kết quả"),
     (r"tái sử dụng", "sử dụng lại"),
@@ -102,7 +107,7 @@ _SYNONYMS = [
     (r"thực hiện", ""),  # a light verb: "người thực hiện nghiên cứu" is "người nghiên cứu"
     (r"môi trường (?:điện tử|mạng)", "môi trường số"),
     (r"giải quyết trực tuyến", "xử lý trực tuyến"),
-    (r"(?:người dân|người|dân số) (?:ở )?(?:độ tuổi )?trưởng thành", "dân số trưởng thành"),
+    (r"(?:người dân|người|dân số) (?:ở )?(?:độ tuổi |tuổi )?trưởng thành", "dân số trưởng thành"),
     (r"(dịch vụ công trực tuyến) mức độ 4(?: hoặc toàn trình)?", r"\1 toàn trình"),
     (r"số sức khỏe", "sổ sức khỏe"),
     (r"hướng ứng", "hưởng ứng"),  # misspellings
@@ -137,6 +142,43 @@ _SEVERAL = re.compile(r"\s*(?:;|,?\s+và)\s+(?=(?:tỷ|tỉ)\s+lệ\s|số\s+(?!
 # Words (syllables) that say nothing about which indicator a row is.
 _COMMON = frozenset("tỷ lệ các những được của và là về có số_lượng tổng đạt ở trong việc với đối khi đã tại".split())
 _LEVEL_WORDS = frozenset(("xã", "huyện", "tỉnh", "cấp"))
+# Words that change what is measured, unless the indicator's name has them
+# as often: a part ("một phần"), a start ("bước đầu"), a trial ("thí điểm"),
+# a least count ("ít nhất một"), a negation ("chưa", "không").
+_QUALIFIERS = tuple(
+    tuple(fold(q).split())
+    for q in ("một phần", "bước đầu", "thí điểm", "ít nhất một", "tối thiểu một", "chưa", "không")
+)
+# Words before a place, group or denominator that narrows the population ("tại
+# trường học", "của hộ kinh doanh", "trong lĩnh vực đất đai", "trên tổng số cán bộ").
+_SCOPE = frozenset(map(fold, "tại ở trong của thuộc trên".split()))
+_ON, _TOTAL = "trên", "tổng"
+_SCOPE_END = _SCOPE | {","} | frozenset(map(fold, "được có đã và là để với theo khi về từ đạt".split()))
+_SCOPE_SKIP = frozenset(map(fold, "các những mọi tổng số toàn bộ phạm vi".split()))
+# Words a scope may have that narrow nothing: the plan's own level and body, a time.
+_SCOPE_FREE = frozenset(
+    map(
+        fold,
+        "xã huyện tỉnh cấp phường thị trấn địa phương ubnd ủy ban cơ quan đơn vị sở ngành hành chính nhà nước "
+        "năm hằng tháng quý giai đoạn kỳ".split(),
+    )
+)
+# The groups of people indicators count, by their first two syllables.
+_PEOPLE = frozenset(
+    tuple(fold(g).split())
+    for g in (
+        "người dân",
+        "dân số",
+        "hộ gia",
+        "giáo viên",
+        "học sinh",
+        "cán bộ",
+        "công chức",
+        "doanh nghiệp",
+        "thành viên",
+    )
+)
+_SLASH_TOTAL = re.compile(r"\s*/\s*(?=tổng\b)")
 _TECH = re.compile(r"^(?=.*\d)(?=.*[a-z])[a-z0-9]+$")  # 5g, 4g, 1gb
 
 
@@ -183,15 +225,30 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(w for w in _tokens(text) if w != ",")
 
 
-@lru_cache(maxsize=4096)
-def _tokens(text: str) -> tuple[str, ...]:
-    """`words`, with the commas between them kept as "," (for `_lists`)."""
+def _normal(text: str) -> str:
+    """The text folded, without its target, abbreviations and synonyms written one way."""
     text = _LEADING_ZERO.sub("", _SPEED.sub(" gb", fold(strip_target_words(text))))
     for pattern, expansion in _ABBREVIATION_RES:
         text = pattern.sub(expansion, text)
-    text = " , ".join(_PUNCT.sub(" ", piece) for piece in _DENOMINATOR.sub("", text).split(","))
-    text = text.replace("số lượng", "số_lượng").replace("xã hội", "xã_hội")
-    return tuple(w for w in text.split() if w not in _COMMON)
+    return text
+
+
+def _split(text: str) -> list[str]:
+    text = " , ".join(_PUNCT.sub(" ", piece) for piece in text.split(","))
+    return text.replace("số lượng", "số_lượng").replace("xã hội", "xã_hội").split()
+
+
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[str, ...]:
+    """`words`, with the commas between them kept as "," (for `_lists`)."""
+    return tuple(w for w in _split(_DENOMINATOR.sub("", _normal(text))) if w not in _COMMON)
+
+
+@lru_cache(maxsize=4096)
+def _running(text: str) -> tuple[str, ...]:
+    """Every syllable of the text, its function words and denominator kept
+    ("/Tổng …" read "trên tổng …"), for `_narrower`."""
+    return tuple(_split(_SLASH_TOTAL.sub(" trên ", _normal(text))))
 
 
 class IndicatorMatcher:
@@ -206,6 +263,14 @@ class IndicatorMatcher:
         forms = {(i, words(t)): _lists(_tokens(t)) for i, ind in enumerate(catalog) for t in _wordings(ind)}
         self._forms = [form for form in forms if form[1]]
         self._form_lists = [forms[form] for form in self._forms]
+        runs: dict[tuple[int, tuple[str, ...]], tuple[str, ...]] = {}
+        self._said: list[set[str]] = [set() for _ in catalog]  # accent-blind syllables of all its wordings
+        for i, ind in enumerate(catalog):
+            for t in _wordings(ind):
+                runs.setdefault((i, words(t)), _running(t))
+                self._said[i].update(map(_plain, _running(t)))
+        self._form_runs = [runs[form] for form in self._forms]
+        self._run_pairs = frozenset(p for run in self._form_runs for p in zip(run, run[1:]))  # "công việc", …
         self._indexes = [_index(form) for _, form in self._forms]
         self._words = [set() for _ in catalog]  # every word of each indicator's forms
         self._by_word: dict[str, set[int]] = {}  # accent-blind word -> forms using it
@@ -246,7 +311,7 @@ class IndicatorMatcher:
         candidates = {k for w in mine for k in self._by_word.get(_plain(w), ())}
         if not candidates:
             return None, 0.0
-        index = _index(mine)
+        index, run = _index(mine), _running(text)
         scored = sorted(((self._score(mine, index, k), k) for k in candidates), reverse=True)
         best, i = scored[0][0], self._forms[scored[0][1]][0]
         # The runner-up is no rival when the text has words only another indicator uses.
@@ -261,12 +326,12 @@ class IndicatorMatcher:
         if (
             best - second >= MARGIN
             and not self._names_another(i, mine)
-            and any(self._states(k, mine, index) for _, k in scored if self._forms[k][0] == i)
+            and any(self._states(k, mine, index, run) for _, k in scored if self._forms[k][0] == i)
         ):
             return self.catalog[i].code, round(best, 1)
         return None, round(best, 1)
 
-    def _states(self, k: int, mine: tuple[str, ...], index: dict[str, tuple[str, ...]]) -> bool:
+    def _states(self, k: int, mine: tuple[str, ...], index: dict[str, tuple[str, ...]], run: tuple[str, ...]) -> bool:
         """The text says what form k says, and not much more or otherwise."""
         form, vocab = self._forms[k][1], self._vocab
         excused = self._excused(k, index)
@@ -275,6 +340,7 @@ class IndicatorMatcher:
             and _coverage(mine, self._indexes[k], vocab) >= TEXT_COVERAGE
             and _tech(mine) == _tech(form)
             and not _substituted(form, self._indexes[k], mine, index, vocab, self._pairs, excused)
+            and not _narrower(run, self._form_runs[k], self._said[self._forms[k][0]], form, vocab, self._run_pairs)
         )
 
     def _excused(self, k: int, index: dict[str, tuple[str, ...]]) -> frozenset[int]:
@@ -440,6 +506,73 @@ def _substituted(
             ):
                 return True
     return False
+
+
+def _narrower(
+    run: tuple[str, ...],
+    form_run: tuple[str, ...],
+    said: set[str],
+    form: tuple[str, ...],
+    vocab: frozenset[str],
+    pairs: frozenset[tuple[str, str]],
+) -> bool:
+    """The text measures less than, or other than, the form it otherwise
+    states: it has a qualifier more often than the form ("… xử lý trực tuyến
+    một phần", "… chưa có chữ ký số"); a scope ("tại", "của", "trong",
+    "thuộc", "trên" …) the indicator's wordings do not have ("… không dùng
+    tiền mặt tại bệnh viện", "… trên tổng số cán bộ"; not "… tại ngân hàng" of
+    a name that has it, nor "của xã", "trong năm 2026"); or a narrower group
+    of the people it counts ("giáo viên mầm non …")."""
+    return _qualified(run, form_run) or _scoped(run, said, pairs, vocab) or _inserted(run, form, vocab)
+
+
+def _qualified(run: tuple[str, ...], form_run: tuple[str, ...]) -> bool:
+    return any(_count(run, q) > _count(form_run, q) for q in _QUALIFIERS)
+
+
+def _scoped(run: tuple[str, ...], said: set[str], pairs: frozenset[tuple[str, str]], vocab: frozenset[str]) -> bool:
+    """A scope's first two words, past the plan's own level, body or time,
+    are not among the indicator's (`said`): a denominator ("trên tổng số …")
+    must be; a place, group or field may instead be two syllables the
+    catalog's wordings join ("trong công việc", "trong sản xuất kinh doanh"),
+    a platform ("trên Cổng dịch vụ công") begin with a word of the catalog."""
+    for j, w in enumerate(run):
+        if w not in _SCOPE:
+            continue
+        head: list[str] = []
+        for v in run[j + 1 :]:
+            if v in _SCOPE_END or len(head) == 2:
+                break
+            if v not in _SCOPE_SKIP and v not in _SCOPE_FREE:
+                head.append(v)
+        if not head or all(_plain(v) in said for v in head):
+            continue
+        total = w == _ON and j + 1 < len(run) and run[j + 1] == _TOTAL
+        if total or tuple(head) not in pairs and (w != _ON or head[0] not in vocab):
+            return True
+    return False
+
+
+def _inserted(run: tuple[str, ...], form: tuple[str, ...], vocab: frozenset[str]) -> bool:
+    """The text puts a word the catalog never uses after the group of people
+    the form counts ("giáo viên mầm non được tập huấn …", "người dân tộc
+    thiểu số có …"): a narrower group."""
+    if form[:2] not in _PEOPLE:
+        return False
+    for j in range(len(run) - 2):
+        if run[j : j + 2] == form[:2]:
+            inserted = []
+            for v in run[j + 2 :]:
+                if v in _COMMON or v in form or v == ",":
+                    break
+                inserted.append(v)
+            if any(v not in vocab and v not in _LEVEL_WORDS for v in inserted):
+                return True
+    return False
+
+
+def _count(ws: tuple[str, ...], phrase: tuple[str, ...]) -> int:
+    return sum(ws[j : j + len(phrase)] == phrase for j in range(len(ws)))
 
 
 def _is_level(ws: tuple[str, ...], i: int) -> bool:
