@@ -141,6 +141,7 @@ def _tell(path: str, number: int, total: int) -> None:
 def process(path: str):
     """Extract and normalise one file within its time limit:
     (NormalizedDocument, None) or (None, FileResult)."""
+    assert _worker is not None, "init() sets a worker up first"
     normalizer, settings, commune, limits = _worker
     signal.setitimer(signal.ITIMER_REAL, limits.timeout_s)
     try:

@@ -134,8 +134,8 @@ class Lexicon:
         """Whether the word just before or after `at` is a marked syllable (not "5G", "km2", "COVID19")."""
         before = re.search(r"[^\W\d_]+$", text[:at])
         after = re.match(r"[^\W\d_]+", text[at:])
-        word = (before or after).group()
-        return not word.isascii() and self._syllable(word)
+        found = before or after
+        return found is not None and not found.group().isascii() and self._syllable(found.group())
 
     def correct(self, text: str) -> str:
         """The text with tone marks corrected where one reading clearly wins."""
