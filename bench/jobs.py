@@ -1,6 +1,6 @@
 """Benchmark: `--jobs 2` against `--jobs 1` on the same batch, side by side.
 
-    python bench/jobs.py [--copies 60] [--rounds 1] [--pg URL] [--no-profile]
+    python bench/jobs.py [--copies 60] [--rounds 3] [--pg URL] [--no-profile]
 
 Makes COPIES copies of the bundled samples (TSV, DOCX, PDF in turn), each with
 content of its own (a line, a zip comment, bytes after %%EOF), so none is
@@ -139,7 +139,7 @@ def profile(folder: Path, db: str, top: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--copies", type=int, default=60)
-    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--pg", default=DEFAULT_PG, help="PostgreSQL admin URL used to create fresh databases")
     parser.add_argument("--db", choices=["sqlite", "postgresql"], action="append", help="only these (default both)")
     parser.add_argument("--no-profile", action="store_true")
