@@ -672,6 +672,11 @@ def sample_docx(change: Callable[[str, bytes], list[tuple[str, bytes]]], extra: 
     return make
 
 
+def relinked(pattern: bytes, target: bytes):
+    """The sample DOCX with the targets of its main part's relationships changed."""
+    return sample_docx(lambda n, d: [(n, re.sub(pattern, target, d) if n == "word/_rels/document.xml.rels" else d)])
+
+
 def entity_docx(prolog: str, text: str) -> bytes:
     return zipped(docx_parts(body(table(HEAD_ROW, ROW.replace("Tỷ lệ thôn có Internet", text)), prolog)))
 
@@ -857,32 +862,14 @@ for name, data, maybe, rows, check in [
     ),
     (
         "header-is-document.docx",
-        sample_docx(
-            lambda n, d: [
-                (
-                    n,
-                    re.sub(rb'Target="header\d*\.xml"', b'Target="document.xml"', d)
-                    if n == "word/_rels/document.xml.rels"
-                    else d,
-                )
-            ]
-        ),
+        relinked(rb'Target="header\d*\.xml"', b'Target="document.xml"'),
         True,
         55,
         None,
     ),
     (
         "rels-escape-target.docx",
-        sample_docx(
-            lambda n, d: [
-                (
-                    n,
-                    re.sub(rb'Target="(styles|numbering)\.xml"', b'Target="../../../../../etc/passwd"', d)
-                    if n == "word/_rels/document.xml.rels"
-                    else d,
-                )
-            ]
-        ),
+        relinked(rb'Target="(styles|numbering)\.xml"', b'Target="../../../../../etc/passwd"'),
         True,
         55,
         passwd_check,
