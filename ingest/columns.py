@@ -33,6 +33,8 @@ _DEADLINE_WORDS = ("thời gian", "thời hạn", "tiến độ", "hoàn thành"
 _INDICATOR_WORDS = ("nội dung", "nhiệm vụ", "thông tin chung", "mục tiêu cụ thể", "chỉ số", "tên chỉ tiêu")
 _TARGET_WORDS = ("chỉ tiêu", "yêu cầu", "mục tiêu", "giá trị", "kế hoạch", "kết quả", "mức")
 _UNIT_WORDS = ("đơn vị tính", "đvt", "đơn vị đo")
+# The header words above, for the OCR lexicon's vocabulary (ingest.lexicon).
+VOCABULARY = _AGENCY_WORDS + _MONITOR_WORDS + _DEADLINE_WORDS + _INDICATOR_WORDS + _TARGET_WORDS + _UNIT_WORDS
 _GOAL = re.compile(r"\b(?:mục tiêu|chỉ tiêu|kế hoạch|yêu cầu|phấn đấu)\b")
 _RESULT = re.compile(r"\b(?:kết quả|thực hiện|hiện trạng|hiện tại|ước)\b")
 _UNIT_BARE = re.compile(r"(chỉ tiêu\s+)?đơn vị")  # "Đơn vị" alone heads the unit of measure

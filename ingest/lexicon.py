@@ -186,7 +186,7 @@ def lexicon() -> Lexicon:
             word = line.split("/")[0].strip()
             if word and not word.isupper():
                 syllables.update(new_tone_placement(w).lower() for w in _WORD.findall(word))
-    texts = [w for name in dir(columns) if name.endswith("_WORDS") for w in getattr(columns, name)]
+    texts = list(columns.VOCABULARY)
     with open(_DOMAIN / "indicators.csv", encoding="utf-8") as f:
         texts += [" ".join(v for v in row.values() if v) for row in csv.DictReader(f)]
     with open(_DOMAIN / "units.csv", encoding="utf-8") as f:
