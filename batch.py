@@ -7,7 +7,6 @@ rerun skips every file whose sha256 is already stored.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
 import multiprocessing
@@ -15,11 +14,11 @@ import multiprocessing.forkserver
 import os
 import signal
 import stat
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -54,6 +53,45 @@ SUFFIXES = {
 }
 _TASKS_PER_WORKER = 40  # recycle workers so memory stays flat over long batches
 _GRACE_S = 10  # past its limit, a worker stuck where Python cannot interrupt it is killed
+_POLL_S = 0.5  # how often the loader looks at its workers, their pages and the stop signals
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class Stopped(KeyboardInterrupt):
+    """Ctrl-C, SIGTERM or SIGHUP: the workers killed, every document stored
+    whole; `signum` gives the exit code (128 + signum)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _StopSignals:
+    """While a batch runs, a stop signal is noted where it lands and raised at
+    the loader's next safe point (between documents, at each poll). Raised
+    where it lands, it can fall inside the pool's locks (a future's
+    condition), which then stay held, and the exit waits for ever on the
+    pool's thread that needs them."""
+
+    def __init__(self):
+        self.heard = 0
+        self.before: dict = {}
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():  # only there can handlers be set
+            self.before = {signum: signal.signal(signum, self._note) for signum in _STOP_SIGNALS}
+        return self
+
+    def _note(self, signum, frame) -> None:
+        self.heard = self.heard or signum
+
+    def check(self) -> None:
+        if self.heard:
+            raise Stopped(self.heard)
+
+    def __exit__(self, *exc) -> None:
+        for signum, handler in self.before.items():
+            signal.signal(signum, handler)
 
 
 def collect(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[FileResult]]:
@@ -204,13 +242,15 @@ def run(
 
     copies: dict[str, list[str]] = {}
     todo = _pending(_largest_first(files) if jobs > 1 else files, known, settings, copies)
-    workers = _Workers(jobs, (registry, settings, commune, limits), limits, on_page)
-    try:
-        workers.run(todo, done, save)
-    except BaseException:  # Ctrl-C or a store error: stop the workers now, not after their queue
-        workers.stop()
-        raise
-    workers.pool.shutdown()
+    with _StopSignals() as stop:
+        workers = _Workers(jobs, (registry, settings, commune, limits), limits, on_page, stop)
+        try:
+            workers.run(todo, done, save)
+        except BaseException:  # a stop signal or a store error: stop the workers now, not after their queue
+            workers.stop()
+            raise
+        workers.pool.shutdown()
+        stop.check()
     by_path = {r.path: r for r in results}
     for first, *others in copies.values():
         origin = by_path[first]
@@ -250,9 +290,17 @@ class _Workers:
     other files in flight are retried one at a time, so only a file that
     kills its worker on its own fails."""
 
-    def __init__(self, jobs: int, initargs: tuple, limits: Limits, on_page: Callable[[str, int, int], None]):
+    def __init__(
+        self,
+        jobs: int,
+        initargs: tuple,
+        limits: Limits,
+        on_page: Callable[[str, int, int], None],
+        stop: _StopSignals,
+    ):
         self.pages, pages_w = _context().Pipe(duplex=False)
         self.jobs, self.initargs, self.limits, self.on_page = jobs, (*initargs, pages_w), limits, on_page
+        self.stop_signals = stop
         self.pool = self._new()
         self.broken = False
 
@@ -268,6 +316,7 @@ class _Workers:
     def run(self, todo, done, save) -> None:
         inflight: dict = {}
         for item in todo:
+            self.stop_signals.check()
             if isinstance(item, FileResult):
                 done(item)
                 continue
@@ -286,20 +335,20 @@ class _Workers:
             self._drain(inflight, save, ALL_COMPLETED)
 
     def _submit(self, path: str):
-        """Submit a file; the signals that stop the loader (Ctrl-C, SIGTERM,
-        SIGHUP) wait while the pool starts a worker for it, so none is left
-        half-started, to print a traceback when it finds the loader gone."""
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
-        try:
-            return self.pool.submit(worker.process, path)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        return self.pool.submit(worker.process, path)
+
+    def _wait(self, futures, how: str) -> set:
+        """Wait one poll for `futures`; pass on the pages heard of and raise
+        Stopped if a stop signal came."""
+        finished, _ = wait(futures, timeout=_POLL_S, return_when=how)
+        self._heard()
+        self.stop_signals.check()
+        return finished
 
     def _drain(self, inflight: dict, save, how: str) -> None:
         started: dict = {}
         while True:
-            finished, _ = wait(inflight, timeout=0.5, return_when=how)
-            self._heard()
+            finished = self._wait(inflight, how)
             if finished:
                 break
             now = time.monotonic()
@@ -358,11 +407,15 @@ class _Workers:
 
     def _alone(self, path: str, save) -> None:
         self._fresh()
+        future, give_up = self._submit(path), time.monotonic() + self.limits.timeout_s + _GRACE_S
         try:
-            outcome = self._submit(path).result(timeout=self.limits.timeout_s + _GRACE_S)
-        except FutureTimeout:
-            self._kill()
-            outcome = None, FileResult(path, "failed", reason=self.limits.timeout_reason())
+            while not self._wait([future], ALL_COMPLETED) and time.monotonic() < give_up:
+                pass
+            if not future.done():
+                self._kill()
+                outcome = None, FileResult(path, "failed", reason=self.limits.timeout_reason())
+            else:
+                outcome = future.result()
         except BrokenProcessPool:
             self.broken = True
             outcome = (
@@ -387,10 +440,12 @@ class _Workers:
     def stop(self) -> None:
         """Stop at once: the workers killed, and the pool's result pipe closed
         on our side, so its manager thread (which exit joins) cannot wait for
-        ever on a result a killed worker had half written."""
+        ever on a result a killed worker had half written. (The pipe is taken
+        before shutdown, which drops the pool's reference to it.)"""
+        results = self.pool._result_queue  # type: ignore[attr-defined]
         self.pool.shutdown(wait=False, cancel_futures=True)
         for child in multiprocessing.active_children():
             child.kill()
             child.join()
-        with contextlib.suppress(AttributeError, OSError):
-            self.pool._result_queue._writer.close()  # type: ignore[attr-defined]
+        if results is not None:  # None: a pool already shut down by _kill, whose thread saw its workers die
+            results._writer.close()

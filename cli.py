@@ -61,17 +61,9 @@ def fail(message: str, hint: str | None = None, code: int = 1):
     sys.exit(code)
 
 
-class Stopped(KeyboardInterrupt):
-    """SIGTERM or SIGHUP: stopped as Ctrl-C stops (the workers killed, every
-    document stored whole), with the signal's exit code."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
-
-
 def _stop(signum, frame):
-    raise Stopped(signum)
+    """SIGTERM or SIGHUP before or after the batch: stopped as Ctrl-C stops."""
+    raise batch.Stopped(signum)
 
 
 def open_db(url: str | None, must_exist: bool = True):
@@ -326,7 +318,7 @@ def ingest(
         fail(e.reason, e.hint)
     except KeyboardInterrupt as e:
         progress.close()
-        signum = e.signum if isinstance(e, Stopped) else signal.SIGINT
+        signum = e.signum if isinstance(e, batch.Stopped) else signal.SIGINT
         how = "interrupted" if signum == signal.SIGINT else f"stopped by {signal.Signals(signum).name}"
         fail(
             f"{how} after {progress.done} of {progress.total} files; every document stored is complete",
