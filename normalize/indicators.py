@@ -77,7 +77,7 @@ _ABBREVIATIONS = [
     (r"cntt", "công nghệ thông tin"),
     (r"tỉ lệ", "tỷ lệ"),
     (r"hàng năm", "hằng năm"),
-    (r"ngày chuyển đổi số quốc gia 10\s*/\s*10(?:\s*/\s*\d{4})?", "ngày chuyển đổi số quốc gia"),
+    (r"ngày chuyển đổi số quốc gia \(?(?:ngày )?10\s*/\s*10(?:\s*/\s*\d{4})?\)?", "ngày chuyển đổi số quốc gia"),
 ]
 # One wording for phrases plans use interchangeably, so that a catalog name or
 # alias written one way matches a row written the other.
@@ -117,11 +117,17 @@ _SYNONYMS = [
     (r"năm \d{4}", "hằng năm"),  # a plan for one year is the annual one
     (r"chữ ký (?:số|điện tử)(?: hoặc chữ ký (?:số|điện tử))?(?: cá nhân)?", "chữ ký số"),
     (r"máy trạm", "máy tính"),
+    (r"(?:điện thoại )?(?:thông minh )?\(?smartphone\)?", "điện thoại thông minh"),
     (r"chuyên mục riêng", "chuyên mục"),
     (r"(?:người dân|người)(?= từ \d+ tuổi)", "dân số"),
     (r"phủ sóng(?: mạng)?(?: (?:thông tin )?di động)?", "phủ sóng"),
     (r"(?:di động )?4g\s*/\s*5g|5g\s*/\s*4g", "5g"),  # "phủ sóng 4G/5G": the newer network
     (r"băng rộng di động|di động băng rộng", "băng rộng di động"),
+    # a mobile generation is a mobile broadband network: the words around it add nothing
+    (
+        r"(?:(?:mạng|băng rộng di động|di động|băng rộng) )*([45]g)(?: (?:mạng|băng rộng di động|di động|băng rộng))*",
+        r"\1",
+    ),
     (r"(?:đào tạo|tập huấn|bồi dưỡng)(?:,? (?:và )?(?:đào tạo|tập huấn|bồi dưỡng|hướng dẫn|phổ cập))*", "bồi dưỡng"),
     (r"(?:làm|tham gia) công tác", "thực hiện công tác"),
     (r"tài khoản định danh điện tử(?: \(?vneid\)?)?|tài khoản vneid|vneid", "tài khoản định danh điện tử"),
@@ -144,11 +150,16 @@ _COMMON = frozenset("tỷ lệ các những được của và là về có số
 _LEVEL_WORDS = frozenset(("xã", "huyện", "tỉnh", "cấp"))
 # Words that change what is measured, unless the indicator's name has them
 # as often: a part ("một phần"), a start ("bước đầu"), a trial ("thí điểm"),
-# a least count ("ít nhất một"), a negation ("chưa", "không").
+# a least count ("ít nhất một"), a negation ("chưa", "không"), a count of
+# events ("Số lượt người được hướng dẫn …").
 _QUALIFIERS = tuple(
     tuple(fold(q).split())
     for q in ("một phần", "bước đầu", "thí điểm", "ít nhất một", "tối thiểu một", "chưa", "không")
+    + ("lượt", "buổi", "cuộc")  # a count of events ("lần" is also a multiple: "10 lần")
 )
+# A row opening "Tổ chức …" organises an event (a training, a conference): an
+# activity, which states only an indicator of activities, one whose wordings say it.
+_ORGANISE = tuple(fold("tổ chức").split())
 # Words before a place, group or denominator that narrows the population ("tại
 # trường học", "của hộ kinh doanh", "trong lĩnh vực đất đai", "trên tổng số cán bộ").
 _SCOPE = frozenset(map(fold, "tại ở trong của thuộc trên".split()))
@@ -244,6 +255,21 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(w for w in _split(_DENOMINATOR.sub("", _normal(text))) if w not in _COMMON)
 
 
+def _whole(text: str) -> tuple[str, ...]:
+    """`words`, the denominator kept: a row may name as its subject the
+    population a name divides by ("100% dân số được phủ sóng 5G" of "Tỷ lệ
+    phủ sóng 5G trên dân số")."""
+    return tuple(w for w in _split(_normal(text)) if w not in _COMMON and w != ",")
+
+
+def _native(ws: tuple[str, ...], vocab: frozenset[str]) -> tuple[str, ...]:
+    """The words without the foreign ones the catalog never uses — an
+    unaccented gloss or initialism ("(smartphone)", "(cloud)", "(R&D)",
+    "FTTH"), which says again what the row says; technology tokens are
+    compared apart (`_tech`)."""
+    return tuple(w for w in ws if w in vocab or not w.isascii() or _TECH.match(w))
+
+
 @lru_cache(maxsize=4096)
 def _running(text: str) -> tuple[str, ...]:
     """Every syllable of the text, its function words and denominator kept
@@ -270,7 +296,13 @@ class IndicatorMatcher:
                 runs.setdefault((i, words(t)), _running(t))
                 self._said[i].update(map(_plain, _running(t)))
         self._form_runs = [runs[form] for form in self._forms]
+        whole = {}  # each form with the words of its denominator ("trên dân số"), for TEXT_COVERAGE
+        for i, ind in enumerate(catalog):
+            for t in _wordings(ind):
+                whole.setdefault((i, words(t)), _index(_whole(t)))
+        self._whole_indexes = [whole[form] for form in self._forms]
         self._run_pairs = frozenset(p for run in self._form_runs for p in zip(run, run[1:]))  # "công việc", …
+        self._organises = {self._forms[k][0] for k, run in enumerate(self._form_runs) if _ORGANISE in zip(run, run[1:])}
         self._indexes = [_index(form) for _, form in self._forms]
         self._words = [set() for _ in catalog]  # every word of each indicator's forms
         self._by_word: dict[str, set[int]] = {}  # accent-blind word -> forms using it
@@ -280,6 +312,7 @@ class IndicatorMatcher:
                 self._by_word.setdefault(_plain(w), set()).add(k)
         self._vocab = frozenset(w for ws in self._words for w in ws)
         self._pairs = frozenset(p for _, form in self._forms for p in zip(form, form[1:]))  # "giải quyết", …
+        self._name_words = [set(words(ind.name_vi)) for ind in catalog]
         owners: dict[str, set[int]] = {}
         for i, ind in enumerate(catalog):
             for w in words(ind.name_vi):
@@ -323,10 +356,13 @@ class IndicatorMatcher:
             ),
             0.0,
         )
+        stating = [k for _, k in scored if self._forms[k][0] == i and self._states(k, mine, index, run)]
+        whole = any(self._says_all(k, index) for k in stating)
         if (
             best - second >= MARGIN
             and not self._names_another(i, mine)
-            and any(self._states(k, mine, index, run) for _, k in scored if self._forms[k][0] == i)
+            and stating
+            and (whole or not self._rivalled(i, mine))
         ):
             return self.catalog[i].code, round(best, 1)
         return None, round(best, 1)
@@ -337,8 +373,9 @@ class IndicatorMatcher:
         excused = self._excused(k, index)
         return (
             _coverage(form, index, vocab, excused) >= NAME_COVERAGE
-            and _coverage(mine, self._indexes[k], vocab) >= TEXT_COVERAGE
+            and _coverage(_native(mine, vocab), self._whole_indexes[k], vocab) >= TEXT_COVERAGE
             and _tech(mine) == _tech(form)
+            and (run[:2] != _ORGANISE or self._forms[k][0] in self._organises)
             and not _substituted(form, self._indexes[k], mine, index, vocab, self._pairs, excused)
             and not _narrower(run, self._form_runs[k], self._said[self._forms[k][0]], form, vocab, self._run_pairs)
         )
@@ -366,6 +403,25 @@ class IndicatorMatcher:
         others = [self._own[w] for w in set(mine) - self._words[i] if self._own.get(w, i) != i]
         mine_own = sum(self._own.get(w) == i for w in set(mine))
         return any(others.count(o) >= max(2, mine_own) for o in others)
+
+    def _says_all(self, k: int, index: dict[str, tuple[str, ...]]) -> bool:
+        """The text has every word of form k but its level ("xã") and the list
+        items `_excused` lets it leave out."""
+        form, excused = self._forms[k][1], self._excused(k, index)
+        skip = excused | {j for j in range(len(form)) if _is_level(form, j)}
+        return all(_found(w, index, self._vocab) for j, w in enumerate(form) if j not in skip)
+
+    def _rivalled(self, i: int, mine: tuple[str, ...]) -> bool:
+        """Another indicator's name has two or more of the text's words that
+        indicator i's wordings lack, and no fewer than i's have that it lacks:
+        the text, which does not say all of i, may as well state the other
+        ("hồ sơ TTHC có thanh toán phí, lệ phí trực tuyến" lacks "xử lý" of the
+        online-applications rate and says the fees of the online payments)."""
+        said, ours = set(mine), self._words[i]
+        for j, theirs in enumerate(self._name_words):
+            if j != i and len(said & theirs - ours) >= max(2, len(said & ours - theirs)):
+                return True
+        return False
 
     def _score(self, mine: tuple[str, ...], index: dict[str, tuple[str, ...]], k: int) -> float:
         # Coverage of the name's words weighs most (the text must say what the
