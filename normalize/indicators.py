@@ -45,6 +45,8 @@ from .text import fold, new_tone_placement, strip_accents
 
 NAME_COVERAGE = 0.8  # least share of the indicator's words found in the text
 TEXT_COVERAGE = 0.45  # least share of the text's words found in the indicator
+OWN_COVERAGE = 0.75  # or: least share of the words only its name has (`_distinct`) …
+DISTINCT_TEXT_COVERAGE = 0.7  # … with this least share of the text's words in it
 MARGIN = 6.0  # least lead (score points) over the next indicator
 
 _NUMBER = r"\d+(?:[.,]\d+)?"
@@ -318,6 +320,9 @@ class IndicatorMatcher:
             for w in words(ind.name_vi):
                 owners.setdefault(w, set()).add(i)
         self._own = {w: next(iter(o)) for w, o in owners.items() if len(o) == 1}  # words of one indicator only
+        self._own_words: list[set[str]] = [set() for _ in catalog]
+        for w, i in self._own.items():
+            self._own_words[i].add(w)
         self._cache: dict[str, tuple[str | None, float]] = {}
 
     def match(self, text: str) -> tuple[str | None, float]:
@@ -372,7 +377,7 @@ class IndicatorMatcher:
         form, vocab = self._forms[k][1], self._vocab
         excused = self._excused(k, index)
         return (
-            _coverage(form, index, vocab, excused) >= NAME_COVERAGE
+            (_coverage(form, index, vocab, excused) >= NAME_COVERAGE or self._distinct(k, mine, index))
             and _coverage(_native(mine, vocab), self._whole_indexes[k], vocab) >= TEXT_COVERAGE
             and _tech(mine) == _tech(form)
             and (run[:2] != _ORGANISE or self._forms[k][0] in self._organises)
@@ -403,6 +408,24 @@ class IndicatorMatcher:
         others = [self._own[w] for w in set(mine) - self._words[i] if self._own.get(w, i) != i]
         mine_own = sum(self._own.get(w) == i for w in set(mine))
         return any(others.count(o) >= max(2, mine_own) for o in others)
+
+    def _distinct(self, k: int, mine: tuple[str, ...], index: dict[str, tuple[str, ...]]) -> bool:
+        """The text has nearly all (OWN_COVERAGE, at least three) of the
+        words that only form k's indicator's name has — the words that tell it
+        apart — and little else (DISTINCT_TEXT_COVERAGE), with the people it
+        counts: it states the indicator though it leaves out words others
+        share ("Tổ chức hưởng ứng Ngày Chuyển đổi số quốc gia" of "Kế hoạch và
+        hoạt động hưởng ứng …"; "máy trạm cài đặt giải pháp phòng, chống mã
+        độc" without "… và chia sẻ thông tin với trung tâm giám sát")."""
+        i, form = self._forms[k]
+        own = [w for w in self._own_words[i] if w in form]
+        found = sum(_found(w, index, self._vocab) for w in own)
+        return (
+            found >= 3
+            and found >= OWN_COVERAGE * len(own)
+            and (form[:2] not in _PEOPLE or all(_found(w, index, self._vocab) for w in form[:2]))
+            and _coverage(_native(mine, self._vocab), self._whole_indexes[k], self._vocab) >= DISTINCT_TEXT_COVERAGE
+        )
 
     def _says_all(self, k: int, index: dict[str, tuple[str, ...]]) -> bool:
         """The text has every word of form k but its level ("xã") and the list
