@@ -72,6 +72,7 @@ _ABBREVIATIONS = [
     (r"dvctt", "dịch vụ công trực tuyến"),
     (r"dvc", "dịch vụ công"),
     (r"csdl", "cơ sở dữ liệu"),
+    (r"gdpt", "giáo dục phổ thông"),
     (r"attt", "an toàn thông tin"),
     (r"nsnn", "ngân sách nhà nước"),
     (r"cđs|cds", "chuyển đổi số"),
@@ -115,6 +116,8 @@ _SYNONYMS = [
     (r"hướng ứng", "hưởng ứng"),  # misspellings
     (r"nhỏ và vừa", "vừa và nhỏ"),
     (r"trên địa bàn(?: (?:xã|huyện|tỉnh))?", ""),
+    # an administrative tail, which every row could end with
+    (r"(?:đáp ứng|theo|đúng) (?:đúng )?(?:các )?(?:yêu cầu|quy định|hướng dẫn)$", ""),
     (r"^số(?= (?!hóa|lượng))", ""),  # "Số người …": the number of
     (r"năm \d{4}", "hằng năm"),  # a plan for one year is the annual one
     (r"chữ ký (?:số|điện tử)(?: hoặc chữ ký (?:số|điện tử))?(?: cá nhân)?", "chữ ký số"),
