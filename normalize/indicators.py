@@ -318,6 +318,7 @@ class IndicatorMatcher:
         self._vocab = frozenset(w for ws in self._words for w in ws)
         self._pairs = frozenset(p for _, form in self._forms for p in zip(form, form[1:]))  # "giải quyết", …
         self._name_words = [set(words(ind.name_vi)) for ind in catalog]
+        self._rates = {i for i, ind in enumerate(catalog) if fold(ind.name_vi).startswith(("tỷ lệ", "số "))}
         owners: dict[str, set[int]] = {}
         for i, ind in enumerate(catalog):
             for w in words(ind.name_vi):
@@ -419,14 +420,16 @@ class IndicatorMatcher:
         counts: it states the indicator though it leaves out words others
         share ("Tổ chức hưởng ứng Ngày Chuyển đổi số quốc gia" of "Kế hoạch và
         hoạt động hưởng ứng …"; "máy trạm cài đặt giải pháp phòng, chống mã
-        độc" without "… và chia sẻ thông tin với trung tâm giám sát")."""
+        độc" without "… và chia sẻ thông tin với trung tâm giám sát"). Of a
+        rate or count, the text must begin with what the form counts ("trường
+        học có máy tính …" counts schools)."""
         i, form = self._forms[k]
         own = [w for w in self._own_words[i] if w in form]
         found = sum(_found(w, index, self._vocab) for w in own)
         return (
             found >= 3
             and found >= OWN_COVERAGE * len(own)
-            and (form[:2] not in _PEOPLE or all(_found(w, index, self._vocab) for w in form[:2]))
+            and (i not in self._rates or tuple(map(_plain, mine[:2])) == tuple(map(_plain, form[:2])))
             and _coverage(_native(mine, self._vocab), self._whole_indexes[k], self._vocab) >= DISTINCT_TEXT_COVERAGE
         )
 
