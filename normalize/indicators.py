@@ -162,6 +162,9 @@ _QUALIFIERS = tuple(
     for q in ("một phần", "bước đầu", "thí điểm", "ít nhất một", "tối thiểu một", "chưa", "không")
     + ("lượt", "buổi", "cuộc")  # a count of events ("lần" is also a multiple: "10 lần")
 )
+# Of a rate, a time qualifier counts those in time, not all ("… xử lý trực
+# tuyến đúng hạn"); a plan "ban hành đúng hạn" is the plan.
+_TIMELY = tuple(tuple(fold(q).split()) for q in ("đúng hạn", "trước hạn", "trễ hạn", "quá hạn"))
 # A row opening "Tổ chức …" organises an event (a training, a conference): an
 # activity, which states only an indicator of activities, one whose wordings say it.
 _ORGANISE = tuple(fold("tổ chức").split())
@@ -304,8 +307,9 @@ class IndicatorMatcher:
         whole = {}  # each form with the words of its denominator ("trên dân số"), for TEXT_COVERAGE
         for i, ind in enumerate(catalog):
             for t in _wordings(ind):
-                whole.setdefault((i, words(t)), _index(_whole(t)))
-        self._whole_indexes = [whole[form] for form in self._forms]
+                whole.setdefault((i, words(t)), _whole(t))
+        self._wholes = [whole[form] for form in self._forms]
+        self._whole_indexes = [_index(w) for w in self._wholes]
         self._run_pairs = frozenset(p for run in self._form_runs for p in zip(run, run[1:]))  # "công việc", …
         self._organises = {self._forms[k][0] for k, run in enumerate(self._form_runs) if _ORGANISE in zip(run, run[1:])}
         self._indexes = [_index(form) for _, form in self._forms]
@@ -385,8 +389,11 @@ class IndicatorMatcher:
             and _coverage(_native(mine, vocab), self._whole_indexes[k], vocab) >= TEXT_COVERAGE
             and _tech(mine) == _tech(form)
             and (run[:2] != _ORGANISE or self._forms[k][0] in self._organises)
+            and not (self._forms[k][0] in self._rates and _qualified(run, self._form_runs[k], _TIMELY))
             and not _substituted(form, self._indexes[k], mine, index, vocab, self._pairs, excused)
-            and not _narrower(run, self._form_runs[k], self._said[self._forms[k][0]], form, vocab, self._run_pairs)
+            and not _narrower(
+                run, self._form_runs[k], self._said[self._forms[k][0]], self._wholes[k], vocab, self._run_pairs
+            )
         )
 
     def _excused(self, k: int, index: dict[str, tuple[str, ...]]) -> frozenset[int]:
@@ -597,7 +604,7 @@ def _narrower(
     run: tuple[str, ...],
     form_run: tuple[str, ...],
     said: set[str],
-    form: tuple[str, ...],
+    whole: tuple[str, ...],
     vocab: frozenset[str],
     pairs: frozenset[tuple[str, str]],
 ) -> bool:
@@ -608,11 +615,11 @@ def _narrower(
     tiền mặt tại bệnh viện", "… trên tổng số cán bộ"; not "… tại ngân hàng" of
     a name that has it, nor "của xã", "trong năm 2026"); or a narrower group
     of the people it counts ("giáo viên mầm non …")."""
-    return _qualified(run, form_run) or _scoped(run, said, pairs, vocab) or _inserted(run, form, vocab)
+    return _qualified(run, form_run) or _scoped(run, said, pairs, vocab) or _inserted(run, whole, vocab)
 
 
-def _qualified(run: tuple[str, ...], form_run: tuple[str, ...]) -> bool:
-    return any(_count(run, q) > _count(form_run, q) for q in _QUALIFIERS)
+def _qualified(run: tuple[str, ...], form_run: tuple[str, ...], qualifiers=_QUALIFIERS) -> bool:
+    return any(_count(run, q) > _count(form_run, q) for q in qualifiers)
 
 
 def _scoped(run: tuple[str, ...], said: set[str], pairs: frozenset[tuple[str, str]], vocab: frozenset[str]) -> bool:
@@ -638,14 +645,20 @@ def _scoped(run: tuple[str, ...], said: set[str], pairs: frozenset[tuple[str, st
     return False
 
 
-def _inserted(run: tuple[str, ...], form: tuple[str, ...], vocab: frozenset[str]) -> bool:
+def _inserted(run: tuple[str, ...], whole: tuple[str, ...], vocab: frozenset[str]) -> bool:
     """The text puts a word the catalog never uses after the group of people
-    the form counts ("giáo viên mầm non được tập huấn …", "người dân tộc
-    thiểu số có …"): a narrower group."""
-    if form[:2] not in _PEOPLE:
-        return False
+    the form counts or divides by (`_whole`: "giáo viên mầm non được tập huấn
+    …", "người dân tộc thiểu số có …", "dân số nông thôn được phủ sóng 5G"):
+    a narrower group."""
+    for group in {whole[:2], whole[-2:]} & _PEOPLE:
+        if _inserted_after(run, group, whole, vocab):
+            return True
+    return False
+
+
+def _inserted_after(run: tuple[str, ...], group: tuple[str, ...], form: tuple[str, ...], vocab: frozenset[str]) -> bool:
     for j in range(len(run) - 2):
-        if run[j : j + 2] == form[:2]:
+        if run[j : j + 2] == group:
             inserted = []
             for v in run[j + 2 :]:
                 if v in _COMMON or v in form or v == ",":
