@@ -309,6 +309,7 @@ class IndicatorMatcher:
             for t in _wordings(ind):
                 whole.setdefault((i, words(t)), _whole(t))
         self._wholes = [whole[form] for form in self._forms]
+        self._breaks = [_breaks(run, form) for run, (_, form) in zip(self._form_runs, self._forms)]
         self._whole_indexes = [_index(w) for w in self._wholes]
         self._run_pairs = frozenset(p for run in self._form_runs for p in zip(run, run[1:]))  # "công việc", …
         self._organises = {self._forms[k][0] for k, run in enumerate(self._form_runs) if _ORGANISE in zip(run, run[1:])}
@@ -390,7 +391,7 @@ class IndicatorMatcher:
             and _tech(mine) == _tech(form)
             and (run[:2] != _ORGANISE or self._forms[k][0] in self._organises)
             and not (self._forms[k][0] in self._rates and _qualified(run, self._form_runs[k], _TIMELY))
-            and not _substituted(form, self._indexes[k], mine, index, vocab, self._pairs, excused)
+            and not _substituted(form, self._indexes[k], mine, index, vocab, self._pairs, excused | self._breaks[k])
             and not _narrower(
                 run, self._form_runs[k], self._said[self._forms[k][0]], self._wholes[k], vocab, self._run_pairs
             )
@@ -559,6 +560,30 @@ def _found(word: str, within: dict[str, tuple[str, ...]], vocab: frozenset[str])
     is not "chuyển")."""
     alike = within.get(_plain(word), ())
     return word in alike or any(not (word in vocab and w in vocab) for w in alike)
+
+
+_JOINTS = frozenset((",", "và", fold("với")))
+
+
+def _breaks(run: tuple[str, ...], form: tuple[str, ...]) -> frozenset[int]:
+    """Places of the form's words either side of a joint of its running text
+    — "và", "với" or a comma ("mã độc và chia sẻ thông tin với trung tâm"):
+    a clause of three words or more joined there is no neighbour for
+    `_substituted` to see another word beside (the text may stop before it
+    or go on otherwise); a shorter item is (not "người dân biết sử dụng" for
+    "người dân và doanh nghiệp")."""
+    joints, r = [], 0
+    for j, w in enumerate(form):
+        start = r
+        while r < len(run) and run[r] != w:
+            r += 1
+        if r == len(run):
+            break
+        if j and _JOINTS & set(run[start:r]):
+            joints.append(j)
+        r += 1
+    ends = [*joints[1:], len(form)]
+    return frozenset(p for j, end in zip(joints, ends) if end - j >= 3 for p in (j - 1, j))
 
 
 def _substituted(
