@@ -416,8 +416,10 @@ class IndicatorMatcher:
         other indicator's name has, and no fewer than it has of i's own ("Mức
         độ hài lòng … khi sử dụng DVCTT" is about satisfaction, not about
         usage; "Tổ chức hưởng ứng Ngày Chuyển đổi số quốc gia hằng năm" is
-        about the Day, whatever "hằng năm" of the annual plan)."""
-        others = [self._own[w] for w in set(mine) - self._words[i] if self._own.get(w, i) != i]
+        about the Day, whatever "hằng năm" of the annual plan). A time or
+        level (`_SCOPE_FREE`: "hằng năm", "năm 2026") names no indicator: "…
+        được bồi dưỡng kỹ năng số cơ bản hằng năm" is no annual plan."""
+        others = [self._own[w] for w in set(mine) - self._words[i] - _SCOPE_FREE if self._own.get(w, i) != i]
         mine_own = sum(self._own.get(w) == i for w in set(mine))
         return any(others.count(o) >= max(2, mine_own) for o in others)
 

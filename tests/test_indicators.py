@@ -20,7 +20,7 @@ SEED_OF = {
     "dang-uy-nq57-muc-tieu-2026.tsv": "003_c763afa3aa0013af",
     "xuan-son-dti-2023.tsv": "004_b22ddc6799aeb321",
 }
-RECALL_FLOOR = 0.95  # measured 0.987 (153 right, 0 wrong, 2 missed)
+RECALL_FLOOR = 0.95  # measured 0.987 (154 right, 0 wrong, 2 missed)
 HELD_OUT_FLOOR = 69 / 75  # HELD_OUT: 0 wrong; 62 right before lists and paraphrases, 68 before distinct words
 
 # The code each row of the seeds states, read by hand: (file, source line) -> code.
