@@ -751,3 +751,58 @@ def test_traps_of_the_distinct_word_and_denominator_rules(matcher, text):
 )
 def test_a_plan_on_time_an_aside_and_an_administrative_tail(matcher, text, code):
     assert matcher.match(strip_target_words(text))[0] == code
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        # written after the rules of indicator_paraphrases_3 (19 of 22 linked at first, 0 wrong);
+        ("Tỉ lệ dân cư được phủ sóng 5G đạt 100% vào năm 2026", "infra.5g_coverage"),
+        ("Bảo đảm 100% hộ gia đình có kết nối Internet băng rộng cáp quang theo quy định", "infra.household_fibre"),
+        ("Tỷ lệ người dân có tài khoản VNeID được kích hoạt", "society.vneid_accounts"),
+        (
+            "Tỷ lệ người dân có khả năng truy cập Internet băng rộng cố định tốc độ 1 Gbps",
+            "infra.fixed_broadband_1gbps",
+        ),
+        (
+            "Tỷ lệ hồ sơ, kết quả giải quyết thủ tục hành chính được số hoá đạt 100% trên địa bàn xã",
+            "data.tthc_records_digitized",
+        ),
+        ("Tỷ lệ DVCTT toàn trình/tổng số TTHC đủ điều kiện", "gov.full_online_services"),
+        ("Tỷ lệ hồ sơ TTHC được giải quyết trực tuyến", "gov.online_applications_rate"),
+        # lacks "giải quyết" of "… trong giải quyết thủ tục hành chính, dịch vụ công"
+        ("Tỉ lệ thanh toán trực tuyến phí, lệ phí TTHC", None),
+        ("Tỷ lệ hài lòng của người dân, doanh nghiệp về giải quyết TTHC", "gov.citizen_satisfaction"),
+        ("Tỷ lệ văn bản, hồ sơ công việc xử lý trên môi trường điện tử của UBND xã", "gov.e_document_processing"),
+        ("Tỷ lệ CBCC được cấp và sử dụng chữ ký số chuyên dùng công vụ", "gov.official_digital_signature"),
+        ("Tỷ lệ doanh nghiệp nhỏ và vừa ứng dụng công nghệ số trong quản trị", "econ.sme_digital_adoption"),
+        ("Tỷ lệ giao dịch không dùng tiền mặt đạt trên 80% theo kế hoạch", "econ.cashless_transaction_rate"),
+        ("Tỷ lệ dân số trưởng thành có chữ ký điện tử cá nhân", "society.adult_digital_signature"),
+        ("Tỷ lệ người dân có Sổ sức khoẻ điện tử", "society.e_health_records"),
+        ("Tỷ lệ hộ dân có địa chỉ số", "society.digital_address"),
+        ("Tỷ lệ CBCCVC được bồi dưỡng kỹ năng số cơ bản hằng năm", "hr.officials_basic_digital_skills"),
+        ("Tỷ lệ thành viên Tổ CNSCĐ được tập huấn kỹ năng sử dụng dịch vụ số", "hr.community_team_trained"),
+        ("Cổng/Trang thông tin điện tử xã có chuyên mục chuyển đổi số", "awareness.portal_dx_section"),
+        (
+            "Tỷ lệ HTTT được phê duyệt cấp độ an toàn thông tin và triển khai phương án bảo đảm ATTT theo cấp độ",
+            "security.level_based_protection",
+        ),
+        (
+            "Tỷ lệ TTHC được tiếp nhận, giải quyết không phụ thuộc địa giới hành chính trên địa bàn tỉnh",
+            "gov.tthc_borderless",
+        ),
+        ("Tỷ lệ dữ liệu của xã được số hóa, kết nối liên thông với cấp trên", "data.commune_data_connected"),
+        ("Tỷ lệ hộ gia đình có kết nối Internet băng rộng cáp quang tại thôn vùng cao", None),
+        ("Tỷ lệ hồ sơ TTHC được giải quyết trực tuyến trễ hạn", None),
+        ("Tỷ lệ doanh nghiệp có chữ ký số", None),
+        ("Số lượt truy cập Cổng dịch vụ công", None),
+        ("Tỷ lệ cán bộ công chức có máy tính", None),
+        ("Tỷ lệ hộ dân có nhà vệ sinh hợp vệ sinh", None),
+        ("Tỷ lệ dân số được tiêm chủng đầy đủ", None),
+        ("Tổ chức hội thi tìm hiểu về chuyển đổi số", None),
+        ("Tỷ lệ hồ sơ TTHC được số hoá tại Bộ phận Một cửa huyện", None),
+        ("Tỷ lệ thôn có loa truyền thanh thông minh", None),
+    ],
+)
+def test_wordings_written_after_the_rules(matcher, text, code):
+    assert matcher.match(strip_target_words(text))[0] == code
