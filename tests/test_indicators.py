@@ -756,7 +756,7 @@ def test_a_plan_on_time_an_aside_and_an_administrative_tail(matcher, text, code)
 @pytest.mark.parametrize(
     "text, code",
     [
-        # written after the rules of indicator_paraphrases_3 (19 of 22 linked at first, 0 wrong);
+        # written after the rules of indicator_paraphrases_3 (19 of 22 linked at first, 0 wrong; then "hằng năm")
         ("Tỉ lệ dân cư được phủ sóng 5G đạt 100% vào năm 2026", "infra.5g_coverage"),
         ("Bảo đảm 100% hộ gia đình có kết nối Internet băng rộng cáp quang theo quy định", "infra.household_fibre"),
         ("Tỷ lệ người dân có tài khoản VNeID được kích hoạt", "society.vneid_accounts"),
