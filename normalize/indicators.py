@@ -45,6 +45,8 @@ from .text import fold, new_tone_placement, strip_accents
 
 NAME_COVERAGE = 0.8  # least share of the indicator's words found in the text
 TEXT_COVERAGE = 0.45  # least share of the text's words found in the indicator
+OWN_COVERAGE = 0.75  # or: least share of the words only its name has (`_distinct`) …
+DISTINCT_TEXT_COVERAGE = 0.7  # … with this least share of the text's words in it
 MARGIN = 6.0  # least lead (score points) over the next indicator
 
 _NUMBER = r"\d+(?:[.,]\d+)?"
@@ -70,6 +72,7 @@ _ABBREVIATIONS = [
     (r"dvctt", "dịch vụ công trực tuyến"),
     (r"dvc", "dịch vụ công"),
     (r"csdl", "cơ sở dữ liệu"),
+    (r"gdpt", "giáo dục phổ thông"),
     (r"attt", "an toàn thông tin"),
     (r"nsnn", "ngân sách nhà nước"),
     (r"cđs|cds", "chuyển đổi số"),
@@ -77,7 +80,7 @@ _ABBREVIATIONS = [
     (r"cntt", "công nghệ thông tin"),
     (r"tỉ lệ", "tỷ lệ"),
     (r"hàng năm", "hằng năm"),
-    (r"ngày chuyển đổi số quốc gia 10\s*/\s*10(?:\s*/\s*\d{4})?", "ngày chuyển đổi số quốc gia"),
+    (r"ngày chuyển đổi số quốc gia \(?(?:ngày )?10\s*/\s*10(?:\s*/\s*\d{4})?\)?", "ngày chuyển đổi số quốc gia"),
 ]
 # One wording for phrases plans use interchangeably, so that a catalog name or
 # alias written one way matches a row written the other.
@@ -113,15 +116,23 @@ _SYNONYMS = [
     (r"hướng ứng", "hưởng ứng"),  # misspellings
     (r"nhỏ và vừa", "vừa và nhỏ"),
     (r"trên địa bàn(?: (?:xã|huyện|tỉnh))?", ""),
+    # an administrative tail, which every row could end with
+    (r"(?:đáp ứng|theo|đúng) (?:đúng )?(?:các )?(?:yêu cầu|quy định|hướng dẫn)$", ""),
     (r"^số(?= (?!hóa|lượng))", ""),  # "Số người …": the number of
     (r"năm \d{4}", "hằng năm"),  # a plan for one year is the annual one
     (r"chữ ký (?:số|điện tử)(?: hoặc chữ ký (?:số|điện tử))?(?: cá nhân)?", "chữ ký số"),
     (r"máy trạm", "máy tính"),
+    (r"(?:điện thoại )?(?:thông minh )?\(?smartphone\)?", "điện thoại thông minh"),
     (r"chuyên mục riêng", "chuyên mục"),
     (r"(?:người dân|người)(?= từ \d+ tuổi)", "dân số"),
     (r"phủ sóng(?: mạng)?(?: (?:thông tin )?di động)?", "phủ sóng"),
     (r"(?:di động )?4g\s*/\s*5g|5g\s*/\s*4g", "5g"),  # "phủ sóng 4G/5G": the newer network
     (r"băng rộng di động|di động băng rộng", "băng rộng di động"),
+    # a mobile generation is a mobile broadband network: the words around it add nothing
+    (
+        r"(?:(?:mạng|băng rộng di động|di động|băng rộng) )*([45]g)(?: (?:mạng|băng rộng di động|di động|băng rộng))*",
+        r"\1",
+    ),
     (r"(?:đào tạo|tập huấn|bồi dưỡng)(?:,? (?:và )?(?:đào tạo|tập huấn|bồi dưỡng|hướng dẫn|phổ cập))*", "bồi dưỡng"),
     (r"(?:làm|tham gia) công tác", "thực hiện công tác"),
     (r"tài khoản định danh điện tử(?: \(?vneid\)?)?|tài khoản vneid|vneid", "tài khoản định danh điện tử"),
@@ -144,11 +155,19 @@ _COMMON = frozenset("tỷ lệ các những được của và là về có số
 _LEVEL_WORDS = frozenset(("xã", "huyện", "tỉnh", "cấp"))
 # Words that change what is measured, unless the indicator's name has them
 # as often: a part ("một phần"), a start ("bước đầu"), a trial ("thí điểm"),
-# a least count ("ít nhất một"), a negation ("chưa", "không").
+# a least count ("ít nhất một"), a negation ("chưa", "không"), a count of
+# events ("Số lượt người được hướng dẫn …").
 _QUALIFIERS = tuple(
     tuple(fold(q).split())
     for q in ("một phần", "bước đầu", "thí điểm", "ít nhất một", "tối thiểu một", "chưa", "không")
+    + ("lượt", "buổi", "cuộc")  # a count of events ("lần" is also a multiple: "10 lần")
 )
+# Of a rate, a time qualifier counts those in time, not all ("… xử lý trực
+# tuyến đúng hạn"); a plan "ban hành đúng hạn" is the plan.
+_TIMELY = tuple(tuple(fold(q).split()) for q in ("đúng hạn", "trước hạn", "trễ hạn", "quá hạn"))
+# A row opening "Tổ chức …" organises an event (a training, a conference): an
+# activity, which states only an indicator of activities, one whose wordings say it.
+_ORGANISE = tuple(fold("tổ chức").split())
 # Words before a place, group or denominator that narrows the population ("tại
 # trường học", "của hộ kinh doanh", "trong lĩnh vực đất đai", "trên tổng số cán bộ").
 _SCOPE = frozenset(map(fold, "tại ở trong của thuộc trên".split()))
@@ -244,6 +263,21 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(w for w in _split(_DENOMINATOR.sub("", _normal(text))) if w not in _COMMON)
 
 
+def _whole(text: str) -> tuple[str, ...]:
+    """`words`, the denominator kept: a row may name as its subject the
+    population a name divides by ("100% dân số được phủ sóng 5G" of "Tỷ lệ
+    phủ sóng 5G trên dân số")."""
+    return tuple(w for w in _split(_normal(text)) if w not in _COMMON and w != ",")
+
+
+def _native(ws: tuple[str, ...], vocab: frozenset[str]) -> tuple[str, ...]:
+    """The words without the foreign ones the catalog never uses — an
+    unaccented gloss or initialism ("(smartphone)", "(cloud)", "(R&D)",
+    "FTTH"), which says again what the row says; technology tokens are
+    compared apart (`_tech`)."""
+    return tuple(w for w in ws if w in vocab or not w.isascii() or _TECH.match(w))
+
+
 @lru_cache(maxsize=4096)
 def _running(text: str) -> tuple[str, ...]:
     """Every syllable of the text, its function words and denominator kept
@@ -270,7 +304,15 @@ class IndicatorMatcher:
                 runs.setdefault((i, words(t)), _running(t))
                 self._said[i].update(map(_plain, _running(t)))
         self._form_runs = [runs[form] for form in self._forms]
+        whole = {}  # each form with the words of its denominator ("trên dân số"), for TEXT_COVERAGE
+        for i, ind in enumerate(catalog):
+            for t in _wordings(ind):
+                whole.setdefault((i, words(t)), _whole(t))
+        self._wholes = [whole[form] for form in self._forms]
+        self._breaks = [_breaks(run, form) for run, (_, form) in zip(self._form_runs, self._forms)]
+        self._whole_indexes = [_index(w) for w in self._wholes]
         self._run_pairs = frozenset(p for run in self._form_runs for p in zip(run, run[1:]))  # "công việc", …
+        self._organises = {self._forms[k][0] for k, run in enumerate(self._form_runs) if _ORGANISE in zip(run, run[1:])}
         self._indexes = [_index(form) for _, form in self._forms]
         self._words = [set() for _ in catalog]  # every word of each indicator's forms
         self._by_word: dict[str, set[int]] = {}  # accent-blind word -> forms using it
@@ -280,11 +322,16 @@ class IndicatorMatcher:
                 self._by_word.setdefault(_plain(w), set()).add(k)
         self._vocab = frozenset(w for ws in self._words for w in ws)
         self._pairs = frozenset(p for _, form in self._forms for p in zip(form, form[1:]))  # "giải quyết", …
+        self._name_words = [set(words(ind.name_vi)) for ind in catalog]
+        self._rates = {i for i, ind in enumerate(catalog) if fold(ind.name_vi).startswith(("tỷ lệ", "số "))}
         owners: dict[str, set[int]] = {}
         for i, ind in enumerate(catalog):
             for w in words(ind.name_vi):
                 owners.setdefault(w, set()).add(i)
         self._own = {w: next(iter(o)) for w, o in owners.items() if len(o) == 1}  # words of one indicator only
+        self._own_words: list[set[str]] = [set() for _ in catalog]
+        for w, i in self._own.items():
+            self._own_words[i].add(w)
         self._cache: dict[str, tuple[str | None, float]] = {}
 
     def match(self, text: str) -> tuple[str | None, float]:
@@ -323,10 +370,13 @@ class IndicatorMatcher:
             ),
             0.0,
         )
+        stating = [k for _, k in scored if self._forms[k][0] == i and self._states(k, mine, index, run)]
+        whole = any(self._says_all(k, index) for k in stating)
         if (
             best - second >= MARGIN
             and not self._names_another(i, mine)
-            and any(self._states(k, mine, index, run) for _, k in scored if self._forms[k][0] == i)
+            and stating
+            and (whole or not self._rivalled(i, mine))
         ):
             return self.catalog[i].code, round(best, 1)
         return None, round(best, 1)
@@ -336,11 +386,15 @@ class IndicatorMatcher:
         form, vocab = self._forms[k][1], self._vocab
         excused = self._excused(k, index)
         return (
-            _coverage(form, index, vocab, excused) >= NAME_COVERAGE
-            and _coverage(mine, self._indexes[k], vocab) >= TEXT_COVERAGE
+            (_coverage(form, index, vocab, excused) >= NAME_COVERAGE or self._distinct(k, mine, index))
+            and _coverage(_native(mine, vocab), self._whole_indexes[k], vocab) >= TEXT_COVERAGE
             and _tech(mine) == _tech(form)
-            and not _substituted(form, self._indexes[k], mine, index, vocab, self._pairs, excused)
-            and not _narrower(run, self._form_runs[k], self._said[self._forms[k][0]], form, vocab, self._run_pairs)
+            and (run[:2] != _ORGANISE or self._forms[k][0] in self._organises)
+            and not (self._forms[k][0] in self._rates and _qualified(run, self._form_runs[k], _TIMELY))
+            and not _substituted(form, self._indexes[k], mine, index, vocab, self._pairs, excused | self._breaks[k])
+            and not _narrower(
+                run, self._form_runs[k], self._said[self._forms[k][0]], self._wholes[k], vocab, self._run_pairs
+            )
         )
 
     def _excused(self, k: int, index: dict[str, tuple[str, ...]]) -> frozenset[int]:
@@ -362,10 +416,51 @@ class IndicatorMatcher:
         other indicator's name has, and no fewer than it has of i's own ("Mức
         độ hài lòng … khi sử dụng DVCTT" is about satisfaction, not about
         usage; "Tổ chức hưởng ứng Ngày Chuyển đổi số quốc gia hằng năm" is
-        about the Day, whatever "hằng năm" of the annual plan)."""
-        others = [self._own[w] for w in set(mine) - self._words[i] if self._own.get(w, i) != i]
+        about the Day, whatever "hằng năm" of the annual plan). A time or
+        level (`_SCOPE_FREE`: "hằng năm", "năm 2026") names no indicator: "…
+        được bồi dưỡng kỹ năng số cơ bản hằng năm" is no annual plan."""
+        others = [self._own[w] for w in set(mine) - self._words[i] - _SCOPE_FREE if self._own.get(w, i) != i]
         mine_own = sum(self._own.get(w) == i for w in set(mine))
         return any(others.count(o) >= max(2, mine_own) for o in others)
+
+    def _distinct(self, k: int, mine: tuple[str, ...], index: dict[str, tuple[str, ...]]) -> bool:
+        """The text has nearly all (OWN_COVERAGE, at least three) of the
+        words that only form k's indicator's name has — the words that tell it
+        apart — and little else (DISTINCT_TEXT_COVERAGE), with the people it
+        counts: it states the indicator though it leaves out words others
+        share ("Tổ chức hưởng ứng Ngày Chuyển đổi số quốc gia" of "Kế hoạch và
+        hoạt động hưởng ứng …"; "máy trạm cài đặt giải pháp phòng, chống mã
+        độc" without "… và chia sẻ thông tin với trung tâm giám sát"). Of a
+        rate or count, the text must begin with what the form counts ("trường
+        học có máy tính …" counts schools)."""
+        i, form = self._forms[k]
+        own = [w for w in self._own_words[i] if w in form]
+        found = sum(_found(w, index, self._vocab) for w in own)
+        return (
+            found >= 3
+            and found >= OWN_COVERAGE * len(own)
+            and (i not in self._rates or tuple(map(_plain, mine[:2])) == tuple(map(_plain, form[:2])))
+            and _coverage(_native(mine, self._vocab), self._whole_indexes[k], self._vocab) >= DISTINCT_TEXT_COVERAGE
+        )
+
+    def _says_all(self, k: int, index: dict[str, tuple[str, ...]]) -> bool:
+        """The text has every word of form k but its level ("xã") and the list
+        items `_excused` lets it leave out."""
+        form, excused = self._forms[k][1], self._excused(k, index)
+        skip = excused | {j for j in range(len(form)) if _is_level(form, j)}
+        return all(_found(w, index, self._vocab) for j, w in enumerate(form) if j not in skip)
+
+    def _rivalled(self, i: int, mine: tuple[str, ...]) -> bool:
+        """Another indicator's name has two or more of the text's words that
+        indicator i's wordings lack, and no fewer than i's have that it lacks:
+        the text, which does not say all of i, may as well state the other
+        ("hồ sơ TTHC có thanh toán phí, lệ phí trực tuyến" lacks "xử lý" of the
+        online-applications rate and says the fees of the online payments)."""
+        said, ours = set(mine), self._words[i]
+        for j, theirs in enumerate(self._name_words):
+            if j != i and len(said & theirs - ours) >= max(2, len(said & ours - theirs)):
+                return True
+        return False
 
     def _score(self, mine: tuple[str, ...], index: dict[str, tuple[str, ...]], k: int) -> float:
         # Coverage of the name's words weighs most (the text must say what the
@@ -469,6 +564,30 @@ def _found(word: str, within: dict[str, tuple[str, ...]], vocab: frozenset[str])
     return word in alike or any(not (word in vocab and w in vocab) for w in alike)
 
 
+_JOINTS = frozenset((",", "và", fold("với")))
+
+
+def _breaks(run: tuple[str, ...], form: tuple[str, ...]) -> frozenset[int]:
+    """Places of the form's words either side of a joint of its running text
+    — "và", "với" or a comma ("mã độc và chia sẻ thông tin với trung tâm"):
+    a clause of three words or more joined there is no neighbour for
+    `_substituted` to see another word beside (the text may stop before it
+    or go on otherwise); a shorter item is (not "người dân biết sử dụng" for
+    "người dân và doanh nghiệp")."""
+    joints, r = [], 0
+    for j, w in enumerate(form):
+        start = r
+        while r < len(run) and run[r] != w:
+            r += 1
+        if r == len(run):
+            break
+        if j and _JOINTS & set(run[start:r]):
+            joints.append(j)
+        r += 1
+    ends = [*joints[1:], len(form)]
+    return frozenset(p for j, end in zip(joints, ends) if end - j >= 3 for p in (j - 1, j))
+
+
 def _substituted(
     name: tuple[str, ...],
     name_index: dict[str, tuple[str, ...]],
@@ -512,7 +631,7 @@ def _narrower(
     run: tuple[str, ...],
     form_run: tuple[str, ...],
     said: set[str],
-    form: tuple[str, ...],
+    whole: tuple[str, ...],
     vocab: frozenset[str],
     pairs: frozenset[tuple[str, str]],
 ) -> bool:
@@ -523,11 +642,11 @@ def _narrower(
     tiền mặt tại bệnh viện", "… trên tổng số cán bộ"; not "… tại ngân hàng" of
     a name that has it, nor "của xã", "trong năm 2026"); or a narrower group
     of the people it counts ("giáo viên mầm non …")."""
-    return _qualified(run, form_run) or _scoped(run, said, pairs, vocab) or _inserted(run, form, vocab)
+    return _qualified(run, form_run) or _scoped(run, said, pairs, vocab) or _inserted(run, whole, vocab)
 
 
-def _qualified(run: tuple[str, ...], form_run: tuple[str, ...]) -> bool:
-    return any(_count(run, q) > _count(form_run, q) for q in _QUALIFIERS)
+def _qualified(run: tuple[str, ...], form_run: tuple[str, ...], qualifiers=_QUALIFIERS) -> bool:
+    return any(_count(run, q) > _count(form_run, q) for q in qualifiers)
 
 
 def _scoped(run: tuple[str, ...], said: set[str], pairs: frozenset[tuple[str, str]], vocab: frozenset[str]) -> bool:
@@ -553,14 +672,20 @@ def _scoped(run: tuple[str, ...], said: set[str], pairs: frozenset[tuple[str, st
     return False
 
 
-def _inserted(run: tuple[str, ...], form: tuple[str, ...], vocab: frozenset[str]) -> bool:
+def _inserted(run: tuple[str, ...], whole: tuple[str, ...], vocab: frozenset[str]) -> bool:
     """The text puts a word the catalog never uses after the group of people
-    the form counts ("giáo viên mầm non được tập huấn …", "người dân tộc
-    thiểu số có …"): a narrower group."""
-    if form[:2] not in _PEOPLE:
-        return False
+    the form counts or divides by (`_whole`: "giáo viên mầm non được tập huấn
+    …", "người dân tộc thiểu số có …", "dân số nông thôn được phủ sóng 5G"):
+    a narrower group."""
+    for group in {whole[:2], whole[-2:]} & _PEOPLE:
+        if _inserted_after(run, group, whole, vocab):
+            return True
+    return False
+
+
+def _inserted_after(run: tuple[str, ...], group: tuple[str, ...], form: tuple[str, ...], vocab: frozenset[str]) -> bool:
     for j in range(len(run) - 2):
-        if run[j : j + 2] == form[:2]:
+        if run[j : j + 2] == group:
             inserted = []
             for v in run[j + 2 :]:
                 if v in _COMMON or v in form or v == ",":

@@ -27,7 +27,7 @@ APPENDIX = DATA / "national-appendix-2026.tsv"
 # Floors: the rates reached (README "Targets, deadlines and indicators"): before
 # the changes 59/83 targets, 81/83 deadlines, 36/57 links and 26/40 wordings.
 TARGET_FLOOR, DEADLINE_FLOOR = 1.0, 1.0  # 83/83, 83/83
-LINK_FLOOR, WORDINGS_FLOOR = 51 / 57, 36 / 40
+LINK_FLOOR, WORDINGS_FLOOR = 53 / 57, 37 / 40  # 51/57, 36/40 before indicator_paraphrases_3
 
 
 def _expected() -> dict[int, dict]:

@@ -20,8 +20,8 @@ SEED_OF = {
     "dang-uy-nq57-muc-tieu-2026.tsv": "003_c763afa3aa0013af",
     "xuan-son-dti-2023.tsv": "004_b22ddc6799aeb321",
 }
-RECALL_FLOOR = 0.95  # measured 0.987 (153 right, 0 wrong, 2 missed)
-HELD_OUT_FLOOR = 0.9  # measured 0.907 on HELD_OUT (68 right of 75, 0 wrong; 62 before lists and paraphrases)
+RECALL_FLOOR = 0.95  # measured 0.987 (154 right, 0 wrong, 2 missed)
+HELD_OUT_FLOOR = 69 / 75  # HELD_OUT: 0 wrong; 62 right before lists and paraphrases, 68 before distinct words
 
 # The code each row of the seeds states, read by hand: (file, source line) -> code.
 # Rows not listed state no catalog indicator. A set lists the readings that are
@@ -659,10 +659,10 @@ PARAPHRASES = list(csv.DictReader(open(Path(__file__).parent / "data" / "indicat
 
 def test_paraphrases_written_before_tuning(matcher):
     """40 wordings of catalog indicators written before the matcher was tuned
-    on them (first run: 35 right, 0 wrong; 37, then 39 now): no wrong link."""
+    on them (first run: 35 right, 0 wrong; 37, 39, then 40 now): no wrong link."""
     got = [(p["text"], p["code"], matcher.match(strip_target_words(p["text"]))[0]) for p in PARAPHRASES]
     assert [g for g in got if g[2] not in (None, g[1])] == []
-    assert sum(g[1] == g[2] for g in got) >= 39
+    assert sum(g[1] == g[2] for g in got) >= 40
 
 
 @pytest.mark.parametrize(
@@ -682,3 +682,127 @@ def test_paraphrases_written_before_tuning(matcher):
 )
 def test_a_row_stating_two_indicators_links_the_first_and_lists_the_second(matcher, text, codes):
     assert matcher.match_all(strip_target_words(text)) == codes
+
+
+PARAPHRASES_3 = list(
+    csv.DictReader(open(Path(__file__).parent / "data" / "indicator_paraphrases_3.csv", encoding="utf-8"))
+)
+# Rows of indicator_paraphrases_3.csv a reader links that stay unlinked, and what the matcher lacks for them.
+UNLINKED_3 = {
+    "Đạt 90% hộ gia đình có đường truyền cáp quang băng rộng": "'đường truyền', a word the catalog never uses, "
+    "stands where the name has 'kết nối Internet' (a swap, as 'trực tiếp' for 'trực tuyến')",
+    "Tỷ lệ hồ sơ trực tuyến trên tổng số hồ sơ TTHC tiếp nhận và giải quyết": "no 'xử lý'; a denominator "
+    "('trên tổng số hồ sơ …') none of the indicator's wordings has",
+    "Tỷ lệ kết quả giải quyết TTHC được trả dưới dạng bản điện tử": "no 'hồ sơ'; 'dưới dạng bản' between "
+    "'cấp kết quả' and 'điện tử'",
+    "Tỷ lệ hồ sơ TTHC có thanh toán phí, lệ phí trực tuyến": "no 'giải quyết' of the payment rate, and the "
+    "online-applications rate's 'hồ sơ … trực tuyến': two indicators in part (linked that one before the rival rule)",
+    "Tỷ lệ cán bộ, công chức, viên chức được cấp chữ ký số công vụ": "no 'sử dụng', 'chuyên dùng' "
+    "('… được cấp chữ ký số cá nhân' is another measure)",
+    "Tỷ lệ người dân sử dụng Sổ sức khỏe điện tử trên ứng dụng VNeID": "'VNeID' is the whole name of the "
+    "e-identity indicator: the row names two",
+    "Tỷ lệ người dân được phổ cập kỹ năng số": "no 'cơ bản', and no word only this indicator's name has",
+    "Tỷ lệ nhiệm vụ do UBND tỉnh giao được theo dõi, đánh giá trên Hệ thống theo dõi nhiệm vụ điện tử": "'trên "
+    "Hệ thống …' instead of 'trên môi trường điện tử', and its words repeated: too little of the text is the name's",
+}
+
+
+def test_paraphrases_3_unlinked_rows_are_rows_a_reader_links():
+    codes = {p["text"]: p["code"] for p in PARAPHRASES_3}
+    assert all(codes.get(t) for t in UNLINKED_3)
+    assert sum(bool(p["code"]) for p in PARAPHRASES_3) == 100 and len(PARAPHRASES_3) == 151
+
+
+@pytest.mark.parametrize("text, code", [(p["text"], p["code"] or None) for p in PARAPHRASES_3])
+def test_paraphrases_3_written_before_reading_the_matcher(matcher, text, code):
+    """100 wordings of catalog indicators and 51 distractors (written before
+    the matcher was read; at first 84 linked, 1 wrong, 2 distractors linked):
+    each row's exact code, None for distractors and for UNLINKED_3."""
+    assert matcher.match(strip_target_words(text))[0] == (None if text in UNLINKED_3 else code)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # written after the rules of indicator_paraphrases_3, against them
+        "Tỷ lệ trường học có máy tính triển khai giải pháp phòng chống mã độc",
+        "100% dân số nông thôn được phủ sóng 5G",
+        "Tỷ lệ hồ sơ TTHC được xử lý trực tuyến đúng hạn",
+        "Tỷ lệ hộ gia đình được hỗ trợ lắp đặt Internet cáp quang",
+        "Tổ chức tập huấn cho thành viên Tổ công nghệ số cộng đồng",
+        "Số buổi phát sóng chuyên mục chuyển đổi số trên Đài truyền thanh xã",
+        "Số lượt người dân sử dụng dịch vụ công trực tuyến",
+        "Tỷ lệ học sinh có smartphone",
+        "Tỷ lệ thôn có mạng di động 5G",
+        "Tỷ lệ học liệu GDPT được số hóa tại trường tiểu học",
+    ],
+)
+def test_traps_of_the_distinct_word_and_denominator_rules(matcher, text):
+    assert matcher.match(strip_target_words(text))[0] is None
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Kế hoạch CĐS năm 2026 của UBND xã được ban hành đúng hạn", "institution.dx_annual_plan"),
+        ("Tổ chức hưởng ứng Ngày Chuyển đổi số quốc gia (10/10) hằng năm", "awareness.dx_day_activities"),
+        ("Tỷ lệ hồ sơ TTHC được xử lý trực tuyến theo quy định", "gov.online_applications_rate"),
+    ],
+)
+def test_a_plan_on_time_an_aside_and_an_administrative_tail(matcher, text, code):
+    assert matcher.match(strip_target_words(text))[0] == code
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        # written after the rules of indicator_paraphrases_3 (19 of 22 linked at first, 0 wrong; then "hằng năm")
+        ("Tỉ lệ dân cư được phủ sóng 5G đạt 100% vào năm 2026", "infra.5g_coverage"),
+        ("Bảo đảm 100% hộ gia đình có kết nối Internet băng rộng cáp quang theo quy định", "infra.household_fibre"),
+        ("Tỷ lệ người dân có tài khoản VNeID được kích hoạt", "society.vneid_accounts"),
+        (
+            "Tỷ lệ người dân có khả năng truy cập Internet băng rộng cố định tốc độ 1 Gbps",
+            "infra.fixed_broadband_1gbps",
+        ),
+        (
+            "Tỷ lệ hồ sơ, kết quả giải quyết thủ tục hành chính được số hoá đạt 100% trên địa bàn xã",
+            "data.tthc_records_digitized",
+        ),
+        ("Tỷ lệ DVCTT toàn trình/tổng số TTHC đủ điều kiện", "gov.full_online_services"),
+        ("Tỷ lệ hồ sơ TTHC được giải quyết trực tuyến", "gov.online_applications_rate"),
+        # lacks "giải quyết" of "… trong giải quyết thủ tục hành chính, dịch vụ công"
+        ("Tỉ lệ thanh toán trực tuyến phí, lệ phí TTHC", None),
+        ("Tỷ lệ hài lòng của người dân, doanh nghiệp về giải quyết TTHC", "gov.citizen_satisfaction"),
+        ("Tỷ lệ văn bản, hồ sơ công việc xử lý trên môi trường điện tử của UBND xã", "gov.e_document_processing"),
+        ("Tỷ lệ CBCC được cấp và sử dụng chữ ký số chuyên dùng công vụ", "gov.official_digital_signature"),
+        ("Tỷ lệ doanh nghiệp nhỏ và vừa ứng dụng công nghệ số trong quản trị", "econ.sme_digital_adoption"),
+        ("Tỷ lệ giao dịch không dùng tiền mặt đạt trên 80% theo kế hoạch", "econ.cashless_transaction_rate"),
+        ("Tỷ lệ dân số trưởng thành có chữ ký điện tử cá nhân", "society.adult_digital_signature"),
+        ("Tỷ lệ người dân có Sổ sức khoẻ điện tử", "society.e_health_records"),
+        ("Tỷ lệ hộ dân có địa chỉ số", "society.digital_address"),
+        ("Tỷ lệ CBCCVC được bồi dưỡng kỹ năng số cơ bản hằng năm", "hr.officials_basic_digital_skills"),
+        ("Tỷ lệ thành viên Tổ CNSCĐ được tập huấn kỹ năng sử dụng dịch vụ số", "hr.community_team_trained"),
+        ("Cổng/Trang thông tin điện tử xã có chuyên mục chuyển đổi số", "awareness.portal_dx_section"),
+        (
+            "Tỷ lệ HTTT được phê duyệt cấp độ an toàn thông tin và triển khai phương án bảo đảm ATTT theo cấp độ",
+            "security.level_based_protection",
+        ),
+        (
+            "Tỷ lệ TTHC được tiếp nhận, giải quyết không phụ thuộc địa giới hành chính trên địa bàn tỉnh",
+            "gov.tthc_borderless",
+        ),
+        ("Tỷ lệ dữ liệu của xã được số hóa, kết nối liên thông với cấp trên", "data.commune_data_connected"),
+        ("Tỷ lệ hộ gia đình có kết nối Internet băng rộng cáp quang tại thôn vùng cao", None),
+        ("Tỷ lệ hồ sơ TTHC được giải quyết trực tuyến trễ hạn", None),
+        ("Tỷ lệ doanh nghiệp có chữ ký số", None),
+        ("Số lượt truy cập Cổng dịch vụ công", None),
+        ("Tỷ lệ cán bộ công chức có máy tính", None),
+        ("Tỷ lệ hộ dân có nhà vệ sinh hợp vệ sinh", None),
+        ("Tỷ lệ dân số được tiêm chủng đầy đủ", None),
+        ("Tổ chức hội thi tìm hiểu về chuyển đổi số", None),
+        ("Tỷ lệ hồ sơ TTHC được số hoá tại Bộ phận Một cửa huyện", None),
+        ("Tỷ lệ thôn có loa truyền thanh thông minh", None),
+    ],
+)
+def test_wordings_written_after_the_rules(matcher, text, code):
+    assert matcher.match(strip_target_words(text))[0] == code
