@@ -61,6 +61,10 @@ def fail(message: str, hint: str | None = None, code: int = 1):
     sys.exit(code)
 
 
+def _stopped_how(signum: int) -> str:
+    return "interrupted" if signum == signal.SIGINT else f"stopped by {signal.Signals(signum).name}"
+
+
 def _stop(signum, frame):
     """SIGTERM or SIGHUP before or after the batch: stopped as Ctrl-C stops."""
     raise batch.Stopped(signum)
@@ -297,8 +301,12 @@ def ingest(
     file_limits = batch.Limits(file_timeout, file_memory, **{k: v for k, v in limits.items() if k not in read_limits})
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _stop)
-    files, missing = batch.collect(paths)
-    engine = open_db(db, must_exist=False)
+    try:  # stopped while the folders are listed or the database opened: nothing was done
+        files, missing = batch.collect(paths)
+        engine = open_db(db, must_exist=False)
+    except KeyboardInterrupt as e:
+        signum = e.signum if isinstance(e, batch.Stopped) else signal.SIGINT
+        fail(f"{_stopped_how(signum)} while starting; nothing was done", "run the command again", code=128 + signum)
     progress = Progress(len(files) + len(missing), verbose)
     for r in missing:
         progress(r)
@@ -319,9 +327,8 @@ def ingest(
     except KeyboardInterrupt as e:
         progress.close()
         signum = e.signum if isinstance(e, batch.Stopped) else signal.SIGINT
-        how = "interrupted" if signum == signal.SIGINT else f"stopped by {signal.Signals(signum).name}"
         fail(
-            f"{how} after {progress.done} of {progress.total} files; every document stored is complete",
+            f"{_stopped_how(signum)} after {progress.done} of {progress.total} files; every document stored is complete",
             "run the same command again to load the rest",
             code=128 + signum,
         )

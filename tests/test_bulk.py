@@ -7,6 +7,7 @@ import json
 import os
 import selectors
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -217,6 +218,30 @@ def test_ctrl_c_stops_workers_and_says_how_to_resume(tmp_path, signum, how):
     assert left == "", f"processes left behind: {left}"
     before = stored(db_url)
     assert before == {name: (1, files[name]) for name in before} and len(before) < len(files)
+
+
+def test_ctrl_c_while_the_database_is_busy_is_one_line_too(tmp_path):
+    """Ctrl-C before any file is read (here: the database locked by another
+    program, so the loader waits on it) ends with one line and exit 130, not
+    click's bare "Aborted!" and exit 1."""
+    copies(tmp_path / "plans", range(2))
+    db = tmp_path / "i.db"
+    sqlite3.connect(db).execute("CREATE TABLE other (x)").connection.commit()
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        proc = start(tmp_path / "plans", "--db", f"sqlite:///{db}", "--jobs", "2")
+        time.sleep(4)  # started, and waiting on the lock
+        os.kill(proc.pid, signal.SIGINT)
+        _out, err = proc.communicate(timeout=30)
+    finally:
+        holder.close()
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1] in {
+        "error: interrupted while starting; nothing was done (run the command again)",
+        "error: interrupted after 0 of 2 files; every document stored is complete "
+        "(run the same command again to load the rest)",
+    }
 
 
 def workers_of(pid: int) -> list[int]:
