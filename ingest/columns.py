@@ -11,6 +11,7 @@ year heading ("Năm 2026", "Chỉ tiêu năm 2026").
 from __future__ import annotations
 
 import re
+from itertools import groupby
 
 from chitieu.normalize.text import fold
 
@@ -80,8 +81,10 @@ def is_header_row(cells: list[str]) -> bool:
     first filled cell names the number or indicator column (a continuation
     row's agency cells may name roles too, but it starts with indicator text),
     and it names the indicator column or three roles ("số | … | đơn vị",
-    the rest of a cut row, names two)."""
-    filled = [c for c in cells if c.strip()]
+    the rest of a cut row, names two). Neighbouring cells of the same text
+    are one group cell over several columns, written in each of them (a
+    sheet saved as text: "Tổ chức thực hiện" three times)."""
+    filled = [c for c, _ in groupby(cells) if c.strip()]
     if len(filled) < 2:
         return False
     roles = [header_role(c) for c in filled]

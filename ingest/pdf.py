@@ -11,6 +11,10 @@ What happens here:
   lines closer than a cell's line pitch are one cell, each line in the first
   column anchors a row, and a cell joins the row whose anchor lies within
   its height (cells on the row's first line, or centred in its height).
+  A sheet's rows taller than their text (Calc) leave wide gaps: the table
+  goes on over one when a numbered row that fits the columns follows
+  (`_goes_on`), and a header word glued to the next header cell
+  ("tínhChỉ") is split where a body column starts (`_split_at`).
   `settings.pdf_table` replaces that choice with pdfplumber table settings;
 - a borderless table that runs on over the next page without its header
   (`continue_tables`) is read there with the columns of the page before
@@ -30,7 +34,11 @@ What happens here:
 - in a ruled table, a word the producer broke over two lines of a narrow
   cell is joined again (`broken_word`), and a cell merged down over several
   rows (one agency for them) is given to each row it covers, also where it
-  goes on at the top of the next page (`_merged_down`); a caption ("Bảng 3")
+  goes on at the top of the next page (`_merged_down`), and a cell the page
+  end leaves open (no rule under it; Calc's also none over it on the next
+  page, where it draws the text again off the page) is closed there and
+  goes on into the next page's first numbered row (`_open_spans`,
+  `_carry_open`); a caption ("Bảng 3")
   ending a page right before the next page's header is that table's, not a row;
 - a scan that the scanner already OCR'd (an image over the page, an
   invisible text layer, no vector rules) is read from its text layer, its
@@ -263,20 +271,23 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
         )
         return _Page(number, _outside_text(scan.words, found, page.height) + found, notes=notes, scan=scan)
     _check_unicode(page.chars, number)
-    table_settings = _lines_settings(page)
+    table_settings, spans = _lines_settings(page)
     layer = None  # a scanner's text layer: the page image, to check its reading on
     if _scanned_with_text(page):
         page = page.filter(lambda obj: obj.get("object_type") != "char" or obj["text"] not in "|¦_")
-        table_settings = _image_rules(page, number, settings.max_ocr_pixels)
+        table_settings, spans = _image_rules(page, number, settings.max_ocr_pixels), []
         layer = ocr.correct_layer(page, number, settings.max_ocr_pixels)
     # letters closer than a space (half of pdfplumber's 3 pt): two cells' texts only that far apart
     # with no space between them ("Số/Tổng" | "100%") are two words
-    words = page.extract_words(x_tolerance=WORD_GAP, keep_blank_chars=False, use_text_flow=False)
+    words = page.extract_words(x_tolerance=WORD_GAP, keep_blank_chars=False, use_text_flow=False, return_chars=True)
     if settings.pdf_table:
         found = [_plumber_table(t, words) for t in page.find_tables(settings.pdf_table)]
     else:
         found = [_plumber_table(t, words) for t in page.find_tables(table_settings)]
+        for t in found:
+            t.open_below = _open_below(t, spans)
         found = [t for t in found if len(t.rows[0]) >= (2 if len(t.rows) >= 2 else 3)]  # one row: a table's last
+        words = _without_overflow(words, found, spans)
     if not found and not settings.pdf_table:
         found = aligned_tables(words)
     if layer is not None:
@@ -285,32 +296,85 @@ def _read_page(page, number: int, settings: ExtractSettings) -> _Page | None:
     return _Page(number, _outside_text(words, found, page.height) + found)
 
 
-def _lines_settings(page) -> dict:
-    """The "lines" strategy, closing rows that a page break leaves open: where
-    two or more vertical rules end at a height with no horizontal rule (a
-    browser draws a row cut by the page end without its bottom border), an
-    explicit horizontal line is added there."""
-    ends: dict[int, int] = {}
-    for e in page.edges:
-        if e["orientation"] == "v" and e["bottom"] - e["top"] > 4:
-            for y in (round(e["top"]), round(e["bottom"])):
-                ends[y] = ends.get(y, 0) + 1
+def _lines_settings(page) -> tuple[dict, list[tuple[float, float, float]]]:
+    """The "lines" strategy, closing cells that a page break leaves open (a
+    browser draws a row cut by the page end without its bottom border, Calc
+    a cell merged down over the break without its bottom or top one): an
+    explicit horizontal line is added at each height of `_open_spans`, which
+    are returned too."""
+    vertical = [e for e in page.edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 4]
     ruled = [e for e in page.edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 8]
-    open_ends = [y for y, n in ends.items() if n >= 4 and not any(abs(e["top"] - y) <= 3 for e in ruled)]
-    return dict(LINES, explicit_horizontal_lines=sorted(open_ends)) if open_ends else LINES
+    spans = _open_spans(vertical, ruled)
+    heights = sorted({y for y, _, _ in spans})
+    return (dict(LINES, explicit_horizontal_lines=heights) if heights else LINES), spans
+
+
+def _open_spans(vertical: list[dict], ruled: list[dict]) -> list[tuple[float, float, float]]:
+    """(height, x0, x1) where neighbouring vertical rules (more than 4 pt
+    apart) both end and no horizontal rule runs between them: a cell left
+    open. A rule drawn in pieces (one per row) is one rule."""
+    rules: dict[int, list[list[float]]] = {}
+    for e in sorted(vertical, key=lambda e: e["top"]):
+        pieces = rules.setdefault(round(e["x0"]), [])
+        if pieces and e["top"] <= pieces[-1][1] + 1.5:
+            pieces[-1][1] = max(pieces[-1][1], e["bottom"])
+        else:
+            pieces.append([e["top"], e["bottom"]])
+    ends: dict[int, list[int]] = {}
+    for x, pieces in rules.items():
+        for top, bottom in pieces:
+            for y in {round(top), round(bottom)}:
+                ends.setdefault(y, []).append(x)
+    out = []
+    for y, xs in sorted(ends.items()):
+        across = [e for e in ruled if abs(e["top"] - y) <= 3]
+        xs = sorted(xs)
+        out += [
+            (y, a, b)
+            for a, b in zip(xs, xs[1:])
+            if b - a > 4 and not any(e["x0"] - 1 <= (a + b) / 2 <= e["x1"] + 1 for e in across)
+        ]
+    return out
+
+
+def _without_overflow(
+    words: list[dict], tables: list[FoundTable], spans: list[tuple[float, float, float]]
+) -> list[dict]:
+    """The words but those above a table inside a cell of its first row left
+    open at the top: the text of a cell merged down from the page before,
+    which Calc draws again there, clipped to the page's print area."""
+    tops = [(t.top, a, b) for t in tables for y, a, b in spans if abs(y - t.top) <= 3]
+    return [w for w in words if not any(w["bottom"] <= y and a <= w["x0"] and w["x1"] <= b for y, a, b in tops)]
+
+
+def _open_below(table: FoundTable, spans: list[tuple[float, float, float]]) -> tuple[int, ...]:
+    """The columns whose lowest cell the page end left open at the bottom
+    while others are closed (a cell merged down that goes on over the next
+    page; a whole row left open is a row the break cut, joined as such)."""
+    width = len(table.boxes[0]) if table.boxes else 0
+    out = []
+    for k in range(width):
+        box = max((row[k] for row in table.boxes if k < len(row) and row[k]), key=lambda b: b[3], default=None)
+        if box and any(abs(box[3] - y) <= 3 and a < (box[0] + box[2]) / 2 < b for y, a, b in spans):
+            out.append(k)
+    return tuple(out) if len(out) < width else ()
 
 
 def _without_overlays(page):
     """The page without text drawn across it: a watermark ("BẢN SAO") or
     stamp text turned away from the page's text direction, or letters over
-    three times the usual size."""
+    three times the usual size; nor text drawn off the page, which no reader
+    sees (Calc draws a cell merged down over a page break whole on each page:
+    `_without_overflow`)."""
     chars = page.chars
     if not chars:
         return page
     angle = {id(c): round(math.degrees(math.atan2(c["matrix"][1], c["matrix"][0]))) for c in chars}
     usual = statistics.mode(angle.values())
     size = statistics.median(c["size"] for c in chars)
-    stray = {id(c) for c in chars if abs(angle[id(c)] - usual) > 3 or c["size"] > 3 * size}
+    x0, top, x1, bottom = page.bbox
+    off = {id(c) for c in chars if c["x1"] <= x0 or c["x0"] >= x1 or c["bottom"] <= top or c["top"] >= bottom}
+    stray = off | {id(c) for c in chars if abs(angle[id(c)] - usual) > 3 or c["size"] > 3 * size}
     if not stray or len(stray) * 4 > len(chars):
         return page
     return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) not in stray)
@@ -434,13 +498,18 @@ class Grid:
         return max((k for k, s in enumerate(self.starts) if x0 >= s - 0.25 * self.size), default=0)
 
     def fits(self, line: list[dict]) -> bool:
-        """Whether each run of closely spaced words on the line stays inside one column."""
+        """Whether each run of closely spaced words on the line stays inside
+        one column, up to the next one's start; a word starting right at a
+        column's start begins a run (a sheet's cells may stand closer than a
+        wide space)."""
         for run in _runs(line, self.size):
-            x0, x1 = run[0]["x0"], max(w["x1"] for w in run)
-            k = self.column(x0)
-            end = self.starts[k + 1] - 0.25 * self.size if k + 1 < len(self.starts) else self.x1 + 2 * self.size
-            if x0 < self.starts[0] - 0.5 * self.size or x1 > end:
-                return False
+            pieces = _split_before(run, lambda w: any(abs(w["x0"] - s) <= 1 for s in self.starts))
+            for piece in pieces:
+                x0, x1 = piece[0]["x0"], max(w["x1"] for w in piece)
+                k = self.column(x0)
+                end = self.starts[k + 1] if k + 1 < len(self.starts) else self.x1 + 2 * self.size
+                if x0 < self.starts[0] - 0.5 * self.size or x1 > end:
+                    return False
         return True
 
 
@@ -458,6 +527,7 @@ class FoundTable:
     reads: list | None = None  # OCR: per row, per cell, an ingest.model.CellRead or None
     words: list | None = None  # read by alignment: per row (a header row None), per cell, its words
     boxes: list | None = None  # ruled: per row, per cell, its box in points (None where merged)
+    open_below: tuple[int, ...] = ()  # ruled: columns whose last cell the page end left open (`_open_below`)
 
     def holds(self, word: dict) -> bool:
         cx, cy = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
@@ -622,7 +692,10 @@ def aligned_tables(words: list[dict]) -> list[FoundTable]:
         width, after = len(_band_cells(lines[start:j], size)), False
         while (
             j < len(lines)
-            and lines[j][0]["top"] - lines[j - 1][0]["top"] < 2.2 * size
+            and (
+                lines[j][0]["top"] - lines[j - 1][0]["top"] < 2.2 * size
+                or _goes_on(lines, j, _aligned_table(lines[start:j], n, size).grid)
+            )
             and not (after := _next_header(lines, j, size_pitch, width))
         ):
             j += 1
@@ -632,6 +705,33 @@ def aligned_tables(words: list[dict]) -> list[FoundTable]:
         tables.append(_aligned_table(lines[start:j], n, size))
         i = j
     return tables
+
+
+MAX_ROW_GAP = 5  # text sizes: the widest gap a sheet's tall row leaves under its text
+
+
+def _goes_on(lines: list[list[dict]], j: int, grid: Grid) -> bool:
+    """Whether lines[j], after a gap wider than between two rows of most
+    tables (a sheet's row taller than its text, as Calc prints it), still
+    goes on with the table of `grid`: a numbered row starting in the first
+    column that fits the columns with words in several, the "(1) (2) (3)"
+    row under the header, or numbered headings ("B. Mục tiêu
+    khác", "I. …") each close over the next, down to such a row or the
+    page's end. The last column's text may reach further than seen so far."""
+    grid = replace(grid, x1=math.inf)
+    for k in range(j, min(j + 4, len(lines))):
+        line = lines[k]
+        if line[0]["top"] - lines[k - 1][0]["top"] >= (MAX_ROW_GAP if k == j else 2.2) * grid.size:
+            return False
+        if line[0]["x0"] > grid.starts[0] + grid.size:
+            return False
+        if NUM_ONLY.fullmatch(line[0]["text"]) and grid.fits(line) and len({grid.column(w["x0"]) for w in line}) > 1:
+            return True
+        if is_column_number_row([w["text"] for w in line]):
+            return True
+        if not NUM_TITLE.match(" ".join(w["text"] for w in line)):
+            return False
+    return k + 1 == len(lines)  # headings ending the page: their rows are on the next
 
 
 def _next_header(lines: list[list[dict]], j: int, size_pitch: tuple[float, float], width: int) -> bool:
@@ -729,6 +829,16 @@ def _runs(line: list[dict], size: float) -> list[list[dict]]:
     return runs
 
 
+def _split_before(run: list[dict], starts) -> list[list[dict]]:
+    """A run of words split before each word (but the first) for which `starts` holds."""
+    pieces = [[run[0]]]
+    for w in run[1:]:
+        if starts(w):
+            pieces.append([])
+        pieces[-1].append(w)
+    return pieces
+
+
 def _chunks(line: list[dict], size: float) -> list[str]:
     return [" ".join(w["text"] for w in run) for run in _runs(line, size)]
 
@@ -744,11 +854,8 @@ def _band_runs(
     starts = [(r[0]["x0"], r[0]["top"]) for r in runs] + [(x, -math.inf) for x in edges]
     out = []
     for run in runs:
-        pieces = [[run[0]]]
-        for w in run[1:]:
-            if _aligned(run[0], starts) and _aligned(w, starts):
-                pieces.append([])
-            pieces[-1].append(w)
+        lead = _aligned(run[0], starts)
+        pieces = _split_before(run, lambda w: lead and _aligned(w, starts))
         out += [(p[0]["x0"], max(w["x1"] for w in p), p) for p in pieces]
     return out
 
@@ -819,6 +926,7 @@ def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTa
     words under the gap before it start (a centred header word starts right
     of its column's text)."""
     edges = _body_edges(lines[header:], size)
+    lines = [[p for w in line for p in _split_at(w, edges)] for line in lines[:header]] + lines[header:]
     head = _header_spans(lines[:header], size, edges)
     body = [w for line in lines[header:] for w in line]
     starts = [min(w["x0"] for line in lines for w in line)]
@@ -842,6 +950,20 @@ def _aligned_table(lines: list[list[dict]], header: int, size: float) -> FoundTa
     table.words = [None, *(table.words or [])]
     table.top = min(w["top"] for w in lines[0])
     return table
+
+
+def _split_at(word: dict, edges: tuple[float, ...]) -> list[dict]:
+    """A header word split where a capital after a small letter starts at a
+    body column's edge: two header cells side by side with no space between
+    them ("Đơn vị tính" | "Chỉ tiêu" read as "tínhChỉ"; "VNeID" stays whole)."""
+    chars = word.get("chars") or []
+    for i in range(1, len(chars)):
+        a, b = chars[i - 1], chars[i]
+        if a["text"].islower() and b["text"].isupper() and any(abs(b["x0"] - x) <= 1 for x in edges):
+            left = dict(word, text="".join(c["text"] for c in chars[:i]), x1=a["x1"], chars=chars[:i])
+            right = dict(word, text="".join(c["text"] for c in chars[i:]), x0=b["x0"], chars=chars[i:])
+            return [left, *_split_at(right, edges)]
+    return [word]
 
 
 def _cell_pitch(lines: list[list[dict]], grid: Grid, size: float) -> float:
@@ -1063,7 +1185,8 @@ def _continued(texts: list[_Text], grid: Grid, number: int) -> tuple[list[_Text]
     lines: list[list[dict]] = []
     warnings: list[str] = []
     n = 0
-    while n < len(texts) and (n == 0 or texts[n].top - texts[n - 1].top < wide):
+    page = [t.words for t in texts]
+    while n < len(texts) and (n == 0 or texts[n].top - texts[n - 1].top < wide or _goes_on(page, n, grid)):
         if grid.fits(texts[n].words):
             taken.append(texts[n])
             lines.append(texts[n].words)
@@ -1147,6 +1270,8 @@ def _extraction(pages: list[_Page]) -> Extraction:
     blocks: list[Block] = []
     titles: list[str] = []
     text_since_table = True
+    open_below: tuple[int, ...] = ()  # the previous table's columns left open by the page end
+    roles: list[str | None] = []  # the last header's column roles
     for page in pages:
         for item in sorted(page.items, key=lambda it: it.top):
             if isinstance(item, _Text):
@@ -1171,6 +1296,10 @@ def _extraction(pages: list[_Page]) -> Extraction:
                 for n, cells in enumerate(item.rows, 1)
             ]
             last = blocks[-1].rows[-1].cells if joins and blocks[-1].rows else []
+            roles = _header_roles(rows) or roles
+            if joins and last:
+                _carry_open(rows, open_below, roles)
+            open_below = item.open_below
             for row in rows:
                 row.cells = [
                     (last[k] if joins and k < len(last) else "") if cell == FROM_ABOVE else cell
@@ -1181,6 +1310,31 @@ def _extraction(pages: list[_Page]) -> Extraction:
             blocks.append(Block(rows=rows, joins_previous=joins))
             text_since_table = False
     return Extraction(blocks=blocks, title_lines=titles)
+
+
+def _header_roles(rows: list[SourceRow]) -> list[str | None]:
+    """The column roles of a block's header row (among its first rows), or none."""
+    header = next((r.cells for r in rows[:MAX_HEADER_LINES] if is_header_row(r.cells)), None)
+    return assign_roles(header) if header else []
+
+
+def _carry_open(rows: list[SourceRow], columns: tuple[int, ...], roles: list[str | None]) -> None:
+    """A cell the page end left open (`_open_below`) goes on over the next
+    page: the first numbered row there (past a header printed again) takes its
+    text where its own cell is empty, not a row that only goes on with the
+    one the break cut (no number)."""
+    number = roles.index(NUMBER) if NUMBER in roles else None
+    if not columns or number is None:
+        return
+    for row in rows:
+        cells = row.cells
+        if is_header_row(cells) or is_sub_header_row(cells) or is_column_number_row(cells):
+            continue
+        if number < len(cells) and NUM_ONLY.fullmatch(cells[number] or ""):
+            for k in columns:
+                if k < len(cells) and k != number and not cells[k]:
+                    cells[k] = FROM_ABOVE
+        return
 
 
 _CAPTION = re.compile(r"(bảng|biểu|phụ lục|mẫu)( (biểu|mẫu))?( số)? ?[\dIVXLC]+[a-z]?\b[.:]?.{0,80}", re.I)

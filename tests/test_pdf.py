@@ -322,3 +322,24 @@ def test_cell_text_joins_lines_and_attaches_marks():
     assert pdf.cell_text("Đơn vị chủ trì tổ\nchức triển khai") == "Đơn vị chủ trì tổ chức triển khai"
     assert pdf.cell_text("Tha\u0301ng  12\n") == "Tháng 12"  # decomposed -> NFC
     assert pdf.cell_text("Ph \u0300ong") == "Ph òng"  # mark drawn ahead of its letter
+
+
+def _edge(x0, x1, top, bottom):
+    return {"x0": x0, "x1": x1, "top": top, "bottom": bottom}
+
+
+def test_a_cell_the_page_end_leaves_open_is_closed_and_named():
+    """Vertical rules that end with no horizontal rule between them (a cell
+    merged down over a page break, drawn without its bottom) give an open
+    span; a rule drawn in pieces, one per row, does not end between them."""
+    vertical = [_edge(x, x, 50, 300) for x in (40, 100)] + [_edge(200, 200, t, t + 50) for t in range(50, 300, 50)]
+    ruled = [_edge(40, 100, 50, 50), _edge(100, 200, 50, 50), _edge(40, 100, 300, 300)]
+    assert pdf._open_spans(vertical, ruled) == [(300, 100, 200)]
+    assert pdf._open_spans(vertical, ruled + [_edge(100, 200, 300, 300)]) == []
+
+
+def test_a_header_word_glued_to_the_next_cell_is_split_at_a_body_column():
+    chars = [{"text": t, "x0": 10.0 + 5 * i, "x1": 15.0 + 5 * i} for i, t in enumerate("tínhChỉ")]
+    word = {"text": "tínhChỉ", "x0": 10.0, "x1": 45.0, "chars": chars}
+    assert [w["text"] for w in pdf._split_at(word, (30.0,))] == ["tính", "Chỉ"]
+    assert [w["text"] for w in pdf._split_at(word, (50.0,))] == ["tínhChỉ"]  # "VNeID": no column starts there

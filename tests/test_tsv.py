@@ -314,6 +314,29 @@ def test_spreadsheet_title_rows_padded_with_tabs_give_the_metadata(tmp_path):
     ]
 
 
+def test_a_group_label_written_in_each_of_its_columns_is_one_header_cell(tmp_path):
+    """A sheet saved as text writes a merged group's label in each column it
+    covers: a header row of "Số TT | Tên … | Tổ chức thực hiện ×3" is still
+    the header, the group joined to each sub-header; a data row whose
+    neighbouring cells are the same text stays a row."""
+    plan = tmp_path / "p.tsv"
+    plan.write_text(
+        "Số TT\tTên/Mục tiêu cụ thể\tTổ chức thực hiện\tTổ chức thực hiện\tTổ chức thực hiện\n"
+        "\t\tCơ quan\tCơ quan\tCơ quan\n"
+        "\t\tTheo dõi, đánh giá\tChủ trì\tPhối hợp\n"
+        "1\tPhủ sóng 5G đạt 95%\tCông an xã\tCác cơ quan, đơn vị\tCác cơ quan, đơn vị\n",
+        encoding="utf-8",
+    )
+    d = extract(plan)
+    assert [(r.row_no, r.indicator, r.agencies) for r in d.tables[0].rows] == [
+        (
+            "1",
+            "Phủ sóng 5G đạt 95%",
+            {"monitor": "Công an xã", "lead": "Các cơ quan, đơn vị", "coordinate": "Các cơ quan, đơn vị"},
+        )
+    ]
+
+
 def test_title_split_over_cells_and_in_one_merged_cell(tmp_path):
     plan = tmp_path / "p.tsv"
     plan.write_text(
