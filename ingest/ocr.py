@@ -78,9 +78,10 @@ RULE_INKED = 0.95  # share of a row's pixel rows inked at a column rule's place 
 DOT_INK = 0.5  # a dot has at least this share of a square of the digits' stroke width in ink
 OUTLINE = re.compile(r"\d+(\.\d+)*\.?|[IVXL]+\.?|[A-H]\.?|\(\d+\)")
 _HINT = "rescan at 300 dpi or type the table in"
-# a target Tesseract garbled: a letter or an odd mark against a digit ("i85", "z5", "3;5"); "5km" is
-# marked too, as a clerk's look costs less than a wrong target
-MISREAD_TARGET = re.compile(r"[^\W\d_]\d|\d[^\W\d_%]{1,2}\b|\d[;:¡!|]\d")
+# a target Tesseract garbled: a letter or an odd mark against a digit ("i85", "z5", "3;5", "#5": any
+# mark but a sign, a bracket, a dash, a slash or a separator before a digit); "5km" is marked too, as
+# a clerk's look costs less than a wrong target
+MISREAD_TARGET = re.compile(r"(?:[^\w\s.,/()≥≤<>=+\-–—~%:;]|_|[^\W\d_])\d|\d[^\W\d_%]{1,2}\b|\d[;:¡!|]\d")
 _SIGN_LIKE = re.compile(r"[><z£»«≥≤]")  # what Tesseract makes of a sign inside a text (not "2": "2025")
 _MISREAD = {"SIT": "STT", "STI": "STT", "SŤT": "STT"}  # header words Tesseract misreads, so that the header is found
 _ENV = dict(os.environ, OMP_THREAD_LIMIT="1")  # Tesseract's threads only slow small images down

@@ -252,6 +252,26 @@ def test_tone_marks_are_corrected_only_when_one_syllable_wins():
     assert fix("UBND xã Nghĩa Sơn, 5G") == "UBND xã Nghĩa Sơn, 5G"
 
 
+@pytest.mark.parametrize(
+    "text, doubtful",
+    [
+        ("≥ #5", True),  # "≥ 15" of a 150-dpi scan: a mark against the digit
+        ("i85", True),
+        ("3;5", True),
+        ("*5", True),
+        ("≥ 90%", False),
+        ("(≥ 70%)", False),
+        ("40 - 50", False),
+        ("20%–50%", False),
+        ("≥ 3,5", False),
+        ("≥ 90% (cấp xã); ≥ 70% (thôn)", False),
+        ("Quý 4/2026", False),
+    ],
+)
+def test_a_target_with_a_mark_against_a_digit_is_doubtful(text, doubtful):
+    assert bool(ocr.MISREAD_TARGET.search(text)) is doubtful
+
+
 def test_a_mark_under_the_letters_is_corrected_where_the_pair_and_its_neighbours_agree():
     fix = lexicon().correct
     assert fix("tiếp cận địch vụ số") == "tiếp cận dịch vụ số"  # đ for d, the tone kept
