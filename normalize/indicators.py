@@ -676,7 +676,7 @@ def _inserted(run: tuple[str, ...], whole: tuple[str, ...], vocab: frozenset[str
     """The text puts a word the catalog never uses after the group of people
     the form counts or divides by (`_whole`: "giáo viên mầm non được tập huấn
     …", "người dân tộc thiểu số có …", "dân số nông thôn được phủ sóng 5G"):
-    a narrower group."""
+    a narrower group; a foreign gloss there (`_native`) is none."""
     for group in {whole[:2], whole[-2:]} & _PEOPLE:
         if _inserted_after(run, group, whole, vocab):
             return True
@@ -691,7 +691,7 @@ def _inserted_after(run: tuple[str, ...], group: tuple[str, ...], form: tuple[st
                 if v in _COMMON or v in form or v == ",":
                     break
                 inserted.append(v)
-            if any(v not in vocab and v not in _LEVEL_WORDS for v in inserted):
+            if any(v not in _LEVEL_WORDS for v in _native(tuple(inserted), vocab) if v not in vocab):
                 return True
     return False
 
