@@ -322,20 +322,17 @@ class _Workers:
                 continue
             self._fresh()
             try:
-                future = self._submit(item)
+                future = self.pool.submit(worker.process, item)
             except BrokenProcessPool:  # a worker died since the last result was seen
                 self.broken = True
                 self._drain(inflight, save, ALL_COMPLETED)  # what was in flight is read again, alone
                 self._fresh()
-                future = self._submit(item)
+                future = self.pool.submit(worker.process, item)
             inflight[future] = item
             if len(inflight) >= 2 * self.jobs:
                 self._drain(inflight, save, FIRST_COMPLETED)
         while inflight:
             self._drain(inflight, save, ALL_COMPLETED)
-
-    def _submit(self, path: str):
-        return self.pool.submit(worker.process, path)
 
     def _wait(self, futures, how: str) -> set:
         """Wait one poll for `futures`; pass on the pages heard of and raise
@@ -407,7 +404,7 @@ class _Workers:
 
     def _alone(self, path: str, save) -> None:
         self._fresh()
-        future, give_up = self._submit(path), time.monotonic() + self.limits.timeout_s + _GRACE_S
+        future, give_up = self.pool.submit(worker.process, path), time.monotonic() + self.limits.timeout_s + _GRACE_S
         try:
             while not self._wait([future], ALL_COMPLETED) and time.monotonic() < give_up:
                 pass
